@@ -1,0 +1,1 @@
+"""The canonical model of the three tables, their identities, and the writers of outputs."""

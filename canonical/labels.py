@@ -1,0 +1,52 @@
+"""Label text as printed → a comparable key, and matching keys against the schema's labels.
+
+Tolerates what real reports vary: spacing and line breaks inside labels, full-width vs half-width
+punctuation, quotes, and numbering (一、 / （三） / 1. / 1、).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+_QUOTES = "\"'“”‘’「」『』"
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\s+", "", text)
+    return "".join(ch for ch in text if ch not in _QUOTES)
+
+
+def label_key(text: str) -> str:
+    """Normalized text without its leading numbering: '（三）不予公开' → '不予公开'."""
+    return _NUMBERING.sub("", normalize(text))
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def match_score(printed: str, canonical: str) -> float:
+    """How well a printed label matches a schema label, 0 (no) to 1 (exact).
+
+    Exact key equality wins; then a label printed without its parenthetical note
+    ('（二）部分公开' for '（二）部分公开（区分处理的…）'); then a near-equal label of the
+    same length (one misread character), never a longer or shorter phrase — so
+    '行政事业性收费收入' in a budget table is not '行政事业性收费'.
+    """
+    got, want = label_key(printed), label_key(canonical)
+    if not got:
+        return 0.0
+    if got == want:
+        return 1.0
+    short = want.split("(")[0]
+    if short != want and got.split("(")[0] == short:
+        return 0.95
+    if len(want) >= 6 and abs(len(got) - len(want)) <= 1:
+        ratio = SequenceMatcher(None, got, want).ratio()
+        if ratio >= 0.85:
+            return ratio * 0.9
+    return 0.0

@@ -1,0 +1,157 @@
+"""Grid rows → canonical tables. One mapping for every input kind.
+
+Rows are matched by their labels, never by position: each grid row is offered, in document
+order and across all grids (so tables continued over a page break join up), to one matcher per
+table. Merged group labels (（三）不予公开 …) sit only in the first row of their group, so the
+applications matcher carries the current group from row to row. Values are the cells right of
+the matched label.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.grid import Extraction, GridCell
+
+from . import values
+from .labels import has_cjk, label_key, match_score
+from .model import MISSING, CanonicalDocument, CanonicalTable, Cell, layout_of
+from .schema import (ACTIVE_DISCLOSURE, APPLICATIONS, REVIEWS_LITIGATION, Group, Row, Table,
+                     table_rows)
+
+MIN_SCORE = 0.75
+
+
+@dataclass
+class MatchedRow:
+    row: Row
+    cells: list[GridCell]  # value cells, in column order
+
+
+class LabelledTableMatcher:
+    """Tables whose data rows carry labels: active_disclosure and applications."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.group: str | None = None  # current merged group label
+        self.matched: dict[str, MatchedRow] = {}
+        self.warnings: list[str] = []
+        self._groups = {g.id: g for g in table.groups}
+        self._unique_keys = self._labels_printed_once()
+
+    def feed(self, cells: list[GridCell]) -> bool:
+        """Take the row if it is one of this table's data rows; return whether it was taken."""
+        labelled = [i for i, c in enumerate(cells) if has_cjk(c.text)]
+        for n, i in enumerate(labelled):
+            is_last_label = n == len(labelled) - 1
+            node = self._match(cells[i].text, prefer_row=is_last_label)
+            if isinstance(node, Group):
+                self.group = node.id
+            elif isinstance(node, Row):
+                self.group = node.parent if node.parent in self._groups else None
+                return self._take(node, cells[i + 1:])
+        return False
+
+    def _take(self, row: Row, value_cells: list[GridCell]) -> bool:
+        if not value_cells:
+            return False
+        if row.id in self.matched:
+            self.warnings.append(f"{self.table.title}：“{row.label}”一行出现了不止一次，采用第一次出现的数据。")
+            return True
+        wanted = len(self.table.columns_of(row))
+        if len(value_cells) > wanted:
+            self.warnings.append(f"{self.table.title}：“{row.label}”一行多出 {len(value_cells) - wanted} 个单元格，取最右侧 {wanted} 个。")
+            value_cells = value_cells[-wanted:]
+        self.matched[row.id] = MatchedRow(row, value_cells)
+        return True
+
+    def _match(self, text: str, prefer_row: bool) -> Row | Group | None:
+        scored = [(match_score(text, node.label), isinstance(node, Row) == prefer_row, node)
+                  for node in (*self.table.rows, *self.table.groups)
+                  if self._in_context(node)]
+        best = max(scored, key=lambda s: (s[0], s[1]), default=(0.0, False, None))
+        if best[0] >= MIN_SCORE:
+            return best[2]
+        # The group label may be lost (e.g. a merged cell on another page): accept a row whose
+        # label is printed nowhere else in the template, but only on an exact match.
+        return self._unique_keys.get(label_key(text))
+
+    def _in_context(self, node: Row | Group) -> bool:
+        if node.parent is None:
+            return True
+        group = self.group
+        while group is not None:
+            if node.parent == group:
+                return True
+            group = self._groups[group].parent
+        return False
+
+    def _labels_printed_once(self) -> dict[str, Row]:
+        keys: dict[str, list[Row | Group]] = {}
+        for node in (*self.table.rows, *self.table.groups):
+            keys.setdefault(label_key(node.label), []).append(node)
+        # Short keys (其他, 总计) also head columns, so they never match out of context.
+        return {k: nodes[0] for k, nodes in keys.items()
+                if len(nodes) == 1 and isinstance(nodes[0], Row) and len(k) >= 4}
+
+    def found(self) -> bool:
+        return len(self.matched) * 2 >= len(table_rows(self.table))
+
+
+class ReviewsMatcher:
+    """四、行政复议/行政诉讼: one data row of 15 unlabelled numbers under a 3-level header."""
+
+    table = REVIEWS_LITIGATION
+
+    def __init__(self):
+        self.seen_header = False
+        self.matched: dict[str, MatchedRow] = {}
+        self.warnings: list[str] = []
+        self._width = sum(len(self.table.columns_of(r)) for r in self.table.rows)
+
+    def feed(self, cells: list[GridCell]) -> bool:
+        keys = {label_key(c.text) for c in cells}
+        if {label_key("行政复议"), label_key("行政诉讼")} & keys:
+            self.seen_header = True
+            return True
+        if not self.seen_header or self.matched or any(has_cjk(c.text) for c in cells):
+            return False
+        if len(cells) < self._width or not any(c.text.strip() for c in cells):
+            return False
+        row_cells = cells[-self._width:]
+        for row in self.table.rows:
+            n = len(self.table.columns_of(row))
+            self.matched[row.id], row_cells = MatchedRow(row, row_cells[:n]), row_cells[n:]
+        return True
+
+    def found(self) -> bool:
+        return bool(self.matched)
+
+
+def rebuild(extraction: Extraction) -> CanonicalDocument:
+    matchers = [LabelledTableMatcher(APPLICATIONS), LabelledTableMatcher(ACTIVE_DISCLOSURE),
+                ReviewsMatcher()]
+    for grid in extraction.tables:
+        for cells in grid.rows():
+            any(m.feed(cells) for m in matchers)
+    tables = {m.table.id: _canonical_table(m.table, m.matched) for m in matchers if m.found()}
+    warnings = [w for m in matchers for w in m.warnings]
+    return CanonicalDocument(tables, warnings)
+
+
+def _canonical_table(table: Table, matched: dict[str, MatchedRow]) -> CanonicalTable:
+    layout = layout_of(set(matched))
+    cells: dict[tuple[str, str], Cell] = {}
+    for row in table_rows(table, layout):
+        columns = table.columns_of(row)
+        found = matched.get(row.id)
+        source = found.cells if found else []
+        for i, col in enumerate(columns):
+            if i >= len(source):
+                cells[(row.id, col)] = Cell(row.id, col, None, "", 0.0, flags=[MISSING])
+                continue
+            grid_cell = source[i]
+            value, flags = values.parse(grid_cell.text, row.kind)
+            cells[(row.id, col)] = Cell(row.id, col, value, grid_cell.text.strip(),
+                                        grid_cell.confidence, grid_cell.page, grid_cell.bbox,
+                                        flags)
+    return CanonicalTable(table, cells, layout)

@@ -1,0 +1,33 @@
+"""Agency and year from the report's title.
+
+Titles come as '北京市丰台区人民政府 / 2023年政府信息公开工作年度报告' on two lines, or on one
+line ('四方台区2023年政府信息公开工作年度报告'), sometimes with blank lines between.
+"""
+from __future__ import annotations
+
+import re
+
+TITLE = "政府信息公开工作年度报告"
+_YEAR = re.compile(r"(20\d{2})\s*年度?")
+_TITLE_SEARCH_LINES = 12
+
+
+def agency_and_year(body_text: str) -> tuple[str | None, int | None]:
+    lines = [ln.strip() for ln in body_text.splitlines() if ln.strip()][:_TITLE_SEARCH_LINES]
+    for i, line in enumerate(lines):
+        compact = re.sub(r"\s+", "", line)
+        if TITLE not in compact:
+            continue
+        year_match = _YEAR.search(compact)
+        year = int(year_match.group(1)) if year_match else None
+        before = compact[:year_match.start()] if year_match else compact.split(TITLE)[0]
+        agency = before or (_agency_line(lines[i - 1]) if i > 0 else None)
+        return agency, year
+    return None, None
+
+
+def _agency_line(line: str) -> str | None:
+    compact = re.sub(r"\s+", "", line)
+    if len(compact) > 40 or any(p in compact for p in "。，；："):
+        return None
+    return compact

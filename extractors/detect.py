@@ -1,0 +1,50 @@
+"""Tell an input's format from its bytes (magic numbers, zip members), never from its name."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .errors import UnreadableDocument
+
+PDF_MAGIC = b"%PDF-"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls / .wps
+IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
+def detect_format(path: Path) -> str:
+    """Return "text", "docx", "pdf" or "image", or raise UnreadableDocument."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if not head:
+        raise UnreadableDocument("文件是空的（0 字节），没有可读取的内容。")
+    if PDF_MAGIC in head[:1024]:
+        return "pdf"
+    if head.startswith(ZIP_MAGIC):
+        return _zip_format(path)
+    if head.startswith(OLE2_MAGIC):
+        raise UnreadableDocument(
+            "这是旧版 Word（.doc/.wps）文件，暂不支持；请在 Word 或 WPS 中另存为 .docx 后重试。")
+    if head.startswith(IMAGE_MAGICS):
+        return "image"
+    if _looks_like_text(head):
+        return "text"
+    raise UnreadableDocument("无法识别的文件格式：既不是文本、Word（.docx），也不是 PDF 或图片。")
+
+
+def _zip_format(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError):
+        raise UnreadableDocument("Word 文件已损坏（压缩包无法打开），请重新导出或重新下载该文件。")
+    if "word/document.xml" in names:
+        return "docx"
+    raise UnreadableDocument("这是一个压缩包，但不是 Word（.docx）文档，请解压后再处理其中的文件。")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    control = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f")
+    return control <= len(head) // 100
