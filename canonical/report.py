@@ -17,6 +17,7 @@ SCHEMA_VERSION = 1
 REVIEW_BELOW = 0.90  # a value less likely than this to be right is flagged for review
 EXACT = 0.99         # read at least this surely, a failed identity is the source's error
 
+EMPTY_TABLES = "找到了年度报告的表格，但表格里没有填写任何数字（可能是空白模板）。"
 NOT_A_REPORT = ("文件中没有找到年度报告的三张表格（主动公开、收到和处理申请、行政复议和诉讼），"
                 "它可能不是政府信息公开工作年度报告。")
 
@@ -26,6 +27,8 @@ def build_report(source: dict, agency: str | None, year: int | None,
     if not doc.tables:
         return failed_report(source, NOT_A_REPORT, "not_a_report")
     cells = {(t, c.row, c.col): c for t, c in doc.all_cells()}
+    if all(c.value is None for c in cells.values()):
+        return failed_report(source, EMPTY_TABLES, "empty_tables")
     for cell in cells.values():
         if cell.confidence < REVIEW_BELOW and MISSING not in cell.flags:
             cell.flag(LOW_CONFIDENCE)

@@ -1,0 +1,1 @@
+"""Orchestration: walking inputs, the Prefect flow, and the command line. No document logic."""

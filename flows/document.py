@@ -1,0 +1,53 @@
+"""One document through the stages: detect format → extract grid → rebuild canonical tables →
+check identities → write outputs. Never raises: a bad document becomes a failed report."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from pathlib import Path
+
+from canonical.checks import run_checks
+from canonical.mapping import rebuild
+from canonical.metadata import agency_and_year
+from canonical.report import build_report, failed_report
+from canonical.writers import write_document
+from extractors import UnreadableDocument, detect_format, extract
+
+log = logging.getLogger(__name__)
+
+
+def process_document(path: Path, doc_dir: Path, shown_path: str) -> dict:
+    """Process `path`, write its outputs into `doc_dir`, and return its report."""
+    started = time.perf_counter()
+    source = {"path": shown_path, "sha256": None, "format": None, "pages": None}
+    try:
+        source["sha256"] = _sha256(path)
+        source["format"] = detect_format(path)
+        extraction = extract(path, source["format"])
+        source["pages"] = extraction.pages
+        tables = rebuild(extraction)
+        checks = run_checks(tables, extraction.body_text)
+        agency, year = agency_and_year(extraction.body_text)
+        report = build_report(source, agency, year, tables, checks,
+                              extraction.warnings + tables.warnings)
+    except UnreadableDocument as e:
+        report = failed_report(source, str(e))
+    except OSError as e:
+        report = failed_report(source, f"无法读取文件：{e.strerror or e}。")
+    except Exception as e:  # a bug in one document must not stop the batch
+        log.exception("internal error on %s", shown_path)
+        report = failed_report(
+            source, f"处理该文件时发生内部错误（{type(e).__name__}: {e}），请把文件反馈给维护人员。",
+            "internal_error")
+    write_document(report, doc_dir)
+    log.debug("%s done in %.3fs", shown_path, time.perf_counter() - started)
+    return report
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

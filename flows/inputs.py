@@ -1,0 +1,43 @@
+"""Expand the user's PATHs into documents and where each one's outputs go."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Job:
+    path: Path      # the input file
+    doc_id: str     # its path relative to the folder given: names its output folder
+
+
+def find_documents(paths: list[Path], out: Path) -> list[Job]:
+    """Files under `paths`, walked recursively, sorted; hidden files, Office lock files
+    (~$…) and anything inside `out` are skipped."""
+    out = out.resolve()
+    files: list[Path] = []
+    for given in paths:
+        if given.is_dir():
+            for dirpath, dirnames, filenames in os.walk(given):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                     and Path(dirpath, d).resolve() != out)
+                files += [Path(dirpath, f) for f in sorted(filenames) if _is_document(f)]
+        elif given.is_file():
+            files.append(given)
+        else:
+            raise FileNotFoundError(f"找不到输入路径：{given}")
+    root = _common_root(paths)
+    unique = dict.fromkeys(f.resolve() for f in files)
+    return [Job(f, f.relative_to(root).as_posix()) for f in sorted(unique)]
+
+
+def _is_document(name: str) -> bool:
+    return not name.startswith((".", "~$"))
+
+
+def _common_root(paths: list[Path]) -> Path:
+    """Outputs are named relative to the folder given (a file's own folder if a file is given);
+    with several, relative to their common folder."""
+    folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    return Path(os.path.commonpath(folders))
