@@ -1,0 +1,90 @@
+"""Benchmark: seconds per document/page per route and cell accuracy on samples/.
+
+    .venv/bin/python bench/run.py [--prefect]
+
+Each sample whose name matches a file in tests/truth/ is scored cell by cell. With --prefect,
+also measures Prefect's fixed start-up cost and per-document overhead.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flows.document import process_document  # noqa: E402
+from flows.inputs import find_documents  # noqa: E402
+
+TRUTH = ROOT / "tests" / "truth"
+
+
+def truth_for(path: Path) -> dict | None:
+    name = path.stem.split(".")[0]
+    candidates = [t for t in TRUTH.glob("*.json") if name.startswith(t.stem)]
+    return json.loads(candidates[0].read_text(encoding="utf-8")) if candidates else None
+
+
+def score(report: dict, truth: dict) -> tuple[int, int]:
+    got = {(t, c["row"], c["col"]): c["value"] for t, tb in report["tables"].items()
+           for c in tb["cells"]}
+    want = {(t, r, c): v for t in ("active_disclosure", "applications", "reviews_litigation")
+            for r, cols in truth[t].items() for c, v in cols.items()}
+    return sum(got.get(k, "∅") == v for k, v in want.items()), len(want)
+
+
+def bench_routes(samples: Path) -> None:
+    per_route = defaultdict(lambda: {"secs": [], "pages": 0, "right": 0, "cells": 0,
+                                     "status": defaultdict(int)})
+    with tempfile.TemporaryDirectory() as tmp:
+        for job in find_documents([samples], Path(tmp) / "out"):
+            started = time.perf_counter()
+            report = process_document(job.path, Path(tmp) / job.doc_id, job.doc_id)
+            secs = time.perf_counter() - started
+            route = per_route[report["source"]["format"] or "unknown"]
+            route["secs"].append(secs)
+            route["pages"] += report["source"]["pages"] or 0
+            route["status"][report["status"]] += 1
+            truth = truth_for(job.path)
+            if truth:
+                right, total = score(report, truth)
+                route["right"] += right
+                route["cells"] += total
+    print(f"{'route':8} {'docs':>4} {'s/doc median':>12} {'s/doc max':>9} {'s/page':>7} "
+          f"{'cell accuracy':>16}  statuses")
+    for name, r in sorted(per_route.items()):
+        s_page = f"{sum(r['secs']) / r['pages']:.3f}" if r["pages"] else "n/a"
+        acc = f"{r['right']}/{r['cells']} = {r['right'] / r['cells']:.2%}" if r["cells"] else "n/a"
+        print(f"{name:8} {len(r['secs']):>4} {statistics.median(r['secs']):>12.4f} "
+              f"{max(r['secs']):>9.4f} {s_page:>7} {acc:>16}  {dict(r['status'])}")
+
+
+def bench_prefect(samples: Path) -> None:
+    from flows import batch
+    jobs = find_documents([samples], samples)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        batch.run(jobs[:1], Path(tmp) / "one", 1)
+        one = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        batch.run(jobs, Path(tmp) / "all", 2)
+        everything = time.perf_counter() - t0
+    print(f"prefect: first flow run with 1 document {one:.2f}s (includes starting the embedded "
+          f"server); second run with {len(jobs)} documents, 2 workers: {everything:.2f}s "
+          f"= {everything / len(jobs):.3f}s/document")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("samples", nargs="?", type=Path, default=ROOT / "samples")
+    parser.add_argument("--prefect", action="store_true")
+    args = parser.parse_args()
+    bench_routes(args.samples)
+    if args.prefect:
+        bench_prefect(args.samples)
