@@ -124,6 +124,7 @@ RESTATED = (
 
 
 def _restated_figures(doc: CanonicalDocument, body_text: str) -> list[Check]:
+    body_text = re.sub(r"\s+", "", body_text)  # PDF text layers space out '申请 21 件'
     out, seen = [], set()
     for pattern, refs in RESTATED:
         tables = {t for t, _, _ in refs}

@@ -34,8 +34,8 @@ def match_score(printed: str, canonical: str) -> float:
 
     Exact key equality wins; then a label printed without its parenthetical note
     ('（二）部分公开' for '（二）部分公开（区分处理的…）'); then a near-equal label of the
-    same length (one misread character), never a longer or shorter phrase — so
-    '行政事业性收费收入' in a budget table is not '行政事业性收费'.
+    same length (one misread character), or one with characters dropped; never a label with
+    characters added — so '行政事业性收费收入' in a budget table is not '行政事业性收费'.
     """
     got, want = label_key(printed), label_key(canonical)
     if not got:
@@ -49,4 +49,11 @@ def match_score(printed: str, canonical: str) -> float:
         ratio = SequenceMatcher(None, got, want).ratio()
         if ratio >= 0.85:
             return ratio * 0.9
+    if len(got) >= 4 and len(got) >= 0.6 * len(want) and _is_subsequence(got, want):
+        return 0.8  # printed with characters missing: '其他法律行政止公开' (real hzq2023)
     return 0.0
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    rest = iter(long)
+    return all(ch in rest for ch in short)

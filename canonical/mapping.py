@@ -58,6 +58,8 @@ class LabelledTableMatcher:
             self.warnings.append(f"{self.table.title}：“{row.label}”一行出现了不止一次，采用第一次出现的数据。")
             return True
         wanted = len(self.table.columns_of(row))
+        while len(value_cells) > wanted and not value_cells[0].text.strip():
+            value_cells = value_cells[1:]  # an empty label column left of the values
         if len(value_cells) > wanted:
             self.warnings.append(f"{self.table.title}：“{row.label}”一行多出 {len(value_cells) - wanted} 个单元格，取最右侧 {wanted} 个。")
             value_cells = value_cells[-wanted:]
@@ -153,5 +155,5 @@ def _canonical_table(table: Table, matched: dict[str, MatchedRow]) -> CanonicalT
             value, flags = values.parse(grid_cell.text, row.kind)
             cells[(row.id, col)] = Cell(row.id, col, value, grid_cell.text.strip(),
                                         grid_cell.confidence, grid_cell.page, grid_cell.bbox,
-                                        flags)
+                                        grid_cell.flags + flags)
     return CanonicalTable(table, cells, layout)

@@ -22,8 +22,19 @@ def agency_and_year(body_text: str) -> tuple[str | None, int | None]:
         year = int(year_match.group(1)) if year_match else None
         before = compact[:year_match.start()] if year_match else compact.split(TITLE)[0]
         agency = before or (_agency_line(lines[i - 1]) if i > 0 else None)
-        return agency, year
+        return _with_region(agency, body_text), year
     return None, None
+
+
+def _with_region(agency: str | None, body_text: str) -> str | None:
+    """'洪泽区人民政府' → '淮安市洪泽区人民政府' when the text names it so
+    ('本报告由淮安市洪泽区人民政府办公室…'): titles often drop the city."""
+    if not agency:
+        return agency
+    compact = re.sub(r"\s+", "", body_text[:3000])
+    m = re.search(r"(?:^|[由是，。、（(《])([\u4e00-\u9fff]{2,5}(?:省|市|自治州|盟))"
+                  + re.escape(agency), compact)
+    return m.group(1) + agency if m else agency
 
 
 def _agency_line(line: str) -> str | None:

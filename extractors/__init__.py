@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import docx, text
+from . import docx, pdf, text
 from .detect import detect_format
 from .errors import UnreadableDocument
 from .grid import Extraction, Grid, GridCell
@@ -11,10 +11,10 @@ from .grid import Extraction, Grid, GridCell
 EXTRACTORS = {
     "text": text.extract,
     "docx": docx.extract,
+    "pdf": pdf.extract,
 }
 
 _NOT_YET = {
-    "pdf": "PDF 文件的识别尚未开放（开发中），请暂时提供 Word 或文本版本。",
     "image": "图片/扫描件需要文字识别（OCR），该功能尚未开放（开发中）。",
 }
 

@@ -18,6 +18,7 @@ class GridCell:
     confidence: float = 1.0  # probability the text is read right (1.0 for digital text)
     page: int | None = None  # 1-based page the cell is drawn on
     bbox: tuple[float, float, float, float] | None = None  # PDF points, or pixels on images
+    flags: list[str] = field(default_factory=list)  # what the extractor doubts about the cell
 
 
 @dataclass
@@ -40,3 +41,4 @@ class Extraction:
     tables: list[Grid] = field(default_factory=list)
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
+    pages_needing_ocr: list[int] = field(default_factory=list)  # scanned pages not read yet

@@ -16,9 +16,15 @@ def load_truth(name: str) -> dict:
 
 
 def truth_cells(truth: dict) -> dict[tuple[str, str, str], object]:
-    return {(t, r, c): v
-            for t in ("active_disclosure", "applications", "reviews_litigation")
-            for r, cols in truth[t].items() for c, v in cols.items()}
+    cells = {}
+    for t in ("active_disclosure", "applications", "reviews_litigation"):
+        for r, cols in truth[t].items():
+            if isinstance(cols, dict):
+                cells.update({(t, r, c): v for c, v in cols.items()})
+            else:  # hzq2023.json writes reviews_litigation flat: {"review.upheld": 10, ...}
+                row, col = r.rsplit(".", 1)
+                cells[(t, row, col)] = cols
+    return cells
 
 
 def report_cells(report: dict) -> dict[tuple[str, str, str], object]:

@@ -1,0 +1,91 @@
+"""camelot-py (lattice, vector engine: reads the PDF's ruling lines, renders nothing) as a
+second reader of the numbers pdfplumber found.
+
+camelot's text placement is verified per table before it counts: on LibreOffice/Noto PDFs
+camelot 2.0 puts text one row low, so the row offset that makes the two readers agree best is
+used, and a table where they still mostly disagree is not used as evidence at all.
+A number both readers agree on keeps its confidence; one they disagree on is flagged.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from .grid import Grid, GridCell
+
+DIFFERS = "second_opinion_differs"
+DISAGREE_CONFIDENCE = 0.5
+TRUSTED_AGREEMENT = 0.8   # camelot must agree on this share of a table's numbers to count
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+log = logging.getLogger(__name__)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def compare(path: Path, grids: list[Grid], page_heights: dict[int, float]) -> list[str]:
+    numbered = [(g, [c for c in g.cells if _NUMBER.fullmatch(_compact(c.text))]) for g in grids]
+    numbered = [(g, cells) for g, cells in numbered if cells]
+    if not numbered:
+        return []
+    pages = sorted({cells[0].page for _, cells in numbered})
+    try:
+        import camelot
+        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)),
+                                  flavor="lattice", engine="vector")
+    except Exception as e:  # the second opinion is optional; the first reading stands
+        log.warning("camelot failed on %s: %s", path, e)
+        return [f"第二读取器（camelot）未能复核表格数字（{type(e).__name__}），数字仅由 pdfplumber 读取。"]
+    warnings = []
+    for grid, cells in numbered:
+        page = cells[0].page
+        height = page_heights[page]
+        located = [(c, _locate(c, tables, page, height)) for c in cells]
+        offset, agreement = _best_offset(located)
+        if agreement < TRUSTED_AGREEMENT:
+            warnings.append(f"第 {page} 页：第二读取器（camelot）与 pdfplumber 的表格对不上，"
+                            "未作为复核依据。")
+            continue
+        if offset:
+            log.info("camelot text %+d row(s) off on page %d; realigned", offset, page)
+        for cell, where in located:
+            if _text_at(where, offset) != _compact(cell.text):
+                cell.confidence = min(cell.confidence, DISAGREE_CONFIDENCE)
+                cell.flags.append(DIFFERS)
+    return warnings
+
+
+def _locate(cell: GridCell, tables, page: int, height: float) -> list[tuple]:
+    """The camelot cells (table, row, col) whose centres lie in `cell`: one, or several when
+    camelot did not see a merge."""
+    x0, top, x1, bottom = cell.bbox
+    y0, y1 = height - bottom, height - top  # camelot's y axis points up
+    return [(table, r, c)
+            for table in tables if int(table.page) == page
+            for r, row in enumerate(table.cells)
+            for c, tc in enumerate(row)
+            if x0 <= (tc.x1 + tc.x2) / 2 <= x1 and y0 <= (tc.y1 + tc.y2) / 2 <= y1]
+
+
+def _text_at(where: list[tuple], offset: int) -> str | None:
+    if not where:
+        return None
+    texts = []
+    for table, r, c in where:
+        if not 0 <= r + offset < len(table.cells):
+            return None
+        texts.append(table.cells[r + offset][c].text)
+    return _compact("".join(texts))
+
+
+def _best_offset(located) -> tuple[int, float]:
+    best = (0, 0.0)
+    for offset in (0, 1, -1):
+        agree = sum(_text_at(w, offset) == _compact(c.text) for c, w in located)
+        share = agree / len(located)
+        if share > best[1]:
+            best = (offset, share)
+    return best
