@@ -18,12 +18,17 @@ REVIEW_BELOW = 0.90  # a value less likely than this to be right is flagged for 
 EXACT = 0.99         # read at least this surely, a failed identity is the source's error
 
 EMPTY_TABLES = "找到了年度报告的表格，但表格里没有填写任何数字（可能是空白模板）。"
+SCANNED = ("这是扫描件（页面是图像，或只有不可见的文字层），需要文字识别（OCR）才能读取；"
+           "扫描件识别尚未开放。")
 NOT_A_REPORT = ("文件中没有找到年度报告的三张表格（主动公开、收到和处理申请、行政复议和诉讼），"
                 "它可能不是政府信息公开工作年度报告。")
 
 
 def build_report(source: dict, agency: str | None, year: int | None,
-                 doc: CanonicalDocument, checks: list[Check], warnings: list[str]) -> dict:
+                 doc: CanonicalDocument, checks: list[Check], warnings: list[str],
+                 pages_needing_ocr: list[int] = ()) -> dict:
+    if not doc.tables and pages_needing_ocr:
+        return failed_report(source, SCANNED, "needs_ocr")
     if not doc.tables:
         return failed_report(source, NOT_A_REPORT, "not_a_report")
     cells = {(t, c.row, c.col): c for t, c in doc.all_cells()}

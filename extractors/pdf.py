@@ -36,8 +36,8 @@ def extract(path: Path) -> Extraction:
         pdf = pdfplumber.open(path)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise UnreadableDocument("PDF 文件设置了打开密码（已加密），无法读取；请提供未加密的版本。")
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as e:
-        raise UnreadableDocument(f"PDF 文件已损坏，无法读取（{type(e).__name__}）；请重新导出或下载。")
+    except (PDFSyntaxError, ValueError, KeyError, TypeError):
+        raise UnreadableDocument("PDF 文件已损坏，无法读取；请重新导出或重新下载该文件。")
     grids: list[Grid] = []
     body: list[str] = []
     scanned: list[int] = []
@@ -67,7 +67,7 @@ def _visible_char_counts(path: Path) -> list[int]:
     except pdfium.PdfiumError as e:
         if "password" in str(e).lower():
             raise UnreadableDocument("PDF 文件设置了打开密码（已加密），无法读取；请提供未加密的版本。")
-        raise UnreadableDocument(f"PDF 文件已损坏，无法读取（{e}）；请重新导出或下载。")
+        raise UnreadableDocument("PDF 文件已损坏，无法读取；请重新导出或重新下载该文件。")
     counts = []
     try:
         for page in document:

@@ -30,7 +30,8 @@ def process_document(path: Path, doc_dir: Path, shown_path: str) -> dict:
         checks = run_checks(tables, extraction.body_text)
         agency, year = agency_and_year(extraction.body_text)
         report = build_report(source, agency, year, tables, checks,
-                              extraction.warnings + tables.warnings)
+                              extraction.warnings + tables.warnings,
+                              extraction.pages_needing_ocr)
     except UnreadableDocument as e:
         report = failed_report(source, str(e))
     except OSError as e:
