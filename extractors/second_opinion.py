@@ -1,9 +1,10 @@
 """camelot-py (lattice, vector engine: reads the PDF's ruling lines, renders nothing) as a
 second reader of the numbers pdfplumber found.
 
-camelot's text placement is verified per table before it counts: on LibreOffice/Noto PDFs
-camelot 2.0 puts text one row low, so the row offset that makes the two readers agree best is
-used, and a table where they still mostly disagree is not used as evidence at all.
+camelot's reading is verified per table before it counts. On LibreOffice/Noto PDFs camelot
+2.0 places text one row low (tall CJK glyph boxes) and splits rows. So the row offset that
+makes the two agree best is used, and a table where they still disagree on more than a few
+numbers is not used as evidence at all: its numbers stay pdfplumber's alone.
 A number both readers agree on keeps its confidence; one they disagree on is flagged.
 """
 from __future__ import annotations
@@ -16,7 +17,8 @@ from .grid import Grid, GridCell
 
 DIFFERS = "second_opinion_differs"
 DISAGREE_CONFIDENCE = 0.5
-TRUSTED_AGREEMENT = 0.8   # camelot must agree on this share of a table's numbers to count
+UNVERIFIED_CONFIDENCE = 0.995  # glyph text read by pdfplumber alone: exact, but unconfirmed
+TRUSTED_AGREEMENT = 0.95  # camelot must agree on this share of a table's numbers to count
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 log = logging.getLogger(__name__)
@@ -38,16 +40,17 @@ def compare(path: Path, grids: list[Grid], page_heights: dict[int, float]) -> li
                                   flavor="lattice", engine="vector")
     except Exception as e:  # the second opinion is optional; the first reading stands
         log.warning("camelot failed on %s: %s", path, e)
-        return [f"第二读取器（camelot）未能复核表格数字（{type(e).__name__}），数字仅由 pdfplumber 读取。"]
-    warnings = []
+        tables = []
+    unverified: set[int] = set()
     for grid, cells in numbered:
         page = cells[0].page
-        height = page_heights[page]
-        located = [(c, _locate(c, tables, page, height)) for c in cells]
+        same_shape = [t for t in tables if int(t.page) == page]
+        located = [(c, _locate(c, same_shape, page, page_heights[page])) for c in cells]
         offset, agreement = _best_offset(located)
         if agreement < TRUSTED_AGREEMENT:
-            warnings.append(f"第 {page} 页：第二读取器（camelot）与 pdfplumber 的表格对不上，"
-                            "未作为复核依据。")
+            unverified.add(page)
+            for cell in cells:
+                cell.confidence = min(cell.confidence, UNVERIFIED_CONFIDENCE)
             continue
         if offset:
             log.info("camelot text %+d row(s) off on page %d; realigned", offset, page)
@@ -55,7 +58,10 @@ def compare(path: Path, grids: list[Grid], page_heights: dict[int, float]) -> li
             if _text_at(where, offset) != _compact(cell.text):
                 cell.confidence = min(cell.confidence, DISAGREE_CONFIDENCE)
                 cell.flags.append(DIFFERS)
-    return warnings
+    if not unverified:
+        return []
+    return [f"第 {'、'.join(map(str, sorted(unverified)))} 页的表格未能由第二读取器（camelot）复核"
+            "（两者读出的表格位置对不上），这些数字只由 pdfplumber 读取。"]
 
 
 def _locate(cell: GridCell, tables, page: int, height: float) -> list[tuple]:
