@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from conftest import SHARED, load_truth, report_cells, truth_cells
+from conftest import SAMPLES, SEED_002, SHARED, load_truth, report_cells, truth_cells
 
 HZQ = SHARED / "realdocs" / "KIROGOVCOMPARE" / "hzq2023_working.pdf"
 BUDGET = SHARED / "realdocs" / "GOV" / "putuo_shgzb_2024_juesuan.pdf"
@@ -109,3 +109,22 @@ def _pdf_with_text(text: str, render_mode: int) -> bytes:
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
               % (len(objects) + 1, xref))
     return out.getvalue()
+
+
+SEED_PDFS = sorted((SAMPLES / "pdf").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("path", SEED_PDFS, ids=lambda p: p.name)
+def test_seed_pdf_every_cell_and_check(process, path):
+    seed = path.name.split(".")[0]
+    report = process(path)
+    assert report["source"]["format"] == "pdf"
+    assert report_cells(report) == truth_cells(load_truth(seed))
+    failed = [(c["rule"], c["where"], c["cause"]) for c in report["checks"]]
+    if seed == SEED_002:
+        assert failed == [("applications.balance", "col=natural_person", "source"),
+                          ("applications.balance", "col=commercial", "source"),
+                          ("text.restated", "text=行政复议15件", "source")]
+    else:
+        assert failed == []
+    assert report["status"] == "ok"
