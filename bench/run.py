@@ -8,7 +8,6 @@ also measures Prefect's fixed start-up cost and per-document overhead.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -21,22 +20,22 @@ sys.path.insert(0, str(ROOT))
 
 from flows.document import process_document  # noqa: E402
 from flows.inputs import find_documents  # noqa: E402
+from canonical.truth import load_truth_cells, report_cells  # noqa: E402
 
 TRUTH = ROOT / "tests" / "truth"
 
 
 def truth_for(path: Path) -> dict | None:
-    name = path.stem.split(".")[0]
-    candidates = [t for t in TRUTH.glob("*.json") if name.startswith(t.stem)]
-    return json.loads(candidates[0].read_text(encoding="utf-8")) if candidates else None
+    """The truth file whose name starts the sample's name (000_….wqy-zenhei.pdf → 000_….json)."""
+    for truth in TRUTH.glob("*.json"):
+        if path.name.startswith(truth.stem):
+            return load_truth_cells(truth)
+    return None
 
 
 def score(report: dict, truth: dict) -> tuple[int, int]:
-    got = {(t, c["row"], c["col"]): c["value"] for t, tb in report["tables"].items()
-           for c in tb["cells"]}
-    want = {(t, r, c): v for t in ("active_disclosure", "applications", "reviews_litigation")
-            for r, cols in truth[t].items() for c, v in cols.items()}
-    return sum(got.get(k, "∅") == v for k, v in want.items()), len(want)
+    got = report_cells(report)
+    return sum(got.get(k, "∅") == v for k, v in truth.items()), len(truth)
 
 
 def bench_routes(samples: Path) -> None:

@@ -3,33 +3,19 @@ from pathlib import Path
 
 import pytest
 
+from canonical.truth import report_cells, truth_cells  # noqa: F401  (used by the tests)
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 TRUTH = Path(__file__).resolve().parent / "truth"
-SHARED = ROOT.parent / "shared"
+# Copies of ../shared/realdocs (see its MANIFEST.tsv), so the tests run on a bare clone.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_IDS = sorted(p.stem for p in (SAMPLES / "text").glob("*.txt"))
 SEED_002 = "002_aeca975d5bd5932c"
 
 
 def load_truth(name: str) -> dict:
     return json.loads((TRUTH / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def truth_cells(truth: dict) -> dict[tuple[str, str, str], object]:
-    cells = {}
-    for t in ("active_disclosure", "applications", "reviews_litigation"):
-        for r, cols in truth[t].items():
-            if isinstance(cols, dict):
-                cells.update({(t, r, c): v for c, v in cols.items()})
-            else:  # hzq2023.json writes reviews_litigation flat: {"review.upheld": 10, ...}
-                row, col = r.rsplit(".", 1)
-                cells[(t, row, col)] = cols
-    return cells
-
-
-def report_cells(report: dict) -> dict[tuple[str, str, str], object]:
-    return {(t, c["row"], c["col"]): c["value"]
-            for t, table in report["tables"].items() for c in table["cells"]}
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import zipfile
 
 import docx
 
-from conftest import SAMPLES, SHARED
+from conftest import FIXTURES, SAMPLES
 
 
 def failed(report, *words):
@@ -64,7 +64,7 @@ def test_docx_that_is_not_an_annual_report(process, tmp_path):
 
 def test_blank_official_template_is_not_a_filled_report(process, tmp_path):
     path = tmp_path / "template.docx"
-    shutil.copyfile(SHARED / "realdocs" / "govnianbao" / "zwgk_nianbao_template.docx", path)
+    shutil.copyfile(FIXTURES / "blank_official_template.docx", path)
     report = failed(process(path), "没有填写任何数字")
     assert report["error_code"] == "empty_tables"
 

@@ -5,10 +5,10 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from conftest import SAMPLES, SEED_002, SHARED, load_truth, report_cells, truth_cells
+from conftest import FIXTURES, SAMPLES, SEED_002, load_truth, report_cells, truth_cells
 
-HZQ = SHARED / "realdocs" / "KIROGOVCOMPARE" / "hzq2023_working.pdf"
-BUDGET = SHARED / "realdocs" / "GOV" / "putuo_shgzb_2024_juesuan.pdf"
+HZQ = SAMPLES / "real" / "hzq2023_working.pdf"
+BUDGET = FIXTURES / "not_a_report_budget_2024.pdf"
 
 
 @pytest.fixture(scope="module")
