@@ -21,6 +21,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
 from . import second_opinion
+from .native import PDFIUM
 from .errors import UnreadableDocument
 from .glyphs import cell_text
 from .grid import Extraction, Grid, GridCell
@@ -62,6 +63,11 @@ def extract(path: Path) -> Extraction:
 
 def _visible_char_counts(path: Path) -> list[int]:
     """Per page, the characters a reader sees (render mode 3 is invisible: an OCR layer)."""
+    with PDFIUM:
+        return _count_visible_chars(path)
+
+
+def _count_visible_chars(path: Path) -> list[int]:
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from .grid import Grid, GridCell
+from .native import PDFIUM
 
 DIFFERS = "second_opinion_differs"
 DISAGREE_CONFIDENCE = 0.5
@@ -36,8 +37,9 @@ def compare(path: Path, grids: list[Grid], page_heights: dict[int, float]) -> li
     pages = sorted({cells[0].page for _, cells in numbered})
     try:
         import camelot
-        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)),
-                                  flavor="lattice", engine="vector")
+        with PDFIUM:
+            tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)),
+                                      flavor="lattice", engine="vector")
     except Exception as e:  # the second opinion is optional; the first reading stands
         log.warning("camelot failed on %s: %s", path, e)
         tables = []

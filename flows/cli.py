@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import sys
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ STATUS_MARK = {"ok": "ok          ", "needs_review": "needs_review", "failed": "
 
 
 def main(argv: list[str] | None = None) -> int:
+    faulthandler.enable()  # a crash in a native library prints where it happened
     parser = argparse.ArgumentParser(prog="nianbao", description=(
         "政府信息公开工作年度报告：把三张表格读成可核对的数据。"
         " Digitise the three tables of government information-disclosure annual reports."))
