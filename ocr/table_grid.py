@@ -1,0 +1,111 @@
+"""Ruled tables on a page image → cell rectangles with row and column spans.
+
+Ruling lines are found by morphological opening with long thin kernels. A table is a connected
+group of lines; its grid lines are the positions where rules run. Between two neighbouring
+elementary cells, a missing rule means they belong to one merged cell, so merged cells (and
+their spans) come from a union of elementary cells.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MIN_TABLE_WIDTH = 0.25   # of the page width
+BORDER_INK = 0.6         # share of a cell edge that must be ruled for a border to exist
+
+
+@dataclass
+class CellBox:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, rules included
+
+
+def line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    h, w = binary.shape
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 40), 1)))
+    # Longer than a character (CJK strokes are vertical too), shorter than a one-line row.
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 50))))
+    # Bridge the small gaps noise and JPEG leave in thin rules.
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
+    return horizontal, vertical
+
+
+def find_tables(binary: np.ndarray) -> list[list[CellBox]]:
+    """Tables top to bottom, each a list of cells."""
+    horizontal, vertical = line_masks(binary)
+    rules = cv2.bitwise_or(horizontal, vertical)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
+    tables = []
+    page_w = binary.shape[1]
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        if w < MIN_TABLE_WIDTH * page_w or h < 20:
+            continue
+        cells = _cells(horizontal[y:y + h, x:x + w], vertical[y:y + h, x:x + w])
+        if cells:
+            tables.append([CellBox(c.row, c.col, c.rowspan, c.colspan,
+                                   (c.box[0] + x, c.box[1] + y, c.box[2] + x, c.box[3] + y))
+                           for c in cells])
+    return sorted(tables, key=lambda t: min(c.box[1] for c in t))
+
+
+def _positions(profile: np.ndarray, min_run: float) -> list[int]:
+    """Centres of the bands where a rule runs (profile = ruled pixels per row or column)."""
+    on = profile >= min_run
+    positions, start = [], None
+    for i, v in enumerate(np.append(on, False)):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            positions.append((start + i - 1) // 2)
+            start = None
+    return positions
+
+
+def _cells(horizontal: np.ndarray, vertical: np.ndarray) -> list[CellBox]:
+    h, w = horizontal.shape
+    ys = _positions((horizontal > 0).sum(axis=1), min_run=0.08 * w)
+    xs = _positions((vertical > 0).sum(axis=0), min_run=min(0.08 * h, 60))
+    if len(ys) < 2 or len(xs) < 2:
+        return []
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(rows * cols))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def ruled(mask, a0, a1, b, along_rows: bool) -> bool:
+        lo, hi = a0 + (a1 - a0) // 6, a1 - (a1 - a0) // 6  # skip the corners
+        band = mask[lo:hi, max(0, b - 3):b + 4] if along_rows else mask[max(0, b - 3):b + 4, lo:hi]
+        if band.size == 0:
+            return True
+        hit = (band > 0).any(axis=1 if along_rows else 0)
+        return hit.mean() >= BORDER_INK
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and not ruled(vertical, ys[r], ys[r + 1], xs[c + 1], True):
+                parent[find(r * cols + c + 1)] = find(r * cols + c)
+            if r + 1 < rows and not ruled(horizontal, xs[c], xs[c + 1], ys[r + 1], False):
+                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(rows):
+        for c in range(cols):
+            groups.setdefault(find(r * cols + c), []).append((r, c))
+    cells = []
+    for members in groups.values():
+        r0, r1 = min(m[0] for m in members), max(m[0] for m in members)
+        c0, c1 = min(m[1] for m in members), max(m[1] for m in members)
+        cells.append(CellBox(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+    return sorted(cells, key=lambda c: (c.row, c.col))
