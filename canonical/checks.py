@@ -26,10 +26,16 @@ class Check:
     cells: list[CellRef] = field(default_factory=list)
     ok: bool = False
     cause: str = "unknown"  # "source" (printed so) | "reading" | "unknown"; set by report.py
+    signs: dict[CellRef, int] = field(default_factory=dict)  # +1 expected side, -1 found side
 
 
 def run_checks(doc: CanonicalDocument, body_text: str) -> list[Check]:
     """All failed checks of a document, in a stable order."""
+    return identity_failures(doc) + _restated_figures(doc, body_text)
+
+
+def identity_failures(doc: CanonicalDocument) -> list[Check]:
+    """Failed identities 1–5 (the table against itself)."""
     failures: list[Check] = []
     apps = doc.table(APPLICATIONS.id)
     if apps:
@@ -40,7 +46,6 @@ def run_checks(doc: CanonicalDocument, body_text: str) -> list[Check]:
         failures += _row_totals(reviews, ("upheld", "corrected", "other", "pending"),
                                 "维持+纠正+其他+尚未审结")
     failures += _value_formats(doc)
-    failures += _restated_figures(doc, body_text)
     return failures
 
 
@@ -60,8 +65,9 @@ def _identity(table, rule, where, lhs, rhs, message) -> list[Check]:
     if expected is None or found is None or expected == found:
         return []
     cells = [(table.id, r, c) for r, c in (*lhs, *rhs)]
+    signs = {**{(table.id, r, c): 1 for r, c in lhs}, **{(table.id, r, c): -1 for r, c in rhs}}
     return [Check(rule, where, expected, found, message.format(expected=expected, found=found),
-                  cells)]
+                  cells, signs=signs)]
 
 
 def _balance(apps: CanonicalTable) -> list[Check]:
@@ -101,7 +107,7 @@ def _row_totals(table: CanonicalTable, parts: tuple[str, ...], what: str) -> lis
 def _value_formats(doc: CanonicalDocument) -> list[Check]:
     out = []
     for table_id, cell in doc.all_cells():
-        if values.NOT_A_NUMBER in cell.flags:
+        if values.NOT_A_NUMBER in cell.flags and cell.value is None:
             kind = doc.tables[table_id].schema.row(cell.row).kind
             want = "非负整数" if kind == "count" else "非负数"
             out.append(Check("value.format", f"{table_id}:row={cell.row},col={cell.col}",

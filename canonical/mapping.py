@@ -153,7 +153,11 @@ def _canonical_table(table: Table, matched: dict[str, MatchedRow]) -> CanonicalT
                 continue
             grid_cell = source[i]
             value, flags = values.parse(grid_cell.text, row.kind)
+            alternatives = [(v, conf) for v, conf in
+                            ((values.parse(text, row.kind)[0], conf)
+                             for text, conf in grid_cell.alternatives)
+                            if v is not None and v != value]
             cells[(row.id, col)] = Cell(row.id, col, value, grid_cell.text.strip(),
                                         grid_cell.confidence, grid_cell.page, grid_cell.bbox,
-                                        grid_cell.flags + flags)
+                                        grid_cell.flags + flags, alternatives)
     return CanonicalTable(table, cells, layout)

@@ -20,6 +20,7 @@ class Cell:
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     flags: list[str] = field(default_factory=list)
+    alternatives: list[tuple[int | str, float]] = field(default_factory=list)  # other readings
 
     def flag(self, name: str) -> None:
         if name not in self.flags:

@@ -10,6 +10,7 @@ status:
 from __future__ import annotations
 
 from .checks import Check
+from .corrections import Correction
 from .model import IN_FAILED_CHECK, LOW_CONFIDENCE, MISSING, CanonicalDocument, Cell
 from .schema import TABLES
 
@@ -18,22 +19,17 @@ REVIEW_BELOW = 0.90  # a value less likely than this to be right is flagged for 
 EXACT = 0.99         # read at least this surely, a failed identity is the source's error
 
 EMPTY_TABLES = "找到了年度报告的表格，但表格里没有填写任何数字（可能是空白模板）。"
-SCANNED = ("这是扫描件（页面是图像，或只有不可见的文字层），需要文字识别（OCR）才能读取；"
-           "扫描件识别尚未开放。")
 NOT_A_REPORT = ("文件中没有找到年度报告的三张表格（主动公开、收到和处理申请、行政复议和诉讼），"
                 "它可能不是政府信息公开工作年度报告。")
 
 
-def build_report(source: dict, agency: str | None, year: int | None,
-                 doc: CanonicalDocument, checks: list[Check], warnings: list[str],
-                 pages_needing_ocr: list[int] = ()) -> dict:
-    if not doc.tables and pages_needing_ocr:
-        return failed_report(source, SCANNED, "needs_ocr")
+def build_report(source: dict, agency: str | None, year: int | None, doc: CanonicalDocument,
+                 checks: list[Check], corrections: list[Correction], warnings: list[str]) -> dict:
     if not doc.tables:
-        return failed_report(source, NOT_A_REPORT, "not_a_report")
+        return failed_report(source, NOT_A_REPORT, "not_a_report", warnings)
     cells = {(t, c.row, c.col): c for t, c in doc.all_cells()}
     if all(c.value is None for c in cells.values()):
-        return failed_report(source, EMPTY_TABLES, "empty_tables")
+        return failed_report(source, EMPTY_TABLES, "empty_tables", warnings)
     for cell in cells.values():
         if cell.confidence < REVIEW_BELOW and MISSING not in cell.flags:
             cell.flag(LOW_CONFIDENCE)
@@ -56,18 +52,21 @@ def build_report(source: dict, agency: str | None, year: int | None,
                           "cells": [_cell_json(c) for c in t.ordered_cells()]}
                    for t in (doc.tables[s.id] for s in TABLES if s.id in doc.tables)},
         "checks": [_check_json(c) for c in checks],
+        "corrections": [c.as_json() for c in corrections],
         "summary": {
             "cells": len(cells),
             "unsure_cells": len(unsure),
             "failed_checks": len(checks),
             "source_errors": sum(c.cause == "source" for c in checks),
+            "corrections": len(corrections),
         },
         "warnings": warnings,
         "error": None,
     }
 
 
-def failed_report(source: dict, error: str, code: str = "unreadable") -> dict:
+def failed_report(source: dict, error: str, code: str = "unreadable",
+                  warnings: list[str] = ()) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "source": source,
@@ -76,8 +75,9 @@ def failed_report(source: dict, error: str, code: str = "unreadable") -> dict:
         "status": "failed",
         "tables": {},
         "checks": [],
+        "corrections": [],
         "summary": None,
-        "warnings": [],
+        "warnings": list(warnings),
         "error": error,
         "error_code": code,
     }

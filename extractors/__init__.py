@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import docx, pdf, text
+from . import docx, image, pdf, text
 from .detect import detect_format
 from .errors import UnreadableDocument
 from .grid import Extraction, Grid, GridCell
@@ -12,16 +12,10 @@ EXTRACTORS = {
     "text": text.extract,
     "docx": docx.extract,
     "pdf": pdf.extract,
+    "image": image.extract,
 }
-
-_NOT_YET = {
-    "image": "图片/扫描件需要文字识别（OCR），该功能尚未开放（开发中）。",
-}
-
 
 def extract(path: Path, fmt: str) -> Extraction:
-    if fmt not in EXTRACTORS:
-        raise UnreadableDocument(_NOT_YET[fmt])
     return EXTRACTORS[fmt](path)
 
 

@@ -19,6 +19,7 @@ class GridCell:
     page: int | None = None  # 1-based page the cell is drawn on
     bbox: tuple[float, float, float, float] | None = None  # PDF points, or pixels on images
     flags: list[str] = field(default_factory=list)  # what the extractor doubts about the cell
+    alternatives: list[tuple[str, float]] = field(default_factory=list)  # other (text, confidence) readings
 
 
 @dataclass
@@ -41,4 +42,4 @@ class Extraction:
     tables: list[Grid] = field(default_factory=list)
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
-    pages_needing_ocr: list[int] = field(default_factory=list)  # scanned pages not read yet
+    pages_scanned: list[int] = field(default_factory=list)  # pages read by OCR

@@ -44,21 +44,49 @@ def extract(path: Path) -> Extraction:
     scanned: list[int] = []
     warnings: list[str] = []
     with pdf:
+        digital: list[Grid] = []
         for number, page in enumerate(pdf.pages, start=1):
             if visible[number - 1] < MIN_VISIBLE_CHARS:
                 scanned.append(number)
-                continue
-            page_grids, page_text = _read_page(page, number)
+                page_grids, page_text = _read_scanned_page(path, number, page.width)
+            else:
+                page_grids, page_text = _read_page(page, number)
+                digital += page_grids
             grids += page_grids
             body.append(page_text)
         heights = {n: p.height for n, p in enumerate(pdf.pages, start=1)}
-        warnings += second_opinion.compare(path, grids, heights)
+        warnings += second_opinion.compare(path, digital, heights)
         pages = len(pdf.pages)
     if scanned:
         warnings.append(f"第 {'、'.join(map(str, scanned))} 页是扫描图像（或只有不可见的文字层），"
-                        "需要文字识别（OCR）才能读取。")
+                        "已用文字识别（OCR）读取。")
     return Extraction(format="pdf", body_text="\n".join(body), tables=grids, pages=pages,
-                      warnings=warnings, pages_needing_ocr=scanned)
+                      warnings=warnings, pages_scanned=scanned)
+
+
+def _read_scanned_page(path: Path, number: int, width_points: float) -> tuple[list[Grid], str]:
+    """Render the page at its scan's own resolution and read it with OCR."""
+    from ocr.reader import read_page
+
+    with PDFIUM:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            page = document[number - 1]
+            dpi = _scan_dpi(page, width_points)
+            image = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+        finally:
+            document.close()
+    if image.ndim == 3:
+        image = image[..., 0]
+    reading = read_page(image, number, to_points=72 / dpi)
+    return reading.grids, reading.text
+
+
+def _scan_dpi(page, width_points: float) -> float:
+    """The resolution of the largest image on the page, kept between 150 and 400 dpi."""
+    widths = [obj.get_px_size()[0] for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE])]
+    dpi = max(widths, default=0) / (width_points / 72) if widths else 300
+    return min(400.0, max(150.0, dpi))
 
 
 def _visible_char_counts(path: Path) -> list[int]:

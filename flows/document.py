@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from canonical.checks import run_checks
+from canonical.corrections import correct
 from canonical.mapping import rebuild
 from canonical.metadata import agency_and_year
 from canonical.report import build_report, failed_report
@@ -27,11 +28,11 @@ def process_document(path: Path, doc_dir: Path, shown_path: str) -> dict:
         extraction = extract(path, source["format"])
         source["pages"] = extraction.pages
         tables = rebuild(extraction)
+        corrections = correct(tables)
         checks = run_checks(tables, extraction.body_text)
         agency, year = agency_and_year(extraction.body_text)
-        report = build_report(source, agency, year, tables, checks,
-                              extraction.warnings + tables.warnings,
-                              extraction.pages_needing_ocr)
+        report = build_report(source, agency, year, tables, checks, corrections,
+                              extraction.warnings + tables.warnings)
     except UnreadableDocument as e:
         report = failed_report(source, str(e))
     except OSError as e:

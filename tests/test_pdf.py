@@ -71,21 +71,24 @@ def test_damaged_pdf(process, tmp_path):
     assert report["status"] == "failed" and "损坏" in report["error"]
 
 
-def test_image_only_pdf_needs_ocr_not_an_empty_success(process, tmp_path):
+def test_blank_scanned_pdf_is_not_an_empty_success(process, tmp_path):
     path = tmp_path / "scan.pdf"
     Image.new("RGB", (1240, 1754), "white").save(path)
     report = process(path)
-    assert report["status"] == "failed" and report["error_code"] == "needs_ocr"
-    assert "OCR" in report["error"]
+    assert report["status"] == "failed" and report["error_code"] == "not_a_report"
+    assert any("OCR" in w and "第 1 页" in w for w in report["warnings"])
 
 
 def test_invisible_text_layer_counts_as_a_scan(process, tmp_path):
     path = tmp_path / "ocr-layer.pdf"
     path.write_bytes(_pdf_with_text("12 34 56 78 90 " * 8, render_mode=3))
-    assert process(path)["error_code"] == "needs_ocr"
+    report = process(path)
+    assert report["error_code"] == "not_a_report"
+    assert any("OCR" in w for w in report["warnings"])  # the page went to the scan route
     visible = tmp_path / "visible.pdf"
     visible.write_bytes(_pdf_with_text("12 34 56 78 90 " * 8, render_mode=0))
-    assert process(visible)["error_code"] == "not_a_report"  # read as text: no tables in it
+    report = process(visible)
+    assert report["error_code"] == "not_a_report" and report["warnings"] == []
 
 
 def _pdf_with_text(text: str, render_mode: int) -> bytes:

@@ -56,4 +56,4 @@ def test_other_seeds_pass_every_identity(process, seed, route):
     assert report["checks"] == []
     assert report["status"] == "ok"
     assert report["summary"] == {"cells": 200, "unsure_cells": 0, "failed_checks": 0,
-                                 "source_errors": 0}
+                                 "source_errors": 0, "corrections": 0}

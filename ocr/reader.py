@@ -1,0 +1,191 @@
+"""Read a scanned page: upright it, find its ruled tables, recognise every cell crop.
+
+The grid is known from the rules, so each cell's crop is recognised on its own (text lines
+split by their ink) rather than detecting text over the whole page; bench/run.py measures both.
+
+Confidence per cell starts from the recogniser's score and is lowered for digits that look
+alike (0/6/8/9, 1/7), for a cell with ink but no text, and for text that is almost but not
+quite a number. Unsure numbers are read a second time from an enlarged, re-binarised crop;
+that reading is kept as an alternative for the identity checks to consider.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from extractors.grid import Grid, GridCell
+
+from . import engine
+from .preprocess import binarize_lines, upright
+from .table_grid import CellBox, find_tables
+
+BLANK_INK = 0.004        # share of dark pixels below which a cell is empty
+SURE = 0.99              # at or above this, a reading is not re-read
+LOOKALIKE_DIGITS = set("06891 7".replace(" ", ""))
+LOOKALIKE_PENALTY = 0.02  # per look-alike digit, on readings below SURE
+INK_WITHOUT_TEXT = 0.2
+MIXED_TEXT = 0.5         # digits mixed with letters: likely a misreading
+ORIENTATION_SAMPLES = 8
+TITLE_LINES = 8
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+UNREAD_INK = "ink_without_text"
+REREAD = "reread"
+
+
+@dataclass
+class PageReading:
+    grids: list[Grid]
+    text: str          # text of the page outside the tables, from the cells of 1-column boxes
+    turned: int        # degrees the page was turned to be upright
+    skew: float        # degrees it was deskewed by
+    width: int
+    height: int
+
+
+def read_page(image: np.ndarray, page: int, to_points: float | None = None) -> PageReading:
+    """`to_points` converts pixels to PDF points for bboxes (None: keep pixels)."""
+    gray, turns, skew = upright(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+    tables = find_tables(binarize_lines(gray))
+    turned = turns * 90
+    if tables and _upside_down(gray, tables):
+        gray = np.ascontiguousarray(np.rot90(gray, 2))
+        tables = find_tables(binarize_lines(gray))
+        turned = (turned + 180) % 360
+    grids = [_read_table(gray, t, page, to_points) for t in tables]
+    return PageReading(grids, _page_text(gray, tables), turned, skew, gray.shape[1], gray.shape[0])
+
+
+def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
+    cells = sorted((c for t in tables for c in t), key=lambda c: -_area(c.box))
+    sample = [_inner(gray, c.box) for c in cells if _ink_share(_inner(gray, c.box)) > BLANK_INK]
+    sample = [s for s in sample if s.size][:ORIENTATION_SAMPLES]
+    if not sample:
+        return False
+    crops = [line for s in sample for line in _text_lines(s)[:1]]
+    upright_score = np.mean([r.score for r in engine.recognize(crops)])
+    flipped_score = np.mean([r.score for r in engine.recognize([np.rot90(c, 2) for c in crops])])
+    return flipped_score > upright_score + 0.1
+
+
+def _read_table(gray: np.ndarray, table: list[CellBox], page: int, to_points) -> Grid:
+    crops, owners = [], []
+    cells = []
+    for box in table:
+        inner = _inner(gray, box.box)
+        lines = _text_lines(inner) if _ink_share(inner) > BLANK_INK else []
+        cell = GridCell(row=box.row, col=box.col, rowspan=box.rowspan, colspan=box.colspan,
+                        text="", confidence=0.99 if not lines else 0.0, page=page,
+                        bbox=_bbox(box.box, to_points))
+        cells.append(cell)
+        for line in lines:
+            crops.append(line)
+            owners.append(cell)
+    readings = engine.recognize(crops) if crops else []
+    per_cell: dict[int, list] = {}
+    for cell, reading in zip(owners, readings):
+        per_cell.setdefault(id(cell), []).append(reading)
+    for cell in cells:
+        found = per_cell.get(id(cell))
+        if found:
+            cell.text = "\n".join(r.text for r in found)
+            cell.confidence = cell_confidence(cell.text, min(r.score for r in found))
+            if not cell.text.strip():
+                cell.flags.append(UNREAD_INK)
+    _reread_unsure(gray, table, cells)
+    return Grid(cells)
+
+
+def cell_confidence(text: str, score: float) -> float:
+    compact = re.sub(r"\s+", "", text)
+    if not compact:
+        return INK_WITHOUT_TEXT
+    confidence = score
+    if score < SURE and _NUMBER.fullmatch(compact):
+        confidence -= LOOKALIKE_PENALTY * sum(ch in LOOKALIKE_DIGITS for ch in compact)
+    elif re.search(r"\d", compact) and not re.search(r"[\u4e00-\u9fff]", compact) \
+            and not _NUMBER.fullmatch(compact):
+        confidence *= MIXED_TEXT
+    return max(0.0, min(1.0, confidence))
+
+
+def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]) -> None:
+    """Second reading of unsure single-line cells: enlarged 2x and Otsu-binarised."""
+    unsure = [(box, cell) for box, cell in zip(table, cells)
+              if cell.confidence < SURE and "\n" not in cell.text
+              and not re.search(r"[\u4e00-\u9fff]", cell.text)]
+    if not unsure:
+        return
+    crops = []
+    for box, _ in unsure:
+        inner = _inner(gray, box.box)
+        big = cv2.resize(inner, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        _, clean = cv2.threshold(big, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        lines = _text_lines(clean)
+        crops.append(lines[0] if lines else clean)
+    for (_, cell), reading in zip(unsure, engine.recognize(crops)):
+        second = cell_confidence(reading.text, reading.score)
+        cell.flags.append(REREAD)
+        if re.sub(r"\s+", "", reading.text) == re.sub(r"\s+", "", cell.text):
+            cell.confidence = max(cell.confidence, second)
+        else:
+            cell.alternatives.append((reading.text, second))
+
+
+def _page_text(gray: np.ndarray, tables: list[list[CellBox]]) -> str:
+    """The first lines above the tables (or at the top of the page): enough for the title,
+    agency and year. Body paragraphs are not read, to keep scans fast."""
+    top = min((c.box[1] for t in tables for c in t), default=gray.shape[0] // 3)
+    band = gray[:top]
+    lines = _text_lines(band, min_height=gray.shape[0] // 300) if band.size else []
+    return "\n".join(r.text for r in engine.recognize(lines[:TITLE_LINES])) if lines else ""
+
+
+def _inner(gray: np.ndarray, box) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    pad = max(3, (x1 - x0) // 60, (y1 - y0) // 30)
+    pad = min(pad, 8)
+    return gray[y0 + pad:y1 - pad, x0 + pad:x1 - pad]
+
+
+def _ink_share(crop: np.ndarray) -> float:
+    if crop.size == 0:
+        return 0.0
+    return float((crop < 128).mean())
+
+
+def _text_lines(crop: np.ndarray, min_height: int = 4) -> list[np.ndarray]:
+    """The crop cut into text lines by its ink rows, each trimmed to its ink, with a margin."""
+    dark = crop < 150
+    rows = dark.sum(axis=1) > max(1, crop.shape[1] // 200)
+    lines, start = [], None
+    for y, on in enumerate(np.append(rows, False)):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            if y - start >= min_height:
+                lines.append((start, y))
+            start = None
+    out = []
+    for y0, y1 in lines:
+        cols = np.where(dark[y0:y1].any(axis=0))[0]
+        if cols.size == 0:
+            continue
+        margin = max(4, (y1 - y0) // 4)
+        x0, x1 = max(0, cols[0] - margin), min(crop.shape[1], cols[-1] + 1 + margin)
+        y0m, y1m = max(0, y0 - margin), min(crop.shape[0], y1 + margin)
+        out.append(crop[y0m:y1m, x0:x1])
+    return out
+
+
+def _area(box) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _bbox(box, to_points):
+    if to_points is None:
+        return tuple(float(v) for v in box)
+    return tuple(round(v * to_points, 2) for v in box)
+
