@@ -12,6 +12,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# Exactly one OpenCV: camelot pulls opencv-python-headless, paddlex wants opencv-contrib-python
+	# (it checks that name). Both unpack into cv2/, so drop both and reinstall the one paddlex needs.
+	$(BIN)/python -m pip uninstall --quiet -y opencv-python-headless opencv-contrib-python
+	$(BIN)/python -m pip install --quiet --no-deps opencv-contrib-python==4.10.0.84
+	$(BIN)/python -c "import cv2" 2>/dev/null || (apt-get update -qq && apt-get install -y -qq libgl1 libglib2.0-0)
+	$(BIN)/python -c "import cv2, sys; print('OpenCV', cv2.__version__, file=sys.stderr)"
 	touch $@
 
 run: setup

@@ -35,18 +35,22 @@ def run_checks(doc: CanonicalDocument, body_text: str) -> list[Check]:
 
 
 def identity_failures(doc: CanonicalDocument) -> list[Check]:
-    """Failed identities 1–5 (the table against itself)."""
-    failures: list[Check] = []
+    """Failed identities 1–5 (the table against itself) and cells that are not numbers."""
+    return [c for c in identities(doc) if not c.ok] + _value_formats(doc)
+
+
+def identities(doc: CanonicalDocument) -> list[Check]:
+    """Every sum identity that can be evaluated (all its cells present), holding or not."""
+    out: list[Check] = []
     apps = doc.table(APPLICATIONS.id)
     if apps:
-        failures += _balance(apps) + _outcomes(apps) + _row_totals(apps, APPLICANT_COLUMNS,
-                                                                  "六类申请人之和")
+        out += _balance(apps) + _outcomes(apps) + _row_totals(apps, APPLICANT_COLUMNS,
+                                                              "六类申请人之和")
     reviews = doc.table(REVIEWS_LITIGATION.id)
     if reviews:
-        failures += _row_totals(reviews, ("upheld", "corrected", "other", "pending"),
-                                "维持+纠正+其他+尚未审结")
-    failures += _value_formats(doc)
-    return failures
+        out += _row_totals(reviews, ("upheld", "corrected", "other", "pending"),
+                           "维持+纠正+其他+尚未审结")
+    return out
 
 
 def _sum(table: CanonicalTable, refs: list[tuple[str, str]]) -> int | None:
@@ -62,12 +66,12 @@ def _sum(table: CanonicalTable, refs: list[tuple[str, str]]) -> int | None:
 
 def _identity(table, rule, where, lhs, rhs, message) -> list[Check]:
     expected, found = _sum(table, lhs), _sum(table, rhs)
-    if expected is None or found is None or expected == found:
+    if expected is None or found is None:
         return []
     cells = [(table.id, r, c) for r, c in (*lhs, *rhs)]
     signs = {**{(table.id, r, c): 1 for r, c in lhs}, **{(table.id, r, c): -1 for r, c in rhs}}
     return [Check(rule, where, expected, found, message.format(expected=expected, found=found),
-                  cells, signs=signs)]
+                  cells, ok=expected == found, signs=signs)]
 
 
 def _balance(apps: CanonicalTable) -> list[Check]:

@@ -6,19 +6,25 @@ touching the cell fails and no new failure appears; a value the identities alone
 confirmed by two identities. High-confidence cells are never moved, so a source error (all its
 cells read surely, like seed 002's) stays a source error. Every change is recorded with the
 original reading.
+
+The other way round, an identity that holds vouches for the one unsure cell in it when all its
+other cells are sure: a misreading would have to cancel out exactly (`confirm`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .checks import Check, identity_failures
+from .checks import Check, identities, identity_failures
 from .model import CanonicalDocument, Cell
 
 MOVABLE_BELOW = 0.99      # cells read at least this surely are never changed
 CONFIRMED_BY_READING = 0.97  # confidence of a second reading the identities confirm
 CONFIRMED_BY_IDENTITIES = 0.92  # confidence of a value only the identities give
+ONLY_FORMAT_FIXED = 0.85  # a second reading no sum confirms stays below the review line
+SURE_NEIGHBOUR = 0.9
 MAX_ROUNDS = 12
 CORRECTED = "corrected"
+CONFIRMED = "confirmed_by_identities"
 
 
 @dataclass
@@ -46,14 +52,33 @@ def correct(doc: CanonicalDocument) -> list[Correction]:
         found = _best_change(doc, failures)
         if found is None:
             break
-        ref, value, evidence = found
+        ref, value, evidence, sums_fixed = found
         cell = doc.tables[ref[0]].cells[ref[1:]]
         corrections.append(Correction(*ref, cell.text, cell.value, value, evidence))
+        if not sums_fixed:  # only "is a number" now holds: the second reading is all we have
+            cell.confidence = min(dict(cell.alternatives).get(value, 0.0), ONLY_FORMAT_FIXED)
+        elif evidence == "second_reading":
+            cell.confidence = CONFIRMED_BY_READING
+        else:
+            cell.confidence = CONFIRMED_BY_IDENTITIES
         cell.value = value
-        cell.confidence = CONFIRMED_BY_READING if evidence == "second_reading" \
-            else CONFIRMED_BY_IDENTITIES
         cell.flag(CORRECTED)
     return corrections
+
+
+def confirm(doc: CanonicalDocument) -> None:
+    """Raise to CONFIRMED_BY_IDENTITIES the unsure numbers that a holding identity pins down.
+    Unsure means unsure as read: a confirmed cell does not vouch for another one."""
+    def cell(ref) -> Cell:
+        return doc.tables[ref[0]].cells[ref[1:]]
+    held = [i for i in identities(doc) if i.ok]
+    unsure = {ref for i in held for ref in i.cells if cell(ref).confidence < SURE_NEIGHBOUR}
+    for identity in held:
+        pinned = [ref for ref in identity.cells if ref in unsure]
+        if len(pinned) == 1 and isinstance(cell(pinned[0]).value, int):
+            target = cell(pinned[0])
+            target.confidence = max(target.confidence, CONFIRMED_BY_IDENTITIES)
+            target.flag(CONFIRMED)
 
 
 def _best_change(doc: CanonicalDocument, failures: list[Check]):
@@ -66,15 +91,27 @@ def _best_change(doc: CanonicalDocument, failures: list[Check]):
             new = {(f.rule, f.where) for f in after} - before
             if touching or new:
                 continue
-            fixed = len(before) - len(after)
-            if evidence == "identities" and fixed < 2:
-                continue  # one identity alone can always be made to hold
-            options.append((evidence == "second_reading", fixed, cell.confidence * -1, ref, value,
-                            evidence))
+            fixed = [f for f in failures if (f.rule, f.where) not in
+                     {(a.rule, a.where) for a in after}]
+            sums_fixed = [f for f in fixed if f.signs]
+            if evidence == "identities" and not _determined(doc, ref, sums_fixed):
+                continue
+            options.append((evidence == "second_reading", len(fixed), -cell.confidence, ref,
+                            value, evidence, bool(sums_fixed)))
     if not options:
         return None
     best = max(options, key=lambda o: o[:3])
-    return best[3], best[4], best[5]
+    return best[3:]
+
+
+def _determined(doc: CanonicalDocument, ref, sums_fixed: list[Check]) -> bool:
+    """A value the identities alone give must be fixed by two of them, each otherwise made of
+    sure cells: one identity can always be made to hold, and unsure neighbours could be the
+    misreading instead."""
+    if len(sums_fixed) < 2:
+        return False
+    others = {r for f in sums_fixed for r in f.cells if r != ref}
+    return all(doc.tables[r[0]].cells[r[1:]].confidence >= SURE_NEIGHBOUR for r in others)
 
 
 def _unsure_cells(doc: CanonicalDocument, failures: list[Check]):

@@ -10,7 +10,8 @@ import unicodedata
 from difflib import SequenceMatcher
 
 _QUOTES = "\"'“”‘’「」『』"
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、])")
+# OCR reads 一 as a dash: （-）予以公开.
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d\-—–]+\)|\d+[.、])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -19,6 +19,8 @@ def parse(text: str, kind: ValueKind) -> tuple[int | str | None, list[str]]:
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if compact == "":
         return None, [BLANK]
+    if len(text.strip().splitlines()) > 1:
+        return None, [NOT_A_NUMBER]  # a number never wraps: two lines are two things
     pattern = _COUNT if kind == "count" else _DECIMAL
     if not pattern.fullmatch(compact):
         return None, [NOT_A_NUMBER]

@@ -78,15 +78,16 @@ def _read_scanned_page(path: Path, number: int, width_points: float) -> tuple[li
             document.close()
     if image.ndim == 3:
         image = image[..., 0]
-    reading = read_page(image, number, to_points=72 / dpi)
+    reading = read_page(image, number, bbox_scale=72 / dpi)
     return reading.grids, reading.text
 
 
 def _scan_dpi(page, width_points: float) -> float:
-    """The resolution of the largest image on the page, kept between 150 and 400 dpi."""
+    """The resolution of the largest image on the page, as ocr.preprocess.reading_dpi wants it."""
+    from ocr.preprocess import reading_dpi
+
     widths = [obj.get_px_size()[0] for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE])]
-    dpi = max(widths, default=0) / (width_points / 72) if widths else 300
-    return min(400.0, max(150.0, dpi))
+    return reading_dpi(max(widths) / (width_points / 72) if widths else 300.0)
 
 
 def _visible_char_counts(path: Path) -> list[int]:

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from canonical.checks import run_checks
-from canonical.corrections import correct
+from canonical.corrections import confirm, correct
 from canonical.mapping import rebuild
 from canonical.metadata import agency_and_year
 from canonical.report import build_report, failed_report
@@ -29,6 +29,7 @@ def process_document(path: Path, doc_dir: Path, shown_path: str) -> dict:
         source["pages"] = extraction.pages
         tables = rebuild(extraction)
         corrections = correct(tables)
+        confirm(tables)
         checks = run_checks(tables, extraction.body_text)
         agency, year = agency_and_year(extraction.body_text)
         report = build_report(source, agency, year, tables, checks, corrections,

@@ -16,6 +16,13 @@ SKEW_RANGE = 5.0         # degrees searched either way
 SKEW_STEPS = (0.5, 0.05)  # coarse, then fine
 
 
+def reading_dpi(dpi: float) -> float:
+    """The resolution to read a scan at: low-resolution scans (150 dpi) are read enlarged to
+    300 dpi, where the recogniser reads their small blurred digits better; 200 dpi and up
+    read best as they are (measured on the committed scans)."""
+    return 300.0 if dpi < 175 else min(dpi, 400.0)
+
+
 def to_gray(image: np.ndarray) -> np.ndarray:
     if image.ndim == 2:
         return image

@@ -22,8 +22,9 @@ from . import engine
 from .preprocess import binarize_lines, upright
 from .table_grid import CellBox, find_tables
 
-BLANK_INK = 0.004        # share of dark pixels below which a cell is empty
-SURE = 0.99              # at or above this, a reading is not re-read
+BLANK_INK = 20           # dark pixels (specks removed) below which a cell is empty
+SURE = 0.99              # at or above this, no look-alike penalty
+REREAD_BELOW = 0.95      # readings below this are read a second time
 LOOKALIKE_DIGITS = set("06891 7".replace(" ", ""))
 LOOKALIKE_PENALTY = 0.02  # per look-alike digit, on readings below SURE
 INK_WITHOUT_TEXT = 0.2
@@ -45,8 +46,8 @@ class PageReading:
     height: int
 
 
-def read_page(image: np.ndarray, page: int, to_points: float | None = None) -> PageReading:
-    """`to_points` converts pixels to PDF points for bboxes (None: keep pixels)."""
+def read_page(image: np.ndarray, page: int, bbox_scale: float = 1.0) -> PageReading:
+    """Bboxes are the upright page's pixels times `bbox_scale` (72/dpi gives PDF points)."""
     gray, turns, skew = upright(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
     tables = find_tables(binarize_lines(gray))
     turned = turns * 90
@@ -54,13 +55,13 @@ def read_page(image: np.ndarray, page: int, to_points: float | None = None) -> P
         gray = np.ascontiguousarray(np.rot90(gray, 2))
         tables = find_tables(binarize_lines(gray))
         turned = (turned + 180) % 360
-    grids = [_read_table(gray, t, page, to_points) for t in tables]
+    grids = [_read_table(gray, t, page, bbox_scale) for t in tables]
     return PageReading(grids, _page_text(gray, tables), turned, skew, gray.shape[1], gray.shape[0])
 
 
 def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
     cells = sorted((c for t in tables for c in t), key=lambda c: -_area(c.box))
-    sample = [_inner(gray, c.box) for c in cells if _ink_share(_inner(gray, c.box)) > BLANK_INK]
+    sample = [_inner(gray, c.box) for c in cells if _ink_amount(_inner(gray, c.box)) > BLANK_INK]
     sample = [s for s in sample if s.size][:ORIENTATION_SAMPLES]
     if not sample:
         return False
@@ -70,15 +71,15 @@ def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
     return flipped_score > upright_score + 0.1
 
 
-def _read_table(gray: np.ndarray, table: list[CellBox], page: int, to_points) -> Grid:
+def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: float) -> Grid:
     crops, owners = [], []
     cells = []
     for box in table:
         inner = _inner(gray, box.box)
-        lines = _text_lines(inner) if _ink_share(inner) > BLANK_INK else []
+        lines = _text_lines(inner) if _ink_amount(inner) > BLANK_INK else []
         cell = GridCell(row=box.row, col=box.col, rowspan=box.rowspan, colspan=box.colspan,
                         text="", confidence=0.99 if not lines else 0.0, page=page,
-                        bbox=_bbox(box.box, to_points))
+                        bbox=tuple(round(float(v) * bbox_scale, 2) for v in box.box))
         cells.append(cell)
         for line in lines:
             crops.append(line)
@@ -114,7 +115,7 @@ def cell_confidence(text: str, score: float) -> float:
 def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]) -> None:
     """Second reading of unsure single-line cells: enlarged 2x and Otsu-binarised."""
     unsure = [(box, cell) for box, cell in zip(table, cells)
-              if cell.confidence < SURE and "\n" not in cell.text
+              if cell.confidence < REREAD_BELOW and "\n" not in cell.text
               and not re.search(r"[\u4e00-\u9fff]", cell.text)]
     if not unsure:
         return
@@ -150,16 +151,23 @@ def _inner(gray: np.ndarray, box) -> np.ndarray:
     return gray[y0 + pad:y1 - pad, x0 + pad:x1 - pad]
 
 
-def _ink_share(crop: np.ndarray) -> float:
+def _ink(crop: np.ndarray) -> np.ndarray:
+    """Dark pixels as a boolean mask, with specks (noise, JPEG) removed."""
     if crop.size == 0:
-        return 0.0
-    return float((crop < 128).mean())
+        return np.zeros(crop.shape, bool)
+    dark = (crop < 140).astype(np.uint8)
+    return cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).astype(bool)
+
+
+def _ink_amount(crop: np.ndarray) -> int:
+    return int(_ink(crop).sum())
 
 
 def _text_lines(crop: np.ndarray, min_height: int = 4) -> list[np.ndarray]:
-    """The crop cut into text lines by its ink rows, each trimmed to its ink, with a margin."""
-    dark = crop < 150
-    rows = dark.sum(axis=1) > max(1, crop.shape[1] // 200)
+    """The crop cut into text lines by its ink rows, each trimmed to its ink, with a margin.
+    Bands much lower than the tallest line are specks or rule remnants, not text."""
+    dark = crop < 140  # not _ink(): opening would cut thin strokes of small digits in two
+    rows = cv2.dilate(dark.astype(np.uint8), np.ones((3, 1), np.uint8)).sum(axis=1) > 1
     lines, start = [], None
     for y, on in enumerate(np.append(rows, False)):
         if on and start is None:
@@ -168,24 +176,44 @@ def _text_lines(crop: np.ndarray, min_height: int = 4) -> list[np.ndarray]:
             if y - start >= min_height:
                 lines.append((start, y))
             start = None
+    tallest = max((y1 - y0 for y0, y1 in lines), default=0)
+    lines = [(y0, y1) for y0, y1 in lines if y1 - y0 >= 0.4 * tallest]
     out = []
     for y0, y1 in lines:
-        cols = np.where(dark[y0:y1].any(axis=0))[0]
+        line = _without_specks(crop[y0:y1], dark[y0:y1])
+        cols = np.where((line < 140).any(axis=0))[0]
         if cols.size == 0:
             continue
         margin = max(4, (y1 - y0) // 4)
         x0, x1 = max(0, cols[0] - margin), min(crop.shape[1], cols[-1] + 1 + margin)
-        y0m, y1m = max(0, y0 - margin), min(crop.shape[0], y1 + margin)
-        out.append(crop[y0m:y1m, x0:x1])
+        out.append(cv2.copyMakeBorder(line[:, x0:x1], margin, margin, 0, 0, cv2.BORDER_CONSTANT,
+                                      value=int(np.median(line))))
     return out
+
+
+def _without_specks(line: np.ndarray, dark: np.ndarray) -> np.ndarray:
+    """The line with ink blobs that are not text painted white: small blobs before the first
+    character or far from any. Small blobs close after a character stay (a decimal point, 、);
+    nothing in these tables starts with one, and a speck there reads as ".0"."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    height = line.shape[0]
+    big = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.35 * height]
+    if not big:
+        return line
+    spans = [(stats[i, cv2.CC_STAT_LEFT], stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH])
+             for i in big]
+    first = min(a for a, _ in spans)
+    clean = line.copy()
+    paper = int(np.median(line))
+    for i in range(1, count):
+        if i in big:
+            continue
+        x0 = stats[i, cv2.CC_STAT_LEFT]
+        x1 = x0 + stats[i, cv2.CC_STAT_WIDTH]
+        if x1 <= first or min(max(a - x1, x0 - b, 0) for a, b in spans) > 0.6 * height:
+            clean[labels == i] = paper
+    return clean
 
 
 def _area(box) -> int:
     return (box[2] - box[0]) * (box[3] - box[1])
-
-
-def _bbox(box, to_points):
-    if to_points is None:
-        return tuple(float(v) for v in box)
-    return tuple(round(v * to_points, 2) for v in box)
-

@@ -1,0 +1,86 @@
+"""Identities as evidence (canonical/corrections.py), on seed tables made to look misread.
+
+A seed's text route gives every cell at confidence 1.0; each test lowers or changes cells the
+way OCR would, then checks what the identities may and may not do about it.
+"""
+import pytest
+
+from canonical.checks import identity_failures
+from canonical.corrections import (CONFIRMED, CONFIRMED_BY_IDENTITIES, CONFIRMED_BY_READING,
+                                   CORRECTED, confirm, correct)
+from canonical.mapping import rebuild
+from conftest import SAMPLES, SEED_002
+from extractors import extract
+
+GRANTED = ("granted", "natural_person")  # 430 in seed 000
+
+
+@pytest.fixture
+def seed000():
+    doc = rebuild(extract(SAMPLES / "text" / "000_de4a6e6b343917dd.txt", "text"))
+    return doc, doc.tables["applications"]
+
+
+def misread(table, ref, value, confidence, second=()):
+    cell = table.cells[ref]
+    cell.value, cell.text, cell.confidence = value, str(value), confidence
+    cell.alternatives = list(second)
+    return cell
+
+
+def test_second_reading_the_identities_confirm_replaces_the_first(seed000):
+    doc, apps = seed000
+    cell = misread(apps, GRANTED, 480, 0.8, second=[(430, 0.7)])
+    (fix,) = correct(doc)
+    assert (fix.row, fix.col, fix.read_value, fix.value, fix.evidence) == \
+        ("granted", "natural_person", 480, 430, "second_reading")
+    assert cell.value == 430 and cell.confidence == CONFIRMED_BY_READING
+    assert CORRECTED in cell.flags and identity_failures(doc) == []
+
+
+def test_value_two_identities_imply_is_taken_when_its_neighbours_are_sure(seed000):
+    doc, apps = seed000
+    cell = misread(apps, GRANTED, 480, 0.8)
+    (fix,) = correct(doc)
+    assert (fix.value, fix.evidence) == (430, "identities")
+    assert cell.confidence == CONFIRMED_BY_IDENTITIES
+
+
+def test_no_value_is_implied_when_a_neighbour_is_unsure_too(seed000):
+    doc, apps = seed000
+    misread(apps, GRANTED, 480, 0.8)
+    apps.cells[("granted", "total")].confidence = 0.8  # could be the misreading instead
+    assert correct(doc) == []
+    assert apps.cells[GRANTED].value == 480
+
+
+def test_sure_cells_are_never_moved_so_a_source_error_stays(tmp_path):
+    doc = rebuild(extract(SAMPLES / "text" / f"{SEED_002}.txt", "text"))
+    before = [(c.row, c.col, c.value) for _, c in doc.all_cells()]
+    assert correct(doc) == []
+    assert [(c.row, c.col, c.value) for _, c in doc.all_cells()] == before
+    assert len(identity_failures(doc)) == 2
+
+
+def test_holding_identity_vouches_for_its_one_unsure_cell(seed000):
+    doc, apps = seed000
+    cell = misread(apps, GRANTED, 430, 0.85)
+    confirm(doc)
+    assert cell.confidence == CONFIRMED_BY_IDENTITIES and CONFIRMED in cell.flags
+
+
+def test_two_unsure_cells_in_every_identity_vouch_for_neither(seed000):
+    doc, apps = seed000
+    # granted/natural_person is in its row total and its column's outcome sum; make both hold
+    # a second unsure cell, so no identity has it alone.
+    cells = [misread(apps, ref, apps.cells[ref].value, 0.85)
+             for ref in (GRANTED, ("granted", "total"), ("total_processed", "natural_person"))]
+    confirm(doc)
+    assert cells[0].confidence == 0.85 and CONFIRMED not in cells[0].flags
+
+
+def test_failed_identity_vouches_for_nothing(seed000):
+    doc, apps = seed000
+    wrong = misread(apps, GRANTED, 480, 0.85)
+    confirm(doc)
+    assert wrong.confidence == 0.85 and CONFIRMED not in wrong.flags
