@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 def process_document(path: Path, doc_dir: Path, shown_path: str) -> dict:
     """Process `path`, write its outputs into `doc_dir`, and return its report."""
     started = time.perf_counter()
-    source = {"path": shown_path, "sha256": None, "format": None, "pages": None}
+    # "file": where the input was read from, so review and reprocessing can find its pages.
+    source = {"path": shown_path, "file": str(path.resolve()), "sha256": None, "format": None,
+              "pages": None}
     try:
         source["sha256"] = _sha256(path)
         source["format"] = detect_format(path)
