@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ocr.settings import DEFAULT, ScanSettings
+
 from . import docx, image, pdf, text
 from .detect import detect_format
 from .errors import UnreadableDocument
@@ -15,8 +17,11 @@ EXTRACTORS = {
     "image": image.extract,
 }
 
-def extract(path: Path, fmt: str) -> Extraction:
-    return EXTRACTORS[fmt](path)
+SCANNED = {"pdf", "image"}  # formats whose pages may need OCR, read with ScanSettings
+
+
+def extract(path: Path, fmt: str, scan: ScanSettings = DEFAULT) -> Extraction:
+    return EXTRACTORS[fmt](path, scan) if fmt in SCANNED else EXTRACTORS[fmt](path)
 
 
 __all__ = ["extract", "detect_format", "UnreadableDocument", "Extraction", "Grid", "GridCell"]

@@ -10,6 +10,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from ocr.settings import DEFAULT, ScanSettings
+
 from .errors import UnreadableDocument
 from .grid import Extraction
 
@@ -17,14 +19,16 @@ MAX_PIXELS = 12000 * 12000
 A4_SHORT_INCHES = 8.27
 
 
-def extract(path: Path) -> Extraction:
+def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
     from ocr.reader import read_page
 
     grids, text, warnings = [], [], []
     pages = load_pages(path)
     for number, gray in enumerate(pages, start=1):
-        image, scale = enlarged(gray)
-        reading = read_page(image, number, bbox_scale=1 / scale)  # bboxes in the file's pixels
+        settings = scan.for_page(number)
+        image, scale = enlarged(gray, settings.dpi)
+        # bboxes in the file's pixels
+        reading = read_page(image, number, bbox_scale=1 / scale, settings=settings)
         grids += reading.grids
         text.append(reading.text)
         if reading.turned:
@@ -33,15 +37,17 @@ def extract(path: Path) -> Extraction:
                       warnings=warnings)
 
 
-def enlarged(gray: np.ndarray) -> tuple[np.ndarray, float]:
-    """The page at the resolution ocr.preprocess.reading_dpi wants (its dpi taken from the
-    short side as A4's 8.27 in), and the scale applied."""
+def enlarged(gray: np.ndarray, want_dpi: float | None = None) -> tuple[np.ndarray, float]:
+    """The page at `want_dpi`, by default the resolution ocr.preprocess.reading_dpi wants (its
+    dpi taken from the short side as A4's 8.27 in), and the scale applied."""
     from ocr.preprocess import reading_dpi
 
     dpi = min(gray.shape) / A4_SHORT_INCHES
-    scale = reading_dpi(dpi) / dpi
-    if scale <= 1:
+    scale = (want_dpi or reading_dpi(dpi)) / dpi
+    if abs(scale - 1) < 0.01:
         return gray, 1.0
+    if scale < 1:
+        return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC), scale
 
 

@@ -20,6 +20,8 @@ import pypdfium2.raw as pdfium_raw
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
+from ocr.settings import DEFAULT, ScanSettings
+
 from . import second_opinion
 from .native import PDFIUM
 from .errors import UnreadableDocument
@@ -31,7 +33,7 @@ INVISIBLE_RENDER_MODE = 3
 EDGE_TOLERANCE = 2.0     # points; cell edges closer than this are the same grid line
 
 
-def extract(path: Path) -> Extraction:
+def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
     visible = _visible_char_counts(path)
     try:
         pdf = pdfplumber.open(path)
@@ -48,7 +50,8 @@ def extract(path: Path) -> Extraction:
         for number, page in enumerate(pdf.pages, start=1):
             if visible[number - 1] < MIN_VISIBLE_CHARS:
                 scanned.append(number)
-                page_grids, page_text = _read_scanned_page(path, number, page.width)
+                page_grids, page_text = _read_scanned_page(path, number, page.width,
+                                                           scan.for_page(number))
             else:
                 page_grids, page_text = _read_page(page, number)
                 digital += page_grids
@@ -64,21 +67,22 @@ def extract(path: Path) -> Extraction:
                       warnings=warnings, pages_scanned=scanned)
 
 
-def _read_scanned_page(path: Path, number: int, width_points: float) -> tuple[list[Grid], str]:
-    """Render the page at its scan's own resolution and read it with OCR."""
+def _read_scanned_page(path: Path, number: int, width_points: float,
+                       scan: ScanSettings) -> tuple[list[Grid], str]:
+    """Render the page at its scan's own resolution (or the one asked for) and read it with OCR."""
     from ocr.reader import read_page
 
     with PDFIUM:
         document = pdfium.PdfDocument(str(path))
         try:
             page = document[number - 1]
-            dpi = _scan_dpi(page, width_points)
+            dpi = scan.dpi or _scan_dpi(page, width_points)
             image = page.render(scale=dpi / 72, grayscale=True).to_numpy()
         finally:
             document.close()
     if image.ndim == 3:
         image = image[..., 0]
-    reading = read_page(image, number, bbox_scale=72 / dpi)
+    reading = read_page(image, number, bbox_scale=72 / dpi, settings=scan)
     return reading.grids, reading.text
 
 

@@ -14,12 +14,15 @@ from canonical.metadata import agency_and_year
 from canonical.report import build_report, failed_report
 from canonical.writers import write_document
 from extractors import UnreadableDocument, detect_format, extract
+from ocr.settings import DEFAULT, ScanSettings
 
 log = logging.getLogger(__name__)
 
 
-def process_document(path: Path, doc_dir: Path, shown_path: str) -> dict:
-    """Process `path`, write its outputs into `doc_dir`, and return its report."""
+def process_document(path: Path, doc_dir: Path, shown_path: str,
+                     scan: ScanSettings = DEFAULT) -> dict:
+    """Process `path`, write its outputs into `doc_dir`, and return its report. `scan` says
+    how scanned pages are read (reprocessing changes it)."""
     started = time.perf_counter()
     # "file": where the input was read from, so review and reprocessing can find its pages.
     source = {"path": shown_path, "file": str(path.resolve()), "sha256": None, "format": None,
@@ -27,7 +30,7 @@ def process_document(path: Path, doc_dir: Path, shown_path: str) -> dict:
     try:
         source["sha256"] = _sha256(path)
         source["format"] = detect_format(path)
-        extraction = extract(path, source["format"])
+        extraction = extract(path, source["format"], scan)
         source["pages"] = extraction.pages
         tables = rebuild(extraction)
         corrections = correct(tables)

@@ -20,6 +20,7 @@ from extractors.grid import Grid, GridCell
 
 from . import engine
 from .preprocess import binarize_lines, upright
+from .settings import DEFAULT, ScanSettings
 from .table_grid import CellBox, find_tables
 
 BLANK_INK = 20           # dark pixels (specks removed) below which a cell is empty
@@ -46,7 +47,8 @@ class PageReading:
     height: int
 
 
-def read_page(image: np.ndarray, page: int, bbox_scale: float = 1.0) -> PageReading:
+def read_page(image: np.ndarray, page: int, bbox_scale: float = 1.0,
+              settings: ScanSettings = DEFAULT) -> PageReading:
     """Bboxes are the upright page's pixels times `bbox_scale` (72/dpi gives PDF points)."""
     gray, turns, skew = upright(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
     tables = find_tables(binarize_lines(gray))
@@ -55,8 +57,14 @@ def read_page(image: np.ndarray, page: int, bbox_scale: float = 1.0) -> PageRead
         gray = np.ascontiguousarray(np.rot90(gray, 2))
         tables = find_tables(binarize_lines(gray))
         turned = (turned + 180) % 360
-    grids = [_read_table(gray, t, page, bbox_scale) for t in tables]
-    return PageReading(grids, _page_text(gray, tables), turned, skew, gray.shape[1], gray.shape[0])
+    if settings.ocr == "page":
+        lines = engine.read_page(gray)
+        grids = [_table_from_lines(gray, t, page, bbox_scale, lines) for t in tables]
+        text = _text_outside(lines, tables)
+    else:
+        grids = [_read_table(gray, t, page, bbox_scale) for t in tables]
+        text = _page_text(gray, tables)
+    return PageReading(grids, text, turned, skew, gray.shape[1], gray.shape[0])
 
 
 def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
@@ -71,15 +79,19 @@ def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
     return flipped_score > upright_score + 0.1
 
 
+def _empty_cell(box: CellBox, page: int, bbox_scale: float, has_ink: bool) -> GridCell:
+    return GridCell(row=box.row, col=box.col, rowspan=box.rowspan, colspan=box.colspan,
+                    text="", confidence=0.0 if has_ink else 0.99, page=page,
+                    bbox=tuple(round(float(v) * bbox_scale, 2) for v in box.box))
+
+
 def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: float) -> Grid:
     crops, owners = [], []
     cells = []
     for box in table:
         inner = _inner(gray, box.box)
         lines = _text_lines(inner) if _ink_amount(inner) > BLANK_INK else []
-        cell = GridCell(row=box.row, col=box.col, rowspan=box.rowspan, colspan=box.colspan,
-                        text="", confidence=0.99 if not lines else 0.0, page=page,
-                        bbox=tuple(round(float(v) * bbox_scale, 2) for v in box.box))
+        cell = _empty_cell(box, page, bbox_scale, bool(lines))
         cells.append(cell)
         for line in lines:
             crops.append(line)
@@ -97,6 +109,39 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
                 cell.flags.append(UNREAD_INK)
     _reread_unsure(gray, table, cells)
     return Grid(cells)
+
+
+def _table_from_lines(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: float,
+                      lines: list[engine.Line]) -> Grid:
+    """The table's cells filled with the page's detected text lines, each placed in the cell
+    holding its centre; lines in one cell are joined top to bottom."""
+    cells = [_empty_cell(box, page, bbox_scale, _ink_amount(_inner(gray, box.box)) > BLANK_INK)
+             for box in table]
+    placed: dict[int, list[engine.Line]] = {}
+    for line in lines:
+        cx, cy = (line.box[0] + line.box[2]) / 2, (line.box[1] + line.box[3]) / 2
+        for i, box in enumerate(table):
+            x0, y0, x1, y1 = box.box
+            if x0 <= cx < x1 and y0 <= cy < y1:
+                placed.setdefault(i, []).append(line)
+                break
+    for i, cell in enumerate(cells):
+        found = sorted(placed.get(i, []), key=lambda l: (l.box[1], l.box[0]))
+        if found:
+            cell.text = "\n".join(l.text for l in found)
+            cell.confidence = cell_confidence(cell.text, min(l.score for l in found))
+        elif cell.confidence == 0.0:  # ink, but no line detected on it
+            cell.confidence = INK_WITHOUT_TEXT
+            cell.flags.append(UNREAD_INK)
+    _reread_unsure(gray, table, cells)
+    return Grid(cells)
+
+
+def _text_outside(lines: list[engine.Line], tables: list[list[CellBox]]) -> str:
+    """Detected lines above the first table, in reading order (as _page_text)."""
+    top = min((c.box[1] for t in tables for c in t), default=None)
+    above = [l for l in lines if top is None or l.box[3] <= top]
+    return "\n".join(l.text for l in above[:TITLE_LINES])
 
 
 def cell_confidence(text: str, score: float) -> float:
