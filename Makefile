@@ -7,6 +7,8 @@ OUT ?= output
 .PHONY: setup run test bench samples clean
 
 setup: $(VENV)/.installed
+	@# Headless Chromium for tests/test_review.py (driven by Playwright; never `playwright install`).
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -24,7 +24,15 @@ def main(argv: list[str] | None = None) -> int:
                          help="output folder (default: output)")
     run_cmd.add_argument("--workers", type=int, default=2,
                          help="documents processed at once (default: 2)")
+    review_cmd = commands.add_parser("review", help="local web page to check and correct outputs")
+    review_cmd.add_argument("--out", type=Path, default=Path("output"),
+                            help="output folder of `nianbao run` (default: output)")
+    review_cmd.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    review_cmd.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     args = parser.parse_args(argv)
+    if args.command == "review":
+        from review.server import serve
+        return serve(args.out, args.host, args.port) or 0
     return run_command(args.paths, args.out, args.workers)
 
 

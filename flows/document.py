@@ -12,6 +12,7 @@ from canonical.corrections import confirm, correct
 from canonical.mapping import rebuild
 from canonical.metadata import agency_and_year
 from canonical.report import build_report, failed_report
+from canonical.review import REVIEW_NAME, reapply_review
 from canonical.writers import write_document
 from extractors import UnreadableDocument, detect_format, extract
 from ocr.settings import DEFAULT, ScanSettings
@@ -48,6 +49,8 @@ def process_document(path: Path, doc_dir: Path, shown_path: str,
         report = failed_report(
             source, f"处理该文件时发生内部错误（{type(e).__name__}: {e}），请把文件反馈给维护人员。",
             "internal_error")
+    if (doc_dir / REVIEW_NAME).exists():  # corrections made in `nianbao review` survive reruns
+        report = reapply_review(report, doc_dir)
     write_document(report, doc_dir)
     log.debug("%s done in %.3fs", shown_path, time.perf_counter() - started)
     return report

@@ -1,0 +1,1 @@
+"""`nianbao review`: a local web page to check and correct the outputs of `nianbao run`."""

@@ -1,0 +1,362 @@
+"""`nianbao review`: a local web page over the outputs of `nianbao run`.
+
+Standard library only (ThreadingHTTPServer). The routes, all GET except one:
+
+    /                      the page (static/index.html)
+    /api/documents         every document under OUT: status, agency, year, counts
+    /api/document?id=DOC   one report, its table layout, page sizes and review history
+    /api/page?id=DOC&n=N   page N of the document's input file, as PNG
+    POST /api/correct      {"id", "table", "row", "col", "text"}: record a correction, rewrite
+                           the document's outputs (canonical/review.py), return /api/document
+
+DOC is the document's folder relative to OUT (`2023/report.pdf`). Nothing outside OUT is read
+through a URL: DOC must resolve to a folder inside OUT holding report.json, and a page image
+comes only from the input file that report names, and only while its sha256 is unchanged.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import threading
+from functools import lru_cache
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from canonical.review import ReviewError, add_correction, load_review
+from canonical.schema import TABLES_BY_ID, table_rows
+from canonical.writers import CSV_ENCODING, REPORT_NAME, row_label_path, write_dataset, write_document
+
+STATIC = Path(__file__).resolve().parent / "static"
+PDF_RENDER_SCALE = 2.0   # 144 dpi: sharp enough to read a table cell
+MAX_IMAGE_SIDE = 2400    # scans are served at most this many pixels on their long side
+MAX_BODY = 64 * 1024
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# Scanned pages' boxes are on the page as the OCR read it (turned upright, deskewed); how it was
+# turned is only in the warnings: "第 2 页是倒置或横置的，已旋转 90° 后识别。" (extractors/image.py)
+TURNED = re.compile(r"第 (\d+) 页是倒置或横置的，已旋转 (\d+)° 后识别")
+SCANNED = re.compile(r"第 ([\d、]+) 页是扫描图像")  # extractors/pdf.py
+
+
+class Refused(Exception):
+    def __init__(self, status: HTTPStatus, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class ReviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, out: Path, host: str = "127.0.0.1", port: int = 8765):
+        self.out = Path(out).resolve()
+        self.write_lock = threading.Lock()  # one correction at a time
+        super().__init__((host, port), Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+
+def serve(out: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
+    server = ReviewServer(out, host, port)
+    print(f"复核页面 review page: {server.url}  (outputs in {server.out}; Ctrl+C to stop)",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+# ---- documents under OUT -----------------------------------------------------------------
+
+def doc_dir(out: Path, doc_id: str | None) -> Path:
+    """The folder of document `doc_id`; Refused unless it is inside `out` and has a report."""
+    if not doc_id or "\x00" in doc_id:
+        raise Refused(HTTPStatus.NOT_FOUND, "no such document")
+    path = (out / doc_id).resolve()
+    if out not in path.parents:
+        raise Refused(HTTPStatus.FORBIDDEN, "outside the output folder")
+    if not (path / REPORT_NAME).is_file():
+        raise Refused(HTTPStatus.NOT_FOUND, "no such document")
+    return path
+
+
+def read_report(folder: Path) -> dict:
+    return json.loads((folder / REPORT_NAME).read_text(encoding="utf-8"))
+
+
+def list_documents(out: Path) -> list[dict]:
+    docs = []
+    for dirpath, dirnames, filenames in os.walk(out):  # symlinked folders are not followed
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if REPORT_NAME not in filenames:
+            continue
+        folder = Path(dirpath)
+        try:
+            r = read_report(folder)
+        except (OSError, ValueError):
+            continue
+        summary = r.get("summary") or {}
+        docs.append({"id": folder.relative_to(out).as_posix(), "status": r["status"],
+                     "agency": r.get("agency"), "year": r.get("year"),
+                     "format": r["source"].get("format"),
+                     "unsure_cells": summary.get("unsure_cells"),
+                     "failed_checks": summary.get("failed_checks"),
+                     "source_errors": summary.get("source_errors"),
+                     "reviewed": (r.get("review") or {}).get("reviewed_cells", 0),
+                     "error": r.get("error")})
+    return docs
+
+
+def document_payload(out: Path, doc_id: str) -> dict:
+    folder = doc_dir(out, doc_id)
+    report = read_report(folder)
+    layout = {}
+    for table_id, table_json in report.get("tables", {}).items():
+        schema = TABLES_BY_ID[table_id]
+        layout[table_id] = {
+            "title": schema.title,
+            "columns": [{"id": c.id, "label": c.label} for c in schema.columns],
+            "rows": [{"id": r.id, "label": row_label_path(schema, r.id),
+                      "columns": list(schema.columns_of(r))}
+                     for r in table_rows(schema, table_json.get("other_layout", "split"))]}
+    return {"id": folder.relative_to(out).as_posix(), "report": report, "layout": layout,
+            "pages": page_list(report), "review": load_review(folder)}
+
+
+def refresh_dataset(out: Path) -> None:
+    """Rewrite the run's documents.csv and dataset files for the documents they list."""
+    listing = out / "documents.csv"
+    if not listing.is_file():
+        return
+    with open(listing, encoding=CSV_ENCODING, newline="") as f:
+        ids = [row["document"] for row in csv.DictReader(f)]
+    reports = []
+    for doc_id in ids:
+        try:
+            reports.append((doc_id, read_report(doc_dir(out, doc_id))))
+        except (Refused, OSError, ValueError):
+            continue
+    write_dataset(reports, out)
+
+
+# ---- page images --------------------------------------------------------------------------
+
+def source_file(report: dict) -> Path | None:
+    """The input file of a PDF or image report, if it is still the file that was read."""
+    source = report.get("source") or {}
+    if source.get("format") not in ("pdf", "image") or not source.get("file"):
+        return None
+    path = Path(source["file"])
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if not path.is_file() or _sha256(str(path), stat.st_mtime_ns, stat.st_size) != source["sha256"]:
+        return None
+    return path
+
+
+@lru_cache(maxsize=256)
+def _sha256(path: str, mtime_ns: int, size: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _scanned(report: dict) -> tuple[set[int] | None, dict[int, int]]:
+    """The pages read by OCR (None: all) and the degrees each was found turned, from the
+    warnings extractors/image.py and pdf.py write."""
+    scanned = None
+    if report["source"]["format"] == "pdf":
+        scanned = {int(n) for w in report.get("warnings", []) if (m := SCANNED.search(w))
+                   for n in m[1].split("、")}
+    turned = {int(m[1]): int(m[2]) for w in report.get("warnings", []) if (m := TURNED.search(w))}
+    return scanned, turned
+
+
+def page_list(report: dict) -> list[dict]:
+    """Each page with the scale of its PNG: PNG pixels per bbox unit (PDF point, image pixel)."""
+    path = source_file(report)
+    if path is None:
+        return []
+    if report["source"]["format"] == "pdf":
+        return [{"n": n, "scale": PDF_RENDER_SCALE}
+                for n in range(1, (report["source"]["pages"] or 0) + 1)]
+    from PIL import Image, ImageSequence
+    with Image.open(path) as image:
+        sizes = [frame.size for frame in ImageSequence.Iterator(image)]
+    return [{"n": n, "scale": _image_scale(size)} for n, size in enumerate(sizes, start=1)]
+
+
+def _image_scale(size: tuple[int, int]) -> float:
+    return min(1.0, MAX_IMAGE_SIDE / max(size))
+
+
+def page_png(report: dict, number: int) -> bytes:
+    path = source_file(report)
+    if path is None:
+        raise Refused(HTTPStatus.NOT_FOUND, "this document has no page images")
+    scanned, turned = _scanned(report)
+    return _render(str(path), report["source"]["sha256"], report["source"]["format"], number,
+                   scanned is None or number in scanned, turned.get(number))
+
+
+@lru_cache(maxsize=16)
+def _render(path: str, sha256: str, fmt: str, number: int, scanned: bool,
+            turned: int | None) -> bytes:
+    """Page `number` as PNG. A scanned page is shown as the OCR read it, since its boxes are
+    on that page: turned upright and deskewed (ocr.preprocess.upright, the same steps)."""
+    import numpy as np
+    from PIL import Image, ImageSequence
+    if fmt == "pdf":
+        import pypdfium2 as pdfium
+
+        from extractors.native import PDFIUM
+        with PDFIUM:
+            document = pdfium.PdfDocument(path)
+            try:
+                if not 1 <= number <= len(document):
+                    raise Refused(HTTPStatus.NOT_FOUND, "no such page")
+                image = document[number - 1].render(scale=PDF_RENDER_SCALE).to_pil()
+            finally:
+                document.close()
+    else:
+        with Image.open(path) as file:
+            try:
+                image = ImageSequence.Iterator(file)[number - 1].convert("L") if number > 0 \
+                    else None
+            except IndexError:
+                image = None
+        if image is None:
+            raise Refused(HTTPStatus.NOT_FOUND, "no such page")
+        scale = _image_scale(image.size)
+        if scale < 1:
+            image = image.resize((round(image.width * scale), round(image.height * scale)),
+                                 Image.Resampling.LANCZOS)
+    if scanned:
+        from ocr.preprocess import upright
+        gray, turns, _ = upright(np.asarray(image.convert("L")))
+        if turned is not None and (turned - 90 * turns) % 360 == 180:  # told by the recogniser
+            gray = np.rot90(gray, 2)
+        image = Image.fromarray(np.ascontiguousarray(gray))
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+# ---- HTTP ---------------------------------------------------------------------------------
+
+class Handler(BaseHTTPRequestHandler):
+    server: ReviewServer
+    server_version = "nianbao-review"
+
+    def do_GET(self) -> None:
+        self._dispatch({"/": self._index, "/api/documents": self._documents,
+                        "/api/document": self._document, "/api/page": self._page, "/favicon.ico": self._favicon})
+
+    def do_POST(self) -> None:
+        self._dispatch({"/api/correct": self._correct})
+
+    def _dispatch(self, routes) -> None:
+        url = urlsplit(self.path)
+        try:
+            self._check_host()
+            route = routes.get(url.path)
+            if route is None:
+                raise Refused(HTTPStatus.NOT_FOUND, "not found")
+            route({k: v[-1] for k, v in parse_qs(url.query).items()})
+        except Refused as e:
+            self._error(e.status, str(e))
+        except (BrokenPipeError, ConnectionResetError):  # the browser went elsewhere
+            pass
+        except (OSError, ValueError) as e:  # e.g. a report.json being rewritten by hand
+            self.log_error("%s: %r", url.path, e)
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"{type(e).__name__}: {e}")
+
+    def _error(self, status: HTTPStatus, message: str) -> None:
+        self._send(status, json.dumps({"error": message}, ensure_ascii=False).encode("utf-8"),
+                   "application/json; charset=utf-8")
+
+    def _check_host(self) -> None:
+        """A page from another site may not reach this server by a name it controls
+        (DNS rebinding): on loopback, the Host header must be a loopback name."""
+        if not _loopback(self.server.server_address[0]):
+            return
+        if not _loopback(urlsplit("//" + (self.headers.get("Host") or "")).hostname or ""):
+            raise Refused(HTTPStatus.FORBIDDEN, "bad Host header")
+
+    def _favicon(self, query) -> None:
+        self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
+
+    def _index(self, query) -> None:
+        self._send(HTTPStatus.OK, (STATIC / "index.html").read_bytes(), "text/html; charset=utf-8")
+
+    def _documents(self, query) -> None:
+        self._json({"out": str(self.server.out), "documents": list_documents(self.server.out)})
+
+    def _document(self, query) -> None:
+        self._json(document_payload(self.server.out, query.get("id")))
+
+    def _page(self, query) -> None:
+        report = read_report(doc_dir(self.server.out, query.get("id")))
+        try:
+            number = int(query.get("n", "1"))
+        except ValueError:
+            raise Refused(HTTPStatus.NOT_FOUND, "no such page")
+        self._send(HTTPStatus.OK, page_png(report, number), "image/png", cache=True)
+
+    def _correct(self, query) -> None:
+        if self.headers.get_content_type() != "application/json":  # forms from other sites can't
+            raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send application/json")
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too large")
+        try:
+            body = json.loads(self.rfile.read(length) or b"{}")
+            args = [str(body[k]) for k in ("table", "row", "col", "text")]
+        except (ValueError, KeyError, TypeError):
+            raise Refused(HTTPStatus.BAD_REQUEST, "expected id, table, row, col, text")
+        out = self.server.out
+        folder = doc_dir(out, body.get("id"))
+        with self.server.write_lock:
+            try:
+                report = add_correction(read_report(folder), folder, *args)
+            except ReviewError as e:
+                raise Refused(HTTPStatus.BAD_REQUEST, str(e))
+            write_document(report, folder)
+            refresh_dataset(out)
+        self._json(document_payload(out, body["id"]))
+
+    def _json(self, data) -> None:
+        self._send(HTTPStatus.OK, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                   "application/json; charset=utf-8")
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, cache=False) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "private, max-age=60" if cache else "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", "default-src 'self'; img-src 'self'; "
+                         "style-src 'unsafe-inline'; script-src 'unsafe-inline'")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_request(self, code="-", size="-") -> None:  # quiet: refusals and errors only
+        if not (isinstance(code, int) and code < 400):
+            super().log_request(code, size)
+
+
+def _loopback(host: str) -> bool:
+    return host in LOOPBACK or host.startswith("127.")

@@ -1,0 +1,326 @@
+"""`nianbao review`: the page in a real headless Chromium, corrections, and what it refuses.
+
+Chromium is Debian's /usr/bin/chromium (`make setup` installs it), driven by Playwright for
+Python; `playwright install` is never run.
+"""
+from __future__ import annotations
+
+import hashlib
+import http.client
+import io
+import json
+import re
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from conftest import SAMPLES, SEED_002
+from PIL import Image
+
+from canonical.review import REVIEW_NAME, apply_corrections, reapply_review
+from canonical.writers import CSV_ENCODING, atomic_write_bytes, json_bytes, write_dataset
+from flows.document import process_document
+from review.server import ReviewServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+GAP = "keep/002_gap.txt"        # needs_review (a row is missing); never changed by a test
+EDIT = "2023/002_gap.txt"       # the same, corrected in the browser
+PDF = "2023/002.pdf"
+TEXT = "002.txt"                # ok, with the source's own errors
+EMPTY = "empty.txt"             # failed
+TIFF = "scan.tiff"              # a two-page image (report made here, no OCR)
+LICENSING = ("active_disclosure", "licensing", "decisions")
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("review")
+    inputs, out = root / "in", root / "out"
+    inputs.mkdir()
+    seed = (SAMPLES / "text" / f"{SEED_002}.txt").read_text(encoding="utf-8")
+    assert "\t行政许可\n\t0\n\n" in seed
+    (inputs / "002_gap.txt").write_text(seed.replace("\t行政许可\n\t0\n\n", "", 1),
+                                        encoding="utf-8")
+    (inputs / "empty.txt").write_bytes(b"")
+    files = {GAP: inputs / "002_gap.txt", EDIT: inputs / "002_gap.txt",
+             PDF: SAMPLES / "pdf" / f"{SEED_002}.noto-serif-sc.pdf",
+             TEXT: SAMPLES / "text" / f"{SEED_002}.txt", EMPTY: inputs / "empty.txt"}
+    reports = [(doc, process_document(path, out / doc, doc)) for doc, path in files.items()]
+    # A scan's report without OCR: the text report's cells on a two-page TIFF.
+    tiff = inputs / "scan.tiff"
+    Image.new("L", (400, 300), 255).save(tiff, save_all=True,
+                                          append_images=[Image.new("L", (300, 500), 255)])
+    scan = json.loads((out / TEXT / "report.json").read_text(encoding="utf-8"))
+    scan["source"].update(file=str(tiff), format="image", pages=2,
+                          sha256=hashlib.sha256(tiff.read_bytes()).hexdigest())
+    for cell in scan["tables"]["applications"]["cells"]:
+        cell.update(page=2, bbox=[10, 10, 60, 40])
+    atomic_write_bytes(out / TIFF / "report.json", json_bytes(scan))
+    reports.append((TIFF, scan))
+    write_dataset(reports, out)
+    # Outside OUT: a document folder next to it, and a symlink from inside OUT to it.
+    (root / "secret").mkdir()
+    (root / "secret" / "report.json").write_text(json.dumps(scan), encoding="utf-8")
+    (out / "link").symlink_to(root / "secret")
+    # Inside OUT, but naming a file that is not the one read (its sha256 differs).
+    forged = json.loads((out / PDF / "report.json").read_text(encoding="utf-8"))
+    forged["source"]["file"] = "/etc/passwd"
+    atomic_write_bytes(out / "forged.pdf" / "report.json", json_bytes(forged))
+    return {"out": out, "files": files, "secret": root / "secret"}
+
+
+@pytest.fixture(scope="module")
+def server(docs):
+    server = ReviewServer(docs["out"], "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    yield page
+    page.close()
+    assert not errors
+
+
+def get(server, path: str, headers: dict | None = None) -> tuple[int, str, bytes]:
+    """GET `path` exactly as written (no client-side normalisation of '..')."""
+    conn = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.getheader("Content-Type"), response.read()
+    finally:
+        conn.close()
+
+
+def doc_url(server, doc: str) -> str:
+    return f"{server.url}#doc={quote(doc, safe='')}"
+
+
+def cell_selector(table: str, row: str, col: str) -> str:
+    return f'td[data-table="{table}"][data-row="{row}"][data-col="{col}"]'
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def report_cell(report: dict, table: str, row: str, col: str) -> dict:
+    return next(c for c in report["tables"][table]["cells"] if (c["row"], c["col"]) == (row, col))
+
+
+# ---- (a) the list ----------------------------------------------------------------------------
+
+def test_list_shows_documents_needing_review_and_filters_the_others(server, page):
+    from playwright.sync_api import expect
+    page.goto(server.url)
+    needing = page.locator(f'#documents tbody tr[data-doc="{GAP}"]')
+    expect(needing).to_be_visible()
+    expect(needing).to_contain_text("needs_review")
+    expect(needing).to_contain_text("北京市朝阳区政务服务管理局")
+    expect(needing).to_contain_text("2023")
+    expect(needing.locator("td.unsure")).to_have_text("1")
+    expect(needing.locator("td.checks")).to_contain_text("3")
+    expect(page.locator(f'tr[data-doc="{TEXT}"]')).to_have_count(0)  # ok: not by default
+    page.select_option("#filter-status", "")
+    for doc in (TEXT, PDF, EMPTY):
+        expect(page.locator(f'tr[data-doc="{doc}"]')).to_be_visible()
+    expect(page.locator(f'tr[data-doc="{EMPTY}"]')).to_contain_text("failed")
+    expect(page.locator('tr[data-doc="link"]')).to_have_count(0)  # symlinks are not followed
+    page.select_option("#filter-status", "failed")
+    expect(page.locator("#documents tbody tr")).to_have_count(1)
+    page.select_option("#filter-status", "")
+    page.locator(f'tr[data-doc="{PDF}"]').click()
+    expect(page.locator("#doc-title")).to_have_text(PDF)
+
+
+# ---- (b) a correction through the browser ---------------------------------------------------
+
+def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
+    from playwright.sync_api import expect
+    folder = docs["out"] / EDIT
+    page.goto(doc_url(server, EDIT))
+    cell = page.locator(cell_selector(*LICENSING))
+    expect(page.locator("#doc-status")).to_contain_text("needs_review")
+    expect(cell).to_have_class(re.compile(r"\bunsure\b"))
+    expect(page.locator("#page-pane")).to_be_hidden()  # a text document has no page image
+
+    cell.click()
+    page.fill("#edit-value", "0")
+    page.click("#edit-save")
+    expect(page.locator("#saved")).to_have_text("已保存 saved")
+    expect(page.locator("#doc-status")).to_contain_text("ok")
+    expect(cell).to_have_class(re.compile(r"\breviewed\b"))
+
+    # The body text says 行政复议15件 and the table 14: correcting the table moves the failure.
+    page.click(cell_selector("reviews_litigation", "review", "total"))
+    expect(page.locator('#check-list li[data-rule="text.restated"]')).to_have_count(1)
+    page.fill("#edit-value", "15")
+    page.press("#edit-value", "Enter")
+    expect(page.locator('#check-list li[data-rule="text.restated"]')).to_have_count(0)
+    expect(page.locator('#check-list li[data-rule="reviews_litigation.row_total"]')).to_have_count(1)
+    expect(page.locator("#history-list li")).to_have_count(2)
+
+    # Something that is not a count is refused, and nothing is written.
+    page.click(cell_selector("applications", "new_received", "natural_person"))
+    page.fill("#edit-value", "7O6")
+    page.press("#edit-value", "Enter")
+    expect(page.locator("#edit-error")).to_contain_text("不是非负整数")
+
+    report = read_json(folder / "report.json")
+    assert report["status"] == "ok"
+    assert report["review"]["machine_status"] == "needs_review"
+    assert report["review"]["reviewed_cells"] == 2
+    licensing = report_cell(report, *LICENSING)
+    assert licensing["value"] == 0 and licensing["confidence"] == 1.0
+    assert "reviewed" in licensing["flags"] and "missing" not in licensing["flags"]
+    assert licensing["machine"]["value"] is None and "missing" in licensing["machine"]["flags"]
+    assert report_cell(report, "reviews_litigation", "review", "total")["machine"]["value"] == 14
+    assert {(c["rule"], c["where"]) for c in report["checks"]} == {
+        ("applications.balance", "col=natural_person"), ("applications.balance", "col=commercial"),
+        ("reviews_litigation.row_total", "row=review")}
+    assert report["summary"]["unsure_cells"] == 0 and report["summary"]["failed_checks"] == 3
+
+    review = read_json(folder / REVIEW_NAME)
+    assert [(c["table"], c["row"], c["col"], c["old"], c["new"]) for c in review["corrections"]] == [
+        (*LICENSING, None, 0), ("reviews_litigation", "review", "total", 14, 15)]
+    assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]", c["time"])
+               for c in review["corrections"])
+    assert review["source_sha256"] == report["source"]["sha256"]
+
+    wide = (folder / "active_disclosure.csv").read_text(encoding=CSV_ENCODING)
+    assert re.search(r"^licensing,行政许可,,,,0,$", wide, re.M)
+    long = (folder / "cells.csv").read_text(encoding=CSV_ENCODING)
+    assert re.search(r"^reviews_litigation,review,total,.*,15,15,1\.0,,,reviewed", long, re.M)
+    listing = (docs["out"] / "documents.csv").read_text(encoding=CSV_ENCODING)
+    assert re.search(rf"^{re.escape(EDIT)},.*,ok,", listing, re.M)
+    assert re.search(rf"^{re.escape(GAP)},.*,needs_review,", listing, re.M)
+
+    # A rerun of the pipeline on the same input keeps the corrections: the same bytes.
+    before = (folder / "report.json").read_bytes()
+    rerun = process_document(docs["files"][EDIT], folder, EDIT)
+    assert rerun["status"] == "ok"
+    assert (folder / "report.json").read_bytes() == before
+
+
+def test_pdf_page_boxes_are_drawn_and_follow_the_table(server, page):
+    from playwright.sync_api import expect
+    page.goto(doc_url(server, PDF))
+    expect(page.locator('#page-bar button.on')).to_have_attribute("data-page", "3")
+    expect(page.locator("#page-svg rect.box.failed")).to_have_count(6)  # page 3's part
+    expect(page.locator("#page-svg image")).to_have_attribute("width", re.compile(r"^595\."))
+    page.click(cell_selector("applications", "carried_forward", "natural_person"))
+    expect(page.locator('#page-bar button.on')).to_have_attribute("data-page", "4")
+    expect(page.locator('#page-svg rect.selected')).to_have_attribute(
+        "data-ref", "applications|carried_forward|natural_person")
+    page.locator('#check-list li[data-rule="applications.balance"]').first.click()
+    expect(page.locator("td.focus")).to_have_count(4)
+
+
+# ---- (c) nothing outside OUT ----------------------------------------------------------------
+
+@pytest.mark.parametrize("path, status", [
+    ("/../../../../etc/passwd", 404),
+    ("/%2e%2e/%2e%2e/%2e%2e/etc/passwd", 404),
+    ("/api/../../../etc/passwd", 404),
+    ("/api/document?id=../secret", 403),
+    ("/api/document?id=%2e%2e%2fsecret", 403),
+    ("/api/document?id=%2e%2e/%2e%2e/%2e%2e/etc", 403),
+    ("/api/document?id=2023/../../secret", 403),
+    ("/api/document?id=/etc", 403),
+    ("/api/document?id=link", 403),             # a symlink inside OUT to a folder outside
+    ("/api/page?id=../secret&n=1", 403),
+    ("/api/page?id=%2Fetc&n=1", 403),
+    ("/api/document?id=2023", 404),             # inside OUT, but no report there
+    ("/api/document?id=", 404),
+    ("/api/page?id=forged.pdf&n=1", 404),       # names a file other than the one it read
+    (f"/api/page?id={quote(TEXT)}&n=1", 404),   # text: no page image
+    (f"/api/page?id={quote(PDF)}&n=9", 404),
+])
+def test_paths_outside_the_output_folder_are_refused(server, path, status):
+    code, _, body = get(server, path)
+    assert code == status, body
+    assert b"root:" not in body
+
+
+def test_absolute_document_id_and_foreign_host_are_refused(server, docs):
+    secret = quote(str(docs["secret"]), safe="")
+    assert get(server, f"/api/document?id={secret}")[0] == 403
+    assert get(server, f"/api/page?id={secret}&n=2")[0] == 403
+    assert get(server, "/api/documents", {"Host": "evil.example:80"})[0] == 403
+    conn = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
+    conn.request("POST", "/api/correct", body="id=x", headers={"Content-Type": "text/plain"})
+    assert conn.getresponse().status == 415
+    conn.close()
+
+
+# ---- (d) page images ------------------------------------------------------------------------
+
+def test_page_image_of_a_pdf_is_a_png(server):
+    code, content_type, body = get(server, f"/api/page?id={quote(PDF)}&n=3")
+    assert (code, content_type) == (200, "image/png")
+    assert body.startswith(b"\x89PNG\r\n\x1a\n")
+    assert Image.open(io.BytesIO(body)).size == (1191, 1684)  # A4 at 2 pixels per point
+
+
+def test_page_image_of_a_multipage_tiff_is_its_frame(server, page):
+    from playwright.sync_api import expect
+    code, content_type, body = get(server, f"/api/page?id={TIFF}&n=2")
+    assert (code, content_type) == (200, "image/png")
+    assert Image.open(io.BytesIO(body)).size == (300, 500)
+    assert get(server, f"/api/page?id={TIFF}&n=3")[0] == 404
+    page.goto(doc_url(server, TIFF))
+    expect(page.locator('#page-bar button.on')).to_have_attribute("data-page", "2")
+    expect(page.locator("#page-svg")).to_have_attribute("viewBox", "0 0 300 500")
+    expect(page.locator("#page-svg rect.box")).to_have_count(175)
+
+
+# ---- canonical/review.py without a browser --------------------------------------------------
+
+def test_apply_corrections_is_idempotent_and_reversible(docs):
+    report = read_json(docs["out"] / TEXT / "report.json")
+    assert apply_corrections(report, []) == report
+    corrections = [{"table": "applications", "row": "new_received", "col": "natural_person",
+                    "new": 692, "text": "692"},
+                   {"table": "reviews_litigation", "row": "review", "col": "total", "new": 15,
+                    "text": "15"}]
+    once = apply_corrections(report, corrections)
+    assert apply_corrections(once, corrections) == once
+    assert apply_corrections(once, []) == report  # the machine's reading is all still there
+    assert {(c["rule"], c["where"]) for c in once["checks"]} == {
+        ("applications.balance", "col=commercial"), ("applications.row_total", "row=new_received"),
+        ("reviews_litigation.row_total", "row=review")}
+
+
+def test_rerun_on_a_changed_input_does_not_apply_old_corrections(docs, tmp_path):
+    report = read_json(docs["out"] / TEXT / "report.json")
+    review = {"schema_version": 1, "source_sha256": "0" * 64, "corrections": [
+        {"table": "reviews_litigation", "row": "review", "col": "total", "old": 14, "new": 15,
+         "text": "15", "time": "2024-01-01T00:00:00+08:00"}]}
+    (tmp_path / REVIEW_NAME).write_text(json.dumps(review), encoding="utf-8")
+    kept = reapply_review(report, tmp_path)
+    assert kept["tables"] == report["tables"] and "review" not in kept
+    assert "没有应用" in kept["warnings"][-1]
+    review["source_sha256"] = report["source"]["sha256"]
+    (tmp_path / REVIEW_NAME).write_text(json.dumps(review), encoding="utf-8")
+    assert report_cell(reapply_review(report, tmp_path), "reviews_litigation", "review",
+                       "total")["value"] == 15
