@@ -1,9 +1,16 @@
 """Benchmark: seconds per document/page per route and cell accuracy on samples/.
 
     .venv/bin/python bench/run.py [--prefect]
+    .venv/bin/python bench/run.py --scans [LEVEL ...] [--ocr cells page] [--seeds 000 002]
 
 Each sample whose name matches a file in tests/truth/ is scored cell by cell. With --prefect,
 also measures Prefect's fixed start-up cost and per-document overhead.
+
+With --scans, the samples are not read: every seed's table pages are scanned afresh at each
+degradation level (scripts/make_scan_samples.py, into a temporary folder) and read with each
+OCR mode ("cells": cell crops, the default; "page": full-page text detection). Per level and
+mode it prints s/page, cell accuracy, statuses, and the two numbers that must stay zero: wrong
+cells in documents marked ok, and wrong cells carrying no flag.
 """
 from __future__ import annotations
 
@@ -65,6 +72,50 @@ def bench_routes(samples: Path) -> None:
               f"{max(r['secs']):>9.4f} {s_page:>13} {acc:>22}  {dict(r['status'])}")
 
 
+def bench_scans(levels: list[str], modes: list[str], seeds: list[str] | None) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_scan_samples import generate
+    from ocr import engine
+    from ocr.settings import ScanSettings
+
+    engine.get_engine()  # its start-up (~2.5 s) is paid once per process, not per page
+    print(f"{'level':10} {'ocr':5} {'docs':>4} {'pages':>5} {'s/page median':>13} "
+          f"{'cell accuracy':>22} {'wrong in ok':>11} {'wrong unflagged':>15}  statuses")
+    with tempfile.TemporaryDirectory() as tmp:
+        for level in levels:
+            scans = generate(Path(tmp) / level, [level], seeds, container="pdf", pages="tables")
+            for mode in modes:
+                per_page, right, cells, wrong_ok, unflagged = [], 0, 0, 0, 0
+                statuses: dict[str, int] = defaultdict(int)
+                pages = 0
+                for path in scans:
+                    started = time.perf_counter()
+                    report = process_document(path, Path(tmp) / "out" / mode / path.name,
+                                              path.name, ScanSettings(ocr=mode))
+                    secs = time.perf_counter() - started
+                    pages += report["source"]["pages"] or 0
+                    per_page.append(secs / max(1, report["source"]["pages"] or 1))
+                    statuses[report["status"]] += 1
+                    truth = truth_for(path)
+                    wrong = wrong_cells(report, truth)
+                    right += len(truth) - len(wrong)
+                    cells += len(truth)
+                    wrong_ok += len(wrong) if report["status"] == "ok" else 0
+                    unflagged += sum(1 for c in wrong.values() if c is not None and not c["flags"])
+                print(f"{level:10} {mode:5} {len(scans):>4} {pages:>5} "
+                      f"{statistics.median(per_page):>13.2f} "
+                      f"{f'{right}/{cells} = {right / cells:.2%}':>22} {wrong_ok:>11} "
+                      f"{unflagged:>15}  {dict(statuses)}", flush=True)
+
+
+def wrong_cells(report: dict, truth: dict) -> dict:
+    """(table, row, col) -> the report's cell (None when missing) for every cell not as truth."""
+    got = report_cells(report)
+    cells = {(t, c["row"], c["col"]): c
+             for t, table in report["tables"].items() for c in table["cells"]}
+    return {k: cells.get(k) for k, v in truth.items() if got.get(k, "∅") != v}
+
+
 def bench_prefect(samples: Path) -> None:
     from flows import batch
     jobs = find_documents([samples], samples)
@@ -84,7 +135,16 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("samples", nargs="?", type=Path, default=ROOT / "samples")
     parser.add_argument("--prefect", action="store_true")
+    parser.add_argument("--scans", nargs="*", metavar="LEVEL",
+                        help="scan the seeds afresh at these levels (none given: all)")
+    parser.add_argument("--ocr", nargs="+", default=["cells"], choices=["cells", "page"])
+    parser.add_argument("--seeds", nargs="+", help="seed prefixes for --scans (default: all)")
     args = parser.parse_args()
+    if args.scans is not None:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from make_scan_samples import LEVELS
+        bench_scans(args.scans or list(LEVELS), args.ocr, args.seeds)
+        sys.exit(0)
     bench_routes(args.samples)
     if args.prefect:
         bench_prefect(args.samples)

@@ -31,6 +31,7 @@ LOOKALIKE_PENALTY = 0.02  # per look-alike digit, on readings below SURE
 INK_WITHOUT_TEXT = 0.2
 MIXED_TEXT = 0.5         # digits mixed with letters: likely a misreading
 ORIENTATION_SAMPLES = 8
+GARBLED_BELOW = 0.85     # mean confidence of the largest cells below which a page may be upside down
 TITLE_LINES = 8
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 UNREAD_INK = "ink_without_text"
@@ -53,18 +54,30 @@ def read_page(image: np.ndarray, page: int, bbox_scale: float = 1.0,
     gray, turns, skew = upright(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
     tables = find_tables(binarize_lines(gray))
     turned = turns * 90
-    if tables and _upside_down(gray, tables):
+    grids, text = _read_tables(gray, tables, page, bbox_scale, settings)
+    if tables and _garbled(tables, grids) and _upside_down(gray, tables):
         gray = np.ascontiguousarray(np.rot90(gray, 2))
         tables = find_tables(binarize_lines(gray))
         turned = (turned + 180) % 360
+        grids, text = _read_tables(gray, tables, page, bbox_scale, settings)
+    return PageReading(grids, text, turned, skew, gray.shape[1], gray.shape[0])
+
+
+def _read_tables(gray, tables, page, bbox_scale, settings) -> tuple[list[Grid], str]:
     if settings.ocr == "page":
         lines = engine.read_page(gray)
-        grids = [_table_from_lines(gray, t, page, bbox_scale, lines) for t in tables]
-        text = _text_outside(lines, tables)
-    else:
-        grids = [_read_table(gray, t, page, bbox_scale) for t in tables]
-        text = _page_text(gray, tables)
-    return PageReading(grids, text, turned, skew, gray.shape[1], gray.shape[0])
+        return ([_table_from_lines(gray, t, page, bbox_scale, lines) for t in tables],
+                _text_outside(lines, tables))
+    return [_read_table(gray, t, page, bbox_scale) for t in tables], _page_text(gray, tables)
+
+
+def _garbled(tables: list[list[CellBox]], grids: list[Grid]) -> bool:
+    """Whether the largest inked cells (labels, long text) read badly, as on a page upside
+    down. Upright pages read them well, so the flip test below is skipped for them."""
+    pairs = [(box, cell) for t, g in zip(tables, grids) for box, cell in zip(t, g.cells)
+             if cell.text.strip()]
+    largest = sorted(pairs, key=lambda p: -_area(p[0].box))[:ORIENTATION_SAMPLES]
+    return not largest or np.mean([c.confidence for _, c in largest]) < GARBLED_BELOW
 
 
 def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
