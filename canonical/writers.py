@@ -11,7 +11,10 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -20,14 +23,26 @@ from .schema import TABLES, TABLES_BY_ID, Table, table_rows
 CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel and WPS open Chinese text correctly
 REPORT_NAME = "report.json"
 LONG_NAME = "cells.csv"
+TEMP_SUFFIX = ".tmp"
+DATASET_NAMES = ("documents.csv", "dataset.csv", "dataset.parquet")
+DATASET_CHUNK = 200  # documents per piece of the dataset files (~40,000 cells)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    with atomic_writer(path) as f:
+        f.write(data)
+
+
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that appears at `path` only when the block ends without an error. Until
+    then it is `.<name>.<random>.tmp` beside it (left behind only by a hard kill: a rerun
+    removes it, see flows/resume.py)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -108,12 +123,49 @@ def _csv_value(value) -> str:
     return "" if value is None else str(value)
 
 
-def write_dataset(reports: list[tuple[str, dict]], out: Path) -> None:
+def write_dataset(reports: Iterable[tuple[str, dict]], out: Path,
+                  chunk: int = DATASET_CHUNK) -> None:
     """Across documents: documents.csv (one line each) and dataset.csv/.parquet (one cell each).
 
-    `reports` pairs each document's output folder (relative to `out`) with its report.
+    `reports` pairs each document's output folder (relative to `out`) with its report, in
+    document order (a list is sorted here). It may be a generator reading them one by one: the
+    files are written `chunk` documents at a time, so memory does not grow with the run.
     """
-    reports = sorted(reports, key=lambda r: r[0])
+    if isinstance(reports, (list, tuple)):
+        reports = sorted(reports, key=lambda r: r[0])
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    empty = pd.DataFrame(columns=list(_CELL_COLUMNS)).astype(_CELL_COLUMNS)
+    schema = pa.Schema.from_pandas(empty, preserve_index=False)
+    with atomic_writer(out / "documents.csv") as docs_file, \
+            atomic_writer(out / "dataset.csv") as cells_file, \
+            atomic_writer(out / "dataset.parquet") as parquet_file:
+        docs_text = io.TextIOWrapper(docs_file, encoding=CSV_ENCODING, newline="")
+        cells_text = io.TextIOWrapper(cells_file, encoding=CSV_ENCODING, newline="")
+        parquet = pq.ParquetWriter(parquet_file, schema)
+        first = True
+        for doc_rows, cell_rows in _dataset_chunks(reports, chunk):
+            documents = pd.DataFrame(doc_rows, columns=list(_DOC_COLUMNS)).astype(_DOC_COLUMNS)
+            cells = pd.DataFrame(cell_rows, columns=list(_CELL_COLUMNS)).astype(_CELL_COLUMNS)
+            documents.to_csv(docs_text, index=False, header=first)
+            cells.to_csv(cells_text, index=False, header=first)
+            if len(cells):
+                parquet.write_table(pa.Table.from_pandas(cells, schema=schema,
+                                                         preserve_index=False))
+            first = False
+        if first:  # no documents: the headers alone
+            pd.DataFrame(columns=list(_DOC_COLUMNS)).astype(_DOC_COLUMNS).to_csv(docs_text,
+                                                                                 index=False)
+            empty.to_csv(cells_text, index=False)
+        parquet.close()
+        docs_text.flush()
+        cells_text.flush()
+        docs_text.detach()
+        cells_text.detach()
+
+
+def _dataset_chunks(reports: Iterable[tuple[str, dict]], chunk: int):
     doc_rows, cell_rows = [], []
     for doc_id, r in reports:
         summary = r.get("summary") or {}
@@ -131,15 +183,17 @@ def write_dataset(reports: list[tuple[str, dict]], out: Path) -> None:
                                   "col": c["col"], "value": _csv_value(c["value"]) or None,
                                   "number": float(c["value"]) if c["value"] is not None else None,
                                   "confidence": c["confidence"], "flags": " ".join(c["flags"])})
-    documents = pd.DataFrame(doc_rows, columns=list(_DOC_COLUMNS))
-    cells = pd.DataFrame(cell_rows, columns=list(_CELL_COLUMNS)).astype(_CELL_COLUMNS)
-    atomic_write_bytes(out / "documents.csv", documents.to_csv(index=False).encode(CSV_ENCODING))
-    atomic_write_bytes(out / "dataset.csv", cells.to_csv(index=False).encode(CSV_ENCODING))
-    atomic_write_bytes(out / "dataset.parquet", cells.to_parquet(index=False))
+        if len(doc_rows) >= chunk:
+            yield doc_rows, cell_rows
+            doc_rows, cell_rows = [], []
+    if doc_rows:
+        yield doc_rows, cell_rows
 
 
-_DOC_COLUMNS = ("document", "path", "format", "status", "agency", "year", "failed_checks",
-                "source_errors", "unsure_cells", "error")
+# Types fixed up front, so every chunk is written alike (a year is 2023, never 2023.0).
+_DOC_COLUMNS = {"document": "string", "path": "string", "format": "string", "status": "string",
+                "agency": "string", "year": "Int64", "failed_checks": "Int64",
+                "source_errors": "Int64", "unsure_cells": "Int64", "error": "string"}
 _CELL_COLUMNS = {"document": "string", "agency": "string", "year": "Int64", "status": "string",
                  "table": "string", "row": "string", "col": "string", "value": "string",
                  "number": "Float64", "confidence": "Float64", "flags": "string"}

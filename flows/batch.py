@@ -1,43 +1,116 @@
-"""The Prefect flow: one task per document, run concurrently, then the run's dataset."""
+"""The Prefect flow: one task per document, run concurrently, then the run's dataset.
+
+Built for folders of thousands of files:
+- documents already done with the same content are skipped (flows/resume.py), so a run killed
+  at any point (kill -9 included) is resumed by running it again, and nothing is done twice;
+- tasks are submitted in a bounded window (a few per worker), not all at once;
+- the flow keeps only a brief of each report (status, agency, year, counts), and the run's
+  dataset and OUT/summary.html are rebuilt at the end from the report.json files on disk, of all
+  the run's documents, skipped ones included: a resumed run's dataset equals a clean run's;
+- a document that fails, even by a crash of its task, is a failed line, never the end of the run.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import settings  # noqa: F401  (must precede prefect)
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from canonical.writers import write_dataset
+from canonical.run_summary import RunSummary
+from canonical.writers import atomic_write_bytes, write_dataset
 
 from .document import process_document
 from .inputs import Job
+from .resume import RUN_FILES, brief, previous_outcome, read_reports, remove_temp_files
+
+log = logging.getLogger(__name__)
 
 # Called with (job, report) as each document finishes; the CLI draws its progress bar with it.
 # Not a flow parameter: Prefect validates and records parameters, and a callback is neither.
 on_document_done: Callable[[Job, dict], None] | None = None
+# Set to stop submitting documents: those under way finish, the dataset is written, the flow
+# returns what was done. `nianbao watch` sets it on Ctrl-C.
+stop_requested = threading.Event()
+WINDOW_PER_WORKER = 4  # documents submitted ahead per worker
+DEFAULT_WINDOW = 32    # when the flow is called without one (e.g. on a Dask cluster)
 
 
 @task(name="document", cache_policy=NO_CACHE, task_run_name="{doc_id}")
 def document_task(path: str, doc_id: str, out: str) -> dict:
-    return process_document(Path(path), Path(out) / doc_id, doc_id)
+    # Only the brief goes back: Prefect keeps every task's result until the flow ends.
+    return brief(process_document(Path(path), Path(out) / doc_id, doc_id))
 
 
 @flow(name="nianbao-run", validate_parameters=False)
-def run_documents(jobs: list[Job], out: str) -> list[tuple[Job, dict]]:
-    futures = {document_task.submit(str(j.path), j.doc_id, out): j for j in jobs}
-    results = []
-    for future in as_completed(list(futures)):
-        job, report = futures[future], future.result()
-        results.append((job, report))
-        if on_document_done:
-            on_document_done(job, report)
-    write_dataset([(job.doc_id, report) for job, report in results], Path(out))
+def run_documents(jobs: list[Job], out: str, force: bool = False, window: int | None = None,
+                  dataset: list[str] | None = None) -> list[tuple[Job, dict]]:
+    """Process `jobs` (skipping those done, unless `force`), then write the dataset and
+    summary.html over `dataset` (doc ids; default: the jobs'). Returns (job, brief) sorted by
+    doc id; a skipped document's brief has `"skipped": True`."""
+    out_dir = Path(out)
+    window = max(1, window or DEFAULT_WINDOW)
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+    in_flight: dict = {}
+    results: list[tuple[Job, dict]] = []
+
+    def collect_one() -> None:
+        future = finished.get()
+        job = in_flight.pop(future)
+        try:
+            outcome = future.result()
+        except BaseException as e:  # the task itself crashed (process_document never raises)
+            if not isinstance(e, Exception):
+                raise
+            log.exception("document task for %s crashed", job.doc_id)
+            outcome = {"status": "failed", "agency": None, "year": None, "summary": None,
+                       "error": f"处理该文件的任务意外中止（{type(e).__name__}: {e}）。",
+                       "error_code": "internal_error"}
+        results.append((job, outcome))
+        _document_done(job, outcome)
+
+    for job in jobs:
+        if stop_requested.is_set():
+            break
+        previous = None if force else previous_outcome(job, out_dir)
+        if previous is not None:
+            results.append((job, previous))
+            _document_done(job, previous)
+            continue
+        while len(in_flight) >= window:
+            collect_one()
+        future = document_task.submit(str(job.path), job.doc_id, out)
+        in_flight[future] = job
+        future.add_done_callback(finished.put)
+    while in_flight:
+        collect_one()
+    write_run_outputs(dataset if dataset is not None else [j.doc_id for j in jobs], out_dir)
     return sorted(results, key=lambda r: r[0].doc_id)
 
 
-def run(jobs: list[Job], out: Path, workers: int) -> list[tuple[Job, dict]]:
+def write_run_outputs(doc_ids: Iterable[str], out: Path) -> None:
+    """dataset.csv/.parquet, documents.csv and summary.html of `doc_ids`, read from their
+    report.json files one at a time (documents without one are left out)."""
+    remove_temp_files(out, RUN_FILES)
+    summary = RunSummary()
+    write_dataset(summary.watch(read_reports(doc_ids, out)), out)
+    atomic_write_bytes(out / "summary.html", summary.html().encode("utf-8"))
+
+
+def _document_done(job: Job, report: dict) -> None:
+    # Looked up by name: a Dask run pickles the flow's function with the globals it uses, and
+    # the CLI's callback (a progress bar, with its locks) cannot be pickled.
+    if on_document_done:
+        on_document_done(job, report)
+
+
+def run(jobs: list[Job], out: Path, workers: int, force: bool = False,
+        dataset: list[str] | None = None) -> list[tuple[Job, dict]]:
     runner = ThreadPoolTaskRunner(max_workers=workers)
-    return run_documents.with_options(task_runner=runner)(jobs, str(out))
+    return run_documents.with_options(task_runner=runner)(
+        jobs, str(out), force=force, window=WINDOW_PER_WORKER * workers, dataset=dataset)

@@ -24,6 +24,18 @@ def main(argv: list[str] | None = None) -> int:
                          help="output folder (default: output)")
     run_cmd.add_argument("--workers", type=int, default=2,
                          help="documents processed at once (default: 2)")
+    run_cmd.add_argument("--force", action="store_true",
+                         help="process every document again, even those already done with the "
+                              "same content (by default they are skipped)")
+    watch_cmd = commands.add_parser("watch", help="process files as they arrive in a folder "
+                                                  "(Ctrl-C stops)")
+    watch_cmd.add_argument("inbox", type=Path, metavar="INBOX")
+    watch_cmd.add_argument("--out", type=Path, default=Path("output"),
+                           help="output folder (default: output)")
+    watch_cmd.add_argument("--interval", type=float, default=5.0,
+                           help="seconds between looks at the folder (default: 5)")
+    watch_cmd.add_argument("--workers", type=int, default=2,
+                           help="documents processed at once (default: 2)")
     review_cmd = commands.add_parser("review", help="local web page to check and correct outputs")
     review_cmd.add_argument("--out", type=Path, default=Path("output"),
                             help="output folder of `nianbao run` (default: output)")
@@ -33,15 +45,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "review":
         from review.server import serve
         return serve(args.out, args.host, args.port) or 0
-    return run_command(args.paths, args.out, args.workers)
+    if args.command == "watch":
+        from .watch import watch_command
+        return watch_command(args.inbox, args.out, args.interval, max(1, args.workers))
+    return run_command(args.paths, args.out, args.workers, force=args.force)
 
 
-def run_command(paths: list[Path], out: Path, workers: int) -> int:
+def run_command(paths: list[Path], out: Path, workers: int, force: bool = False) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import batch
     from .inputs import find_documents
+    from .resume import OutputBusy, OutputLock
 
     console = Console(stderr=True)
     try:
@@ -53,7 +69,12 @@ def run_command(paths: list[Path], out: Path, workers: int) -> int:
         console.print("没有找到要处理的文件。 No files found.")
         return 2
     started = time.perf_counter()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    try:
+        lock = OutputLock(out)
+    except OutputBusy as e:
+        console.print(str(e))
+        return 2
+    with lock, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         bar = progress.add_task("starting Prefect…", total=len(jobs))
 
@@ -61,16 +82,32 @@ def run_command(paths: list[Path], out: Path, workers: int) -> int:
             progress.update(bar, advance=1, description=job.doc_id[-40:])
         batch.on_document_done = done
         try:
-            results = batch.run(jobs, out, max(1, workers))
+            results = batch.run(jobs, out, max(1, workers), force=force)
         finally:
             batch.on_document_done = None
     elapsed = time.perf_counter() - started
-    for job, report in results:
-        print(f"{STATUS_MARK[report['status']]}  {job.doc_id}  {_describe(report)}")
-    counts = {s: sum(r["status"] == s for _, r in results) for s in STATUS_MARK}
-    print(f"{len(results)} documents in {elapsed:.1f}s: {counts['ok']} ok, "
-          f"{counts['needs_review']} need review, {counts['failed']} failed. Outputs in {out}/")
+    counts = print_results(results)
+    print(f"{len(results)} documents in {elapsed:.1f}s: {summary_counts(counts)}. "
+          f"Outputs in {out}/")
     return 1 if counts["failed"] else 0
+
+
+def print_results(results) -> dict[str, int]:
+    """A line for each document processed now (skipped ones were listed by the run that did
+    them, and are in documents.csv and summary.html); returns the counts of all."""
+    for job, report in results:
+        if not report.get("skipped"):
+            print(f"{STATUS_MARK[report['status']]}  {job.doc_id}  {_describe(report)}",
+                  flush=True)
+    counts = {s: sum(r["status"] == s for _, r in results) for s in STATUS_MARK}
+    counts["skipped"] = sum(bool(r.get("skipped")) for _, r in results)
+    counts["processed"] = len(results) - counts["skipped"]
+    return counts
+
+
+def summary_counts(counts: dict[str, int]) -> str:
+    return (f"{counts['processed']} processed, {counts['skipped']} skipped (already done); "
+            f"{counts['ok']} ok, {counts['needs_review']} need review, {counts['failed']} failed")
 
 
 def _describe(report: dict) -> str:

@@ -19,6 +19,10 @@ from ocr.settings import DEFAULT, ScanSettings
 
 log = logging.getLogger(__name__)
 
+# Recorded in every report.json. `nianbao run` redoes a document whose report has another
+# version (flows/resume.py), so bump it when a change to the pipeline alters its outputs.
+PIPELINE_VERSION = 1
+
 
 def process_document(path: Path, doc_dir: Path, shown_path: str,
                      scan: ScanSettings = DEFAULT) -> dict:
@@ -49,6 +53,8 @@ def process_document(path: Path, doc_dir: Path, shown_path: str,
         report = failed_report(
             source, f"处理该文件时发生内部错误（{type(e).__name__}: {e}），请把文件反馈给维护人员。",
             "internal_error")
+    report = {"schema_version": report["schema_version"], "pipeline_version": PIPELINE_VERSION,
+              **report}
     if (doc_dir / REVIEW_NAME).exists():  # corrections made in `nianbao review` survive reruns
         report = reapply_review(report, doc_dir)
     write_document(report, doc_dir)

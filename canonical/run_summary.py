@@ -1,0 +1,179 @@
+"""OUT/summary.html: one self-contained page about a run's documents, with four bar charts drawn
+as inline SVG (no script, no CDN, no plotting library):
+
+- documents by status;
+- the confidence of every cell (how sure the readings are);
+- failed identities by rule (勾稽关系), split by cause: the printed source, or a possible misreading;
+- the agencies with the most applications (applications › new_received › total), one bar per
+  agency and year. The same report is often there twice (a PDF beside its DOCX): it is counted
+  once, from its best-read document.
+
+The numbers are gathered while the dataset streams by (`RunSummary.watch`), so nothing is held
+per cell. The page says nothing about timing or which documents were skipped: like every other
+output it is a function of the documents' reports, so a resumed run writes the same bytes as a
+clean one.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from html import escape
+
+STATUSES = (("ok", "ok 通过", "#2e7d32"), ("needs_review", "needs_review 需复核", "#f9a825"),
+            ("failed", "failed 失败", "#c62828"))
+# Confidence bins: [low, high). The top bin is exactly 1.0 (agreed by two readers, or exact text).
+CONFIDENCE_BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.99),
+                   (0.99, 1.0), (1.0, 1.0))
+TOP_AGENCIES = 20
+STATUS_RANK = {"ok": 0, "needs_review": 1}
+LISTED_FAILURES = 200
+
+
+class RunSummary:
+    def __init__(self) -> None:
+        self.documents = 0
+        self.status: Counter = Counter()
+        self.formats: Counter = Counter()
+        self.confidence = [0] * len(CONFIDENCE_BINS)
+        self.cells = 0
+        self.checks: dict[str, Counter] = defaultdict(Counter)  # rule -> cause -> count
+        # (agency, year) -> (rank of the status, -documents, new received): the best-read one wins
+        self.applications: dict[tuple, tuple] = {}
+        self.failures: list[tuple[str, str]] = []  # (document, error), the first LISTED_FAILURES
+
+    def watch(self, reports: Iterable[tuple[str, dict]]) -> Iterator[tuple[str, dict]]:
+        """Pass `reports` through, counting them on the way."""
+        for doc_id, report in reports:
+            self.add(doc_id, report)
+            yield doc_id, report
+
+    def add(self, doc_id: str, report: dict) -> None:
+        self.documents += 1
+        self.status[report["status"]] += 1
+        self.formats[report["source"].get("format") or "unknown"] += 1
+        if report["status"] == "failed" and len(self.failures) < LISTED_FAILURES:
+            self.failures.append((doc_id, report.get("error") or ""))
+        for table_id, table in report["tables"].items():
+            for cell in table["cells"]:
+                self.cells += 1
+                self.confidence[_bin(cell["confidence"])] += 1
+                if (table_id, cell["row"], cell["col"]) == ("applications", "new_received",
+                                                            "total") and \
+                        isinstance(cell["value"], int) and report.get("agency"):
+                    key = (report["agency"], report.get("year"))
+                    rank = STATUS_RANK.get(report["status"], 9)
+                    best = self.applications.get(key)
+                    if best is None or rank < best[0]:
+                        self.applications[key] = (rank, cell["value"])
+        for check in report["checks"]:
+            self.checks[check["rule"]][check.get("cause") or "unknown"] += 1
+
+    def html(self) -> str:
+        status_bars = [(label, self.status[s], color) for s, label, color in STATUSES]
+        conf_bars = [(_bin_label(lo, hi), n, "#1565c0" if lo >= 0.9 else "#ef6c00")
+                     for (lo, hi), n in zip(CONFIDENCE_BINS, self.confidence)]
+        rules = sorted(self.checks, key=lambda r: (-sum(self.checks[r].values()), r))
+        check_bars = [(rule, [(self.checks[rule]["source"], "#6d4c41"),
+                              (sum(n for c, n in self.checks[rule].items() if c != "source"),
+                               "#ef6c00")]) for rule in rules]
+        top = sorted(self.applications.items(),
+                     key=lambda a: (-a[1][1], a[0][0], a[0][1] or 0))[:TOP_AGENCIES]
+        agency_bars = [(f"{agency} {year or ''}".strip(), value, "#00695c")
+                       for (agency, year), (_, value) in top]
+        parts = [
+            _HEAD,
+            "<h1>nianbao 运行汇总 · run summary</h1>",
+            f"<p>{self.documents} 份文件 documents · {self.cells} 个单元格 cells · "
+            + " · ".join(f"{escape(f)} {n}" for f, n in sorted(self.formats.items()))
+            + "</p>",
+            "<h2>状态 · documents by status</h2>",
+            _bars(status_bars),
+            "<h2>置信度 · confidence of every cell</h2>",
+            "<p>橙色低于 0.9 的单元格会被标记复核。 Orange bins are below 0.9: those cells are "
+            "flagged for review.</p>",
+            _bars(conf_bars),
+            "<h2>勾稽关系未通过 · failed identities by rule</h2>",
+            "<p><span class=key style='background:#6d4c41'></span>原表错误 source (every cell "
+            "read exactly: the printed report is inconsistent) "
+            "<span class=key style='background:#ef6c00'></span>可能误读 reading (an unsure cell "
+            "is involved)</p>",
+            _stacked_bars(check_bars) if check_bars else "<p>无 · none</p>",
+            f"<h2>申请量最多的机关 · top {TOP_AGENCIES} agencies by applications</h2>",
+            "<p>三、收到和处理政府信息公开申请情况 › 本年新收 › 总计 (applications › new_received "
+            "› total), per agency and year.</p>",
+            _bars(agency_bars) if agency_bars else "<p>无 · none</p>",
+        ]
+        if self.failures:
+            parts.append("<h2>失败的文件 · failed documents</h2><table><tr><th>document</th>"
+                         "<th>error</th></tr>")
+            parts += [f"<tr><td>{escape(d)}</td><td>{escape(e)}</td></tr>"
+                      for d, e in self.failures]
+            parts.append("</table>")
+            if self.status["failed"] > len(self.failures):
+                parts.append(f"<p>… {self.status['failed'] - len(self.failures)} more: see "
+                             "documents.csv</p>")
+        parts.append("</body></html>\n")
+        return "\n".join(parts)
+
+
+def _bin(confidence: float) -> int:
+    if confidence >= 1.0:
+        return len(CONFIDENCE_BINS) - 1
+    for i, (lo, hi) in enumerate(CONFIDENCE_BINS[:-1]):
+        if lo <= confidence < hi:
+            return i
+    return 0
+
+
+def _bin_label(lo: float, hi: float) -> str:
+    return "1.0" if lo == hi else f"{lo:g}–{hi:g}"
+
+
+ROW, LABEL_W, BAR_W, VALUE_W = 22, 330, 420, 90
+
+
+def _bars(items: list[tuple[str, int, str]]) -> str:
+    return _stacked_bars([(label, [(value, color)]) for label, value, color in items])
+
+
+def _stacked_bars(items: list[tuple[str, list[tuple[int, str]]]]) -> str:
+    """A horizontal bar chart: one row per label, its segments side by side, the total after."""
+    largest = max((sum(v for v, _ in segs) for _, segs in items), default=0) or 1
+    height = ROW * len(items) + 4
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{LABEL_W + BAR_W + VALUE_W}" '
+           f'height="{height}" role="img">']
+    for i, (label, segments) in enumerate(items):
+        y = i * ROW + 2
+        svg.append(f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">'
+                   f'{escape(_clip(label))}</text>')
+        x = LABEL_W
+        for value, color in segments:
+            width = round(BAR_W * value / largest, 1)
+            if width:
+                svg.append(f'<rect x="{x}" y="{y + 2}" width="{width}" height="{ROW - 6}" '
+                           f'fill="{color}"><title>{escape(label)}: {value}</title></rect>')
+            x = round(x + width, 1)
+        total = sum(v for v, _ in segments)
+        shown = str(total) if len(segments) == 1 else \
+            f"{total} (" + " + ".join(str(v) for v, _ in segments) + ")"
+        svg.append(f'<text x="{x + 6}" y="{y + 15}">{shown}</text>')
+    svg.append("</svg>")
+    return "\n".join(svg)
+
+
+def _clip(label: str, limit: int = 26) -> str:
+    return label if len(label) <= limit else label[:limit - 1] + "…"
+
+
+_HEAD = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>nianbao run summary</title>
+<style>
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       margin: 2em; color: #222; max-width: 900px; }
+h2 { margin-top: 1.6em; font-size: 1.1em; }
+svg text { font-size: 13px; font-family: inherit; fill: #222; }
+table { border-collapse: collapse; font-size: 13px; }
+td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
+.key { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; }
+</style></head><body>"""
