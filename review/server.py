@@ -63,8 +63,15 @@ class ReviewServer(ThreadingHTTPServer):
         return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
 
-def serve(out: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
-    server = ReviewServer(out, host, port)
+def serve(out: Path, host: str = "127.0.0.1", port: int = 8765) -> int:
+    if not Path(out).is_dir():
+        print(f"找不到输出文件夹 {out}：请先运行 nianbao run，或用 --out 指定。 No such folder.")
+        return 2
+    try:
+        server = ReviewServer(out, host, port)
+    except OSError as e:
+        print(f"无法在 {host}:{port} 上启动（{e.strerror or e}），请用 --port 换一个端口。")
+        return 2
     print(f"复核页面 review page: {server.url}  (outputs in {server.out}; Ctrl+C to stop)",
           flush=True)
     try:
@@ -73,6 +80,7 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
         pass
     finally:
         server.server_close()
+    return 0
 
 
 # ---- documents under OUT -----------------------------------------------------------------
@@ -97,23 +105,27 @@ def list_documents(out: Path) -> list[dict]:
     docs = []
     for dirpath, dirnames, filenames in os.walk(out):  # symlinked folders are not followed
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        if REPORT_NAME not in filenames:
-            continue
-        folder = Path(dirpath)
-        try:
-            r = read_report(folder)
-        except (OSError, ValueError):
-            continue
-        summary = r.get("summary") or {}
-        docs.append({"id": folder.relative_to(out).as_posix(), "status": r["status"],
-                     "agency": r.get("agency"), "year": r.get("year"),
-                     "format": r["source"].get("format"),
-                     "unsure_cells": summary.get("unsure_cells"),
-                     "failed_checks": summary.get("failed_checks"),
-                     "source_errors": summary.get("source_errors"),
-                     "reviewed": (r.get("review") or {}).get("reviewed_cells", 0),
-                     "error": r.get("error")})
+        if REPORT_NAME in filenames:
+            path = Path(dirpath) / REPORT_NAME
+            try:
+                stat = path.stat()
+                docs.append({"id": Path(dirpath).relative_to(out).as_posix(),
+                             **_list_entry(path, stat.st_mtime_ns, stat.st_size)})
+            except (OSError, ValueError, KeyError):
+                continue
     return docs
+
+
+@lru_cache(maxsize=100_000)
+def _list_entry(path: Path, mtime_ns: int, size: int) -> dict:
+    """A report's line in the list (read again only when the file changes)."""
+    r = json.loads(path.read_text(encoding="utf-8"))
+    summary = r.get("summary") or {}
+    return {"status": r["status"], "agency": r.get("agency"), "year": r.get("year"),
+            "format": r["source"].get("format"), "unsure_cells": summary.get("unsure_cells"),
+            "failed_checks": summary.get("failed_checks"),
+            "source_errors": summary.get("source_errors"),
+            "reviewed": (r.get("review") or {}).get("reviewed_cells", 0), "error": r.get("error")}
 
 
 def document_payload(out: Path, doc_id: str) -> dict:
