@@ -32,6 +32,9 @@ REVIEW_NAME = "review.json"
 REVIEWED = "reviewed"
 DERIVED_FLAGS = {LOW_CONFIDENCE, IN_FAILED_CHECK}  # build_report sets these again
 CLEARED_BY_REVIEW = DERIVED_FLAGS | {MISSING, values.NOT_A_NUMBER, values.BLANK}
+UNKNOWN_CELLS = "复核记录中有更正找不到对应的单元格"
+NOT_APPLIED_ALL_BLANK = "复核更正会使表格中没有任何数字，没有应用。"
+OUR_WARNINGS = (UNKNOWN_CELLS, NOT_APPLIED_ALL_BLANK)  # replaced each time corrections are applied
 
 
 class ReviewError(ValueError):
@@ -62,7 +65,11 @@ def apply_corrections(report: dict, corrections: list[dict]) -> dict:
     checks = identity_failures(doc) + _restated(doc, before["machine_checks"])
     built = build_report(report["source"], report["agency"], report["year"], doc, checks,
                          [Correction(**c) for c in report.get("corrections", [])], [])
+    warnings = [w for w in report["warnings"] if not w.startswith(OUR_WARNINGS)]
+    if built["status"] == "failed":  # every number blanked: keep the tables, say so
+        return {**report, "warnings": warnings + [NOT_APPLIED_ALL_BLANK]}
     new = {**report, **{k: v for k, v in built.items() if k not in ("warnings", "corrections")}}
+    new["warnings"] = warnings
     new.pop("review", None)
     if reviewed:
         for table_id, table_json in new["tables"].items():
@@ -70,11 +77,11 @@ def apply_corrections(report: dict, corrections: list[dict]) -> dict:
                 ref = (table_id, cell["row"], cell["col"])
                 if ref in reviewed:
                     cell["machine"] = reviewed[ref]
-        new["review"] = {"reviewed_cells": len(reviewed), "machine_status": before["machine_status"],
+        new["review"] = {"reviewed_cells": len(reviewed),
+                         "machine_status": before["machine_status"],
                          "machine_checks": before["machine_checks"]}
     if unknown:
-        new["warnings"] = list(report["warnings"]) + [
-            f"复核记录中的 {len(unknown)} 处更正找不到对应单元格，没有应用：{'、'.join(unknown)}"]
+        new["warnings"].append(f"{UNKNOWN_CELLS}（{len(unknown)} 处），没有应用：{'、'.join(unknown)}")
     return new
 
 
@@ -148,7 +155,11 @@ def reapply_review(report: dict, doc_dir: Path) -> dict:
         return {**report, "warnings": report["warnings"] + [
             f"复核记录 {REVIEW_NAME} 是针对该文件的另一版本做的，其中的 "
             f"{len(review['corrections'])} 处更正没有应用。"]}
-    return apply_corrections(report, review["corrections"])
+    try:
+        return apply_corrections(report, review["corrections"])
+    except (KeyError, TypeError, ValueError) as e:  # a review.json edited by hand
+        return {**report, "warnings": report["warnings"] + [
+            f"复核记录 {REVIEW_NAME} 格式有误（{type(e).__name__}: {e}），其中的更正没有应用。"]}
 
 
 def parse_value(table_id: str, row_id: str, text: str) -> int | str | None:
@@ -178,6 +189,9 @@ def add_correction(report: dict, doc_dir: Path, table_id: str, row_id: str, col_
         "table": table_id, "row": row_id, "col": col_id, "old": cell["value"], "new": new,
         "text": text.strip(),
         "time": (now or datetime.now()).astimezone().isoformat(timespec="seconds")})
+    corrected = apply_corrections(report, review["corrections"])
+    if NOT_APPLIED_ALL_BLANK in corrected["warnings"]:
+        raise ReviewError(NOT_APPLIED_ALL_BLANK)
     data = json.dumps(review, ensure_ascii=False, indent=1) + "\n"
     atomic_write_bytes(doc_dir / REVIEW_NAME, data.encode("utf-8"))
-    return apply_corrections(report, review["corrections"])
+    return corrected

@@ -30,7 +30,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from canonical.review import ReviewError, add_correction, load_review
 from canonical.schema import TABLES_BY_ID, table_rows
-from canonical.writers import CSV_ENCODING, REPORT_NAME, row_label_path, write_dataset, write_document
+from canonical.writers import (CSV_ENCODING, REPORT_NAME, row_label_path, write_dataset,
+                               write_document)
 
 STATIC = Path(__file__).resolve().parent / "static"
 PDF_RENDER_SCALE = 2.0   # 144 dpi: sharp enough to read a table cell
@@ -90,9 +91,10 @@ def doc_dir(out: Path, doc_id: str | None) -> Path:
     if not doc_id or "\x00" in doc_id:
         raise Refused(HTTPStatus.NOT_FOUND, "no such document")
     path = (out / doc_id).resolve()
-    if out not in path.parents:
+    report = (path / REPORT_NAME).resolve()  # a symlinked report.json must stay inside too
+    if out not in path.parents or out not in report.parents:
         raise Refused(HTTPStatus.FORBIDDEN, "outside the output folder")
-    if not (path / REPORT_NAME).is_file():
+    if not report.is_file():
         raise Refused(HTTPStatus.NOT_FOUND, "no such document")
     return path
 
@@ -105,8 +107,8 @@ def list_documents(out: Path) -> list[dict]:
     docs = []
     for dirpath, dirnames, filenames in os.walk(out):  # symlinked folders are not followed
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        if REPORT_NAME in filenames:
-            path = Path(dirpath) / REPORT_NAME
+        path = Path(dirpath) / REPORT_NAME
+        if REPORT_NAME in filenames and out in path.resolve().parents:
             try:
                 stat = path.stat()
                 docs.append({"id": Path(dirpath).relative_to(out).as_posix(),
@@ -275,7 +277,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._dispatch({"/": self._index, "/api/documents": self._documents,
-                        "/api/document": self._document, "/api/page": self._page, "/favicon.ico": self._favicon})
+                        "/api/document": self._document, "/api/page": self._page,
+                        "/favicon.ico": self._favicon})
 
     def do_POST(self) -> None:
         self._dispatch({"/api/correct": self._correct})
@@ -332,15 +335,15 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get_content_type() != "application/json":  # forms from other sites can't
             raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send application/json")
         length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
+        if not 0 <= length <= MAX_BODY:
             raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too large")
         try:
             body = json.loads(self.rfile.read(length) or b"{}")
-            args = [str(body[k]) for k in ("table", "row", "col", "text")]
+            doc_id, *args = [str(body[k]) for k in ("id", "table", "row", "col", "text")]
         except (ValueError, KeyError, TypeError):
             raise Refused(HTTPStatus.BAD_REQUEST, "expected id, table, row, col, text")
         out = self.server.out
-        folder = doc_dir(out, body.get("id"))
+        folder = doc_dir(out, doc_id)
         with self.server.write_lock:
             try:
                 report = add_correction(read_report(folder), folder, *args)
@@ -348,7 +351,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise Refused(HTTPStatus.BAD_REQUEST, str(e))
             write_document(report, folder)
             refresh_dataset(out)
-        self._json(document_payload(out, body["id"]))
+        self._json(document_payload(out, doc_id))
 
     def _json(self, data) -> None:
         self._send(HTTPStatus.OK, json.dumps(data, ensure_ascii=False).encode("utf-8"),

@@ -65,6 +65,8 @@ def docs(tmp_path_factory):
     (root / "secret").mkdir()
     (root / "secret" / "report.json").write_text(json.dumps(scan), encoding="utf-8")
     (out / "link").symlink_to(root / "secret")
+    (out / "linked_report").mkdir()
+    (out / "linked_report" / "report.json").symlink_to(root / "secret" / "report.json")
     # Inside OUT, but naming a file that is not the one read (its sha256 differs).
     forged = json.loads((out / PDF / "report.json").read_text(encoding="utf-8"))
     forged["source"]["file"] = "/etc/passwd"
@@ -145,7 +147,8 @@ def test_list_shows_documents_needing_review_and_filters_the_others(server, page
     for doc in (TEXT, PDF, EMPTY):
         expect(page.locator(f'tr[data-doc="{doc}"]')).to_be_visible()
     expect(page.locator(f'tr[data-doc="{EMPTY}"]')).to_contain_text("failed")
-    expect(page.locator('tr[data-doc="link"]')).to_have_count(0)  # symlinks are not followed
+    for link in ("link", "linked_report"):  # symlinks to outside OUT are not followed
+        expect(page.locator(f'tr[data-doc="{link}"]')).to_have_count(0)
     page.select_option("#filter-status", "failed")
     expect(page.locator("#documents tbody tr")).to_have_count(1)
     page.select_option("#filter-status", "")
@@ -177,7 +180,8 @@ def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
     page.fill("#edit-value", "15")
     page.press("#edit-value", "Enter")
     expect(page.locator('#check-list li[data-rule="text.restated"]')).to_have_count(0)
-    expect(page.locator('#check-list li[data-rule="reviews_litigation.row_total"]')).to_have_count(1)
+    row_total = page.locator('#check-list li[data-rule="reviews_litigation.row_total"]')
+    expect(row_total).to_have_count(1)
     expect(page.locator("#history-list li")).to_have_count(2)
 
     # Something that is not a count is refused, and nothing is written.
@@ -201,7 +205,8 @@ def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
     assert report["summary"]["unsure_cells"] == 0 and report["summary"]["failed_checks"] == 3
 
     review = read_json(folder / REVIEW_NAME)
-    assert [(c["table"], c["row"], c["col"], c["old"], c["new"]) for c in review["corrections"]] == [
+    assert [(c["table"], c["row"], c["col"], c["old"], c["new"])
+            for c in review["corrections"]] == [
         (*LICENSING, None, 0), ("reviews_litigation", "review", "total", 14, 15)]
     assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]", c["time"])
                for c in review["corrections"])
@@ -248,6 +253,7 @@ def test_pdf_page_boxes_are_drawn_and_follow_the_table(server, page):
     ("/api/document?id=2023/../../secret", 403),
     ("/api/document?id=/etc", 403),
     ("/api/document?id=link", 403),             # a symlink inside OUT to a folder outside
+    ("/api/document?id=linked_report", 403),    # a report.json that is a symlink to outside
     ("/api/page?id=../secret&n=1", 403),
     ("/api/page?id=%2Fetc&n=1", 403),
     ("/api/document?id=2023", 404),             # inside OUT, but no report there
@@ -324,3 +330,17 @@ def test_rerun_on_a_changed_input_does_not_apply_old_corrections(docs, tmp_path)
     (tmp_path / REVIEW_NAME).write_text(json.dumps(review), encoding="utf-8")
     assert report_cell(reapply_review(report, tmp_path), "reviews_litigation", "review",
                        "total")["value"] == 15
+
+
+def test_corrections_that_cannot_apply_are_reported_once(docs):
+    report = read_json(docs["out"] / TEXT / "report.json")
+    stray = [{"table": "applications", "row": "no_such_row", "col": "total", "new": 1}]
+    once = apply_corrections(report, stray)
+    assert once["tables"] == report["tables"]
+    assert apply_corrections(once, stray)["warnings"] == once["warnings"]
+    assert sum("没有应用" in w for w in once["warnings"]) == 1
+    blank_all = [{"table": t, "row": c["row"], "col": c["col"], "new": None}
+                 for t, table in report["tables"].items() for c in table["cells"]]
+    kept = apply_corrections(report, blank_all)
+    assert kept["tables"] == report["tables"] and kept["status"] == report["status"]
+    assert apply_corrections(kept, blank_all)["warnings"] == kept["warnings"]
