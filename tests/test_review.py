@@ -219,6 +219,7 @@ def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
     listing = (docs["out"] / "documents.csv").read_text(encoding=CSV_ENCODING)
     assert re.search(rf"^{re.escape(EDIT)},.*,ok,", listing, re.M)
     assert re.search(rf"^{re.escape(GAP)},.*,needs_review,", listing, re.M)
+    assert (docs["out"] / "summary.html").is_file()
 
     # A rerun of the pipeline on the same input keeps the corrections: the same bytes.
     before = (folder / "report.json").read_bytes()
