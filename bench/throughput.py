@@ -1,0 +1,111 @@
+"""Throughput of `nianbao run`, and what Prefect costs per document.
+
+    .venv/bin/python bench/throughput.py [FOLDER] [--workers 2] [--copies 200] [--no-mixed]
+
+1. Orchestration overhead: COPIES fast documents (the text samples, copied under distinct
+   names) are processed with one worker, first by calling process_document in a loop, then
+   through the Prefect flow (after a first flow run that pays Prefect's start-up). The
+   difference per document is Prefect's cost: task run creation, state changes, the window.
+   A second pass through the flow, where every document is skipped, gives the cost of resuming.
+2. Throughput: the flow over FOLDER (default samples/: text, DOCX, born-digital and real PDFs,
+   scans), with --workers, in documents per hour, start-up excluded and included.
+
+Other processes on the machine slow all of it; the load average is printed alongside.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flows import settings  # noqa: E402,F401  (must precede prefect)
+from flows import batch  # noqa: E402
+from flows.document import process_document  # noqa: E402
+from flows.inputs import find_documents  # noqa: E402
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def overhead(tmp: Path, copies: int) -> None:
+    texts = sorted((ROOT / "samples" / "text").glob("*.txt"))
+    inbox = tmp / "copies"
+    inbox.mkdir()
+    for i in range(copies):
+        shutil.copyfile(texts[i % len(texts)], inbox / f"{i:05d}.txt")
+    jobs = find_documents([inbox], tmp / "none")
+
+    t0 = time.perf_counter()
+    batch.run(jobs[:1], tmp / "warm", 1)
+    startup = time.perf_counter() - t0
+
+    direct = []
+    t0 = time.perf_counter()
+    for job in jobs:
+        s = time.perf_counter()
+        process_document(job.path, tmp / "direct" / job.doc_id, job.doc_id)
+        direct.append(time.perf_counter() - s)
+    t_direct = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    batch.run(jobs, tmp / "prefect", 1)
+    t_prefect = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    batch.write_run_outputs([j.doc_id for j in jobs], tmp / "prefect")
+    t_dataset = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    skipped = batch.run(jobs, tmp / "prefect", 1)
+    t_skip = time.perf_counter() - t0
+    assert all(r.get("skipped") for _, r in skipped)
+
+    n = len(jobs)
+    print(f"orchestration, {n} text documents, 1 worker (load {load()}):")
+    print(f"  Prefect start-up (first flow run, embedded server): {startup:.2f}s")
+    print(f"  process_document in a loop: {t_direct:.2f}s = {1000 * t_direct / n:.1f} ms/doc "
+          f"(median {1000 * statistics.median(direct):.1f} ms)")
+    print(f"  through the Prefect flow:   {t_prefect:.2f}s = {1000 * t_prefect / n:.1f} ms/doc "
+          f"(incl. dataset + summary.html)")
+    print(f"  of which dataset + summary.html, rebuilt from disk: {t_dataset:.2f}s")
+    print(f"  Prefect overhead: {1000 * (t_prefect - t_dataset - t_direct) / n:.1f} ms/doc")
+    print(f"  resumed, all skipped:       {t_skip:.2f}s = {1000 * t_skip / n:.1f} ms/doc "
+          f"(hash + read report.json, then dataset + summary.html)")
+
+
+def throughput(tmp: Path, folder: Path, workers: int) -> None:
+    jobs = find_documents([folder], tmp / "out")
+    formats = Counter(p.suffix.lower() or "(none)" for p in (j.path for j in jobs))
+    t0 = time.perf_counter()
+    results = batch.run(jobs, tmp / "out", workers)
+    elapsed = time.perf_counter() - t0
+    statuses = Counter(r["status"] for _, r in results)
+    print(f"throughput, {len(jobs)} documents in {folder} {dict(sorted(formats.items()))}, "
+          f"{workers} workers (load {load()}):")
+    print(f"  {elapsed:.1f}s = {elapsed / len(jobs):.2f} s/doc = "
+          f"{3600 * len(jobs) / elapsed:.0f} documents/hour (Prefect already started); "
+          f"{dict(statuses)}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "samples")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--copies", type=int, default=200)
+    parser.add_argument("--no-mixed", action="store_true", help="only the overhead")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        overhead(Path(tmp), args.copies)
+        if not args.no_mixed:
+            throughput(Path(tmp), args.folder, args.workers)
