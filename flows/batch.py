@@ -75,7 +75,7 @@ def run_documents(jobs: list[Job], out: str, force: bool = False, window: int | 
         _document_done(job, outcome)
 
     for job in jobs:
-        if stop_requested.is_set():
+        if _stopping():
             break
         previous = None if force else previous_outcome(job, out_dir)
         if previous is not None:
@@ -102,11 +102,16 @@ def write_run_outputs(doc_ids: Iterable[str], out: Path) -> None:
     atomic_write_bytes(out / "summary.html", summary.html().encode("utf-8"))
 
 
+# The flow's function reaches these two globals only through functions: a Dask run
+# (flows/scale.py) pickles the flow's function with the globals it names, and neither the CLI's
+# callback (a progress bar, with its locks) nor an Event can be pickled.
 def _document_done(job: Job, report: dict) -> None:
-    # Looked up by name: a Dask run pickles the flow's function with the globals it uses, and
-    # the CLI's callback (a progress bar, with its locks) cannot be pickled.
     if on_document_done:
         on_document_done(job, report)
+
+
+def _stopping() -> bool:
+    return stop_requested.is_set()
 
 
 def run(jobs: list[Job], out: Path, workers: int, force: bool = False,

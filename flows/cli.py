@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd.add_argument("--force", action="store_true",
                          help="process every document again, even those already done with the "
                               "same content (by default they are skipped)")
+    run_cmd.add_argument("--dask", metavar="ADDRESS",
+                         help="run the documents on the Dask cluster whose scheduler is at ADDRESS "
+                              "(e.g. tcp://head:8786) instead of here; --workers is then ignored")
     watch_cmd = commands.add_parser("watch", help="process files as they arrive in a folder "
                                                   "(Ctrl-C stops)")
     watch_cmd.add_argument("inbox", type=Path, metavar="INBOX")
@@ -48,14 +51,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "watch":
         from .watch import watch_command
         return watch_command(args.inbox, args.out, args.interval, max(1, args.workers))
-    return run_command(args.paths, args.out, args.workers, force=args.force)
+    return run_command(args.paths, args.out, args.workers, args.dask, force=args.force)
 
 
-def run_command(paths: list[Path], out: Path, workers: int, force: bool = False) -> int:
+def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = None,
+                force: bool = False) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import batch
+    from . import batch, scale
     from .inputs import find_documents
     from .resume import OutputBusy, OutputLock
 
@@ -82,7 +86,13 @@ def run_command(paths: list[Path], out: Path, workers: int, force: bool = False)
             progress.update(bar, advance=1, description=job.doc_id[-40:])
         batch.on_document_done = done
         try:
-            results = batch.run(jobs, out, max(1, workers), force=force)
+            if dask:
+                results = scale.run(jobs, out, dask, force=force)
+            else:
+                results = batch.run(jobs, out, max(1, workers), force=force)
+        except scale.ClusterError as e:
+            console.print(str(e))
+            return 2
         finally:
             batch.on_document_done = None
     elapsed = time.perf_counter() - started
