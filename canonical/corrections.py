@@ -12,6 +12,7 @@ other cells are sure: a misreading would have to cancel out exactly (`confirm`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .checks import Check, identities, identity_failures
@@ -35,7 +36,7 @@ class Correction:
     read_text: str
     read_value: int | str | None
     value: int | str
-    evidence: str  # "second_reading" or "identities"
+    evidence: str  # "second_reading", "digits_of_reading" or "identities"
 
     def as_json(self) -> dict:
         return {"table": self.table, "row": self.row, "col": self.col,
@@ -55,8 +56,9 @@ def correct(doc: CanonicalDocument) -> list[Correction]:
         ref, value, evidence, sums_fixed = found
         cell = doc.tables[ref[0]].cells[ref[1:]]
         corrections.append(Correction(*ref, cell.text, cell.value, value, evidence))
-        if not sums_fixed:  # only "is a number" now holds: the second reading is all we have
-            cell.confidence = min(dict(cell.alternatives).get(value, 0.0), ONLY_FORMAT_FIXED)
+        if not sums_fixed:  # only "is a number" now holds: the reading is all we have
+            read = dict(cell.alternatives).get(value, cell.confidence)
+            cell.confidence = min(read, ONLY_FORMAT_FIXED)
         elif evidence == "second_reading":
             cell.confidence = CONFIRMED_BY_READING
         else:
@@ -85,7 +87,8 @@ def _best_change(doc: CanonicalDocument, failures: list[Check]):
     before = {(f.rule, f.where) for f in failures}
     options = []
     for ref, cell in _unsure_cells(doc, failures):
-        for value, evidence in _candidates(ref, cell, failures):
+        kind = doc.tables[ref[0]].schema.row(ref[1]).kind
+        for value, evidence in _candidates(ref, cell, failures, kind):
             after = _failures_with(doc, ref, value)
             touching = [f for f in after if ref in f.cells]
             new = {(f.rule, f.where) for f in after} - before
@@ -122,12 +125,16 @@ def _unsure_cells(doc: CanonicalDocument, failures: list[Check]):
             yield ref, cell
 
 
-def _candidates(ref, cell: Cell, failures: list[Check]):
+def _candidates(ref, cell: Cell, failures: list[Check], kind: str):
     seen = set()
     for value, _ in cell.alternatives:
         if isinstance(value, int) and value not in seen:
             seen.add(value)
             yield value, "second_reading"
+    digits = re.sub(r"\D", "", cell.text)
+    if cell.value is None and kind == "count" and digits and int(digits) not in seen:
+        seen.add(int(digits))  # "0." with a speck: the digits alone, if the identities agree
+        yield int(digits), "digits_of_reading"
     current = cell.value if isinstance(cell.value, int) else 0
     for f in failures:
         if ref in f.signs and isinstance(f.expected, int) and isinstance(f.found, int):

@@ -52,15 +52,26 @@ def read_page(image: np.ndarray, page: int, bbox_scale: float = 1.0,
               settings: ScanSettings = DEFAULT) -> PageReading:
     """Bboxes are the upright page's pixels times `bbox_scale` (72/dpi gives PDF points)."""
     gray, turns, skew = upright(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
-    tables = find_tables(binarize_lines(gray))
+    page_image = gray
+    gray, tables = _without_rules(page_image)
     turned = turns * 90
     grids, text = _read_tables(gray, tables, page, bbox_scale, settings)
     if tables and _garbled(tables, grids) and _upside_down(gray, tables):
-        gray = np.ascontiguousarray(np.rot90(gray, 2))
-        tables = find_tables(binarize_lines(gray))
+        gray, tables = _without_rules(np.ascontiguousarray(np.rot90(page_image, 2)))
         turned = (turned + 180) % 360
         grids, text = _read_tables(gray, tables, page, bbox_scale, settings)
     return PageReading(grids, text, turned, skew, gray.shape[1], gray.shape[0])
+
+
+def _without_rules(gray: np.ndarray) -> tuple[np.ndarray, list[list[CellBox]]]:
+    """The page's tables, and the page with their rules painted paper-white: a rule left in a
+    cell's crop (thick, blurred, or slanting in from a skewed scan) reads as "1" ("0" → "10")."""
+    ruled = find_tables(binarize_lines(gray))
+    if not ruled.tables:
+        return gray, []
+    clean = gray.copy()
+    clean[ruled.rules > 0] = int(np.median(gray))
+    return clean, ruled.tables
 
 
 def _read_tables(gray, tables, page, bbox_scale, settings) -> tuple[list[Grid], str]:
@@ -250,25 +261,32 @@ def _text_lines(crop: np.ndarray, min_height: int = 4) -> list[np.ndarray]:
 
 
 def _without_specks(line: np.ndarray, dark: np.ndarray) -> np.ndarray:
-    """The line with ink blobs that are not text painted white: small blobs before the first
-    character or far from any. Small blobs close after a character stay (a decimal point, 、);
-    nothing in these tables starts with one, and a speck there reads as ".0"."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    """The line with ink that is not text painted white: small marks before the first
+    character, after the last, or far from any. Small marks between characters stay (a decimal
+    point, 、); at either end of a line they are specks, read as ".0" or "0.".
+
+    Marks are ink blobs grouped with the blobs a few pixels away: a blurred low-resolution
+    character (章) falls apart into several small blobs, which together are tall."""
     height = line.shape[0]
-    big = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.35 * height]
+    reach = max(3, height // 8) | 1
+    grouped = cv2.dilate(dark.astype(np.uint8), np.ones((reach, reach), np.uint8))
+    count, labels = cv2.connectedComponents(grouped, connectivity=8)
+    labels = np.where(dark, labels, 0)
+    marks = []
+    for i in range(1, count):
+        ys, xs = np.nonzero(labels == i)
+        if xs.size:
+            marks.append((i, xs.min(), xs.max() + 1, ys.max() + 1 - ys.min()))
+    big = [(x0, x1) for _, x0, x1, h in marks if h >= 0.35 * height]
     if not big:
         return line
-    spans = [(stats[i, cv2.CC_STAT_LEFT], stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH])
-             for i in big]
-    first = min(a for a, _ in spans)
+    first, last = min(a for a, _ in big), max(b for _, b in big)
     clean = line.copy()
     paper = int(np.median(line))
-    for i in range(1, count):
-        if i in big:
+    for i, x0, x1, h in marks:
+        if h >= 0.35 * height:
             continue
-        x0 = stats[i, cv2.CC_STAT_LEFT]
-        x1 = x0 + stats[i, cv2.CC_STAT_WIDTH]
-        if x1 <= first or min(max(a - x1, x0 - b, 0) for a, b in spans) > 0.6 * height:
+        if x1 <= first or x0 >= last or min(max(a - x1, x0 - b, 0) for a, b in big) > 0.6 * height:
             clean[labels == i] = paper
     return clean
 

@@ -38,12 +38,18 @@ def line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return horizontal, vertical
 
 
-def find_tables(binary: np.ndarray) -> list[list[CellBox]]:
-    """Tables top to bottom, each a list of cells."""
+@dataclass
+class RuledPage:
+    tables: list[list[CellBox]]  # top to bottom, each a list of cells
+    rules: np.ndarray            # 255 where a table's rules run (dilated), else 0
+
+
+def find_tables(binary: np.ndarray) -> RuledPage:
     horizontal, vertical = line_masks(binary)
     rules = cv2.bitwise_or(horizontal, vertical)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
     tables = []
+    table_labels = []
     page_w = binary.shape[1]
     for i in range(1, count):
         x, y, w, h, _ = stats[i]
@@ -51,10 +57,12 @@ def find_tables(binary: np.ndarray) -> list[list[CellBox]]:
             continue
         cells = _cells(horizontal[y:y + h, x:x + w], vertical[y:y + h, x:x + w])
         if cells:
+            table_labels.append(i)
             tables.append([CellBox(c.row, c.col, c.rowspan, c.colspan,
                                    (c.box[0] + x, c.box[1] + y, c.box[2] + x, c.box[3] + y))
                            for c in cells])
-    return sorted(tables, key=lambda t: min(c.box[1] for c in t))
+    table_rules = np.where(np.isin(labels, table_labels), 255, 0).astype(np.uint8)
+    return RuledPage(sorted(tables, key=lambda t: min(c.box[1] for c in t)), table_rules)
 
 
 def _positions(profile: np.ndarray, min_run: float) -> list[int]:

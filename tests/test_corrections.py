@@ -84,3 +84,15 @@ def test_failed_identity_vouches_for_nothing(seed000):
     wrong = misread(apps, GRANTED, 480, 0.85)
     confirm(doc)
     assert wrong.confidence == 0.85 and CONFIRMED not in wrong.flags
+
+
+def test_speck_beside_a_digit_is_dropped_only_when_the_identities_pin_the_value(seed000):
+    doc, apps = seed000
+    ref = ("denied.state_secret", "commercial")  # 0 in seed 000
+    cell = apps.cells[ref]
+    cell.value, cell.text, cell.confidence, cell.flags = None, "0.", 0.45, ["not_a_number"]
+    (fix,) = correct(doc)
+    assert (fix.read_text, fix.value, fix.evidence) == ("0.", 0, "digits_of_reading")
+    assert cell.confidence <= 0.85  # the format alone proves nothing
+    confirm(doc)
+    assert cell.value == 0 and cell.confidence == CONFIRMED_BY_IDENTITIES
