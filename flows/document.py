@@ -2,7 +2,6 @@
 check identities → write outputs. Never raises: a bad document becomes a failed report."""
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from pathlib import Path
@@ -16,6 +15,8 @@ from canonical.review import REVIEW_NAME, reapply_review
 from canonical.writers import write_document
 from extractors import UnreadableDocument, detect_format, extract
 from ocr.settings import DEFAULT, ScanSettings
+
+from .inputs import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def process_document(path: Path, doc_dir: Path, shown_path: str,
     source = {"path": shown_path, "file": str(path.resolve()), "sha256": None, "format": None,
               "pages": None}
     try:
-        source["sha256"] = _sha256(path)
+        source["sha256"] = sha256_file(path)
         source["format"] = detect_format(path)
         extraction = extract(path, source["format"], scan)
         source["pages"] = extraction.pages
@@ -60,11 +61,3 @@ def process_document(path: Path, doc_dir: Path, shown_path: str,
     write_document(report, doc_dir)
     log.debug("%s done in %.3fs", shown_path, time.perf_counter() - started)
     return report
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

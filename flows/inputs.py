@@ -1,6 +1,7 @@
 """Expand the user's PATHs into documents and where each one's outputs go."""
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,3 +42,12 @@ def _common_root(paths: list[Path]) -> Path:
     with several, relative to their common folder."""
     folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
     return Path(os.path.commonpath(folders))
+
+
+def sha256_file(path: Path) -> str:
+    """The content's sha256: what identifies a document across renames and reruns."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

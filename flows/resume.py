@@ -16,7 +16,6 @@ run's dataset is written, from OUT. Only the names this code writes are touched.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -26,7 +25,7 @@ from canonical.report import SCHEMA_VERSION
 from canonical.schema import TABLES
 from canonical.writers import DATASET_NAMES, LONG_NAME, REPORT_NAME, TEMP_SUFFIX
 
-from .inputs import Job
+from .inputs import Job, sha256_file
 
 try:
     import fcntl
@@ -66,14 +65,6 @@ def previous_outcome(job: Job, out: Path) -> dict | None:
     except OSError:
         return None  # unreadable now: processing it says why
     return {**brief(report), "skipped": True}
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def remove_temp_files(folder: Path, names: Iterable[str]) -> None:

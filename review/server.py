@@ -16,7 +16,6 @@ comes only from the input file that report names, and only while its sha256 is u
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -29,6 +28,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from canonical.review import ReviewError, add_correction, load_review
+from flows.inputs import sha256_file
 from canonical.schema import TABLES_BY_ID, table_rows
 from canonical.writers import (CSV_ENCODING, REPORT_NAME, atomic_write_bytes, row_label_path,
                                write_dataset, write_document)
@@ -189,11 +189,8 @@ def source_file(report: dict) -> Path | None:
 
 @lru_cache(maxsize=256)
 def _sha256(path: str, mtime_ns: int, size: int) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """sha256_file, remembered while the file's mtime and size stay the same."""
+    return sha256_file(Path(path))
 
 
 def _scanned(report: dict) -> tuple[set[int] | None, dict[int, int]]:
