@@ -46,6 +46,7 @@ def run(jobs: list[Job], out: Path, address: str, force: bool = False
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     _check_picklable()
+    _connect(address).close()  # fail fast, before starting an embedded Prefect server
     with _shared_api() as api_url:
         workers = check_workers(address, [jobs[0].path, jobs[-1].path], out)
         threads = sum(workers.values())
@@ -100,9 +101,8 @@ def _shared_api():
         yield server.api_url
 
 
-def check_workers(address: str, inputs: list[Path], out: Path) -> dict[str, int]:
-    """Ask every worker of the cluster at `address` whether it can do the job.
-    Returns {worker address: threads}; raises ClusterError with what is wrong."""
+def _connect(address: str):
+    """A Dask client of the scheduler at `address`, which has workers; or ClusterError."""
     import distributed
 
     try:
@@ -110,11 +110,18 @@ def check_workers(address: str, inputs: list[Path], out: Path) -> dict[str, int]
     except (OSError, TimeoutError) as e:
         raise ClusterError(f"无法连接 Dask 调度器 {address}。 Cannot reach the Dask scheduler at "
                            f"{address}: {e}") from e
-    with client:
+    if not client.scheduler_info(n_workers=-1)["workers"]:
+        client.close()
+        raise ClusterError(f"Dask 调度器 {address} 上没有 worker。 No Dask workers are connected "
+                           f"to {address}: start `dask worker {address}` on each machine.")
+    return client
+
+
+def check_workers(address: str, inputs: list[Path], out: Path) -> dict[str, int]:
+    """Ask every worker of the cluster at `address` whether it can do the job.
+    Returns {worker address: threads}; raises ClusterError with what is wrong."""
+    with _connect(address) as client:
         workers = {a: w["nthreads"] for a, w in client.scheduler_info(n_workers=-1)["workers"].items()}
-        if not workers:
-            raise ClusterError(f"Dask 调度器 {address} 上没有 worker。 No Dask workers are connected "
-                               f"to {address}: start `dask worker {address}` on each machine.")
         context = serialize_context()["settings_context"]
         try:
             answers = client.run(_worker_problems, [str(p) for p in inputs], str(out), context)

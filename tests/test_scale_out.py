@@ -2,6 +2,7 @@
 bytes as a local run, and the document tasks really ran on the cluster's worker processes."""
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -18,8 +19,18 @@ def tree(folder):
 
 
 def nianbao(cwd, env, *args):
-    return subprocess.run([sys.executable, "-m", "flows.cli", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    """Run the CLI in a process group of its own, so that on a timeout its embedded Prefect
+    server goes too."""
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", *map(str, args)], cwd=cwd,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
 def processes_with_env(marker: str) -> list[int]:
@@ -50,6 +61,43 @@ def embedded_servers():
 
 
 @pytest.fixture
+def prefect_api():
+    """A Prefect server both runs report to, as on a real cluster (PREFECT_API_URL): one
+    start-up instead of one per run."""
+    import socket
+
+    from flows import settings  # noqa: F401  (must precede prefect)
+    from prefect.server.api.server import SubprocessASGIServer
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = SubprocessASGIServer(port=port)  # its own instance: the port is the key
+    server.start()
+    try:
+        yield server.api_url
+    finally:
+        server.stop()
+
+
+def task_runs_of_run_into(api_url: str, out) -> list:
+    """The task runs of the flow run that wrote to `out`, read from the Prefect API."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowRunFilter
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: api_url}), \
+            get_client(sync_client=True) as client:
+        runs = [r for r in client.read_flow_runs(
+                    flow_filter=FlowFilter(name={"any_": ["nianbao-run"]}),
+                    sort=FlowRunSort.START_TIME_DESC, limit=10)
+                if r.parameters.get("out") == str(out)]
+        assert len(runs) == 1
+        return client.read_task_runs(flow_run_filter=FlowRunFilter(id={"any_": [runs[0].id]}))
+
+
+@pytest.fixture
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
@@ -59,7 +107,7 @@ def cluster():
     assert not [pid for pid in pids.values() if alive(pid)], "Dask workers left running"
 
 
-def test_dask_run_writes_what_a_local_run_writes(tmp_path, cluster):
+def test_dask_run_writes_what_a_local_run_writes(tmp_path, cluster, prefect_api):
     cluster, client = cluster
     inbox = tmp_path / "inbox"
     shutil.copytree(SAMPLES / "text", inbox / "text")
@@ -70,7 +118,7 @@ def test_dask_run_writes_what_a_local_run_writes(tmp_path, cluster):
     assert os.getcwd() != str(tmp_path)
     marker = f"nianbao-scale-out-{os.getpid()}"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NIANBAO_TEST_MARKER": marker}
-    env.pop("PREFECT_API_URL", None)
+    env["PREFECT_API_URL"] = prefect_api
 
     local = nianbao(tmp_path, env, "run", "inbox", "--out", "local")
     assert local.returncode == 1, local.stderr  # empty.pdf failed; the ten samples did not
@@ -96,8 +144,13 @@ def test_dask_run_writes_what_a_local_run_writes(tmp_path, cluster):
     documents = [t for t in stream.data if t["key"].startswith("document_task-")]
     assert len(documents) == 11
     assert {t["worker"] for t in documents} == set(cluster.scheduler_info["workers"])
-    # ...and reported to the flow's own Prefect API rather than starting one each.
+    # ...and reported to the run's Prefect API rather than starting one each.
     assert client.run(embedded_servers) == {w: [] for w in cluster.scheduler_info["workers"]}
+    task_runs = task_runs_of_run_into(prefect_api, tmp_path / "dask")
+    assert sorted(t.name for t in task_runs) == sorted(
+        p.parent.relative_to(tmp_path / "dask").as_posix()
+        for p in (tmp_path / "dask").rglob("report.json"))
+    assert {t.state.type.value for t in task_runs} == {"COMPLETED"}
 
     assert processes_with_env(marker) == [], "the CLI left processes running"
 
