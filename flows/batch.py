@@ -27,7 +27,8 @@ from canonical.writers import atomic_write_bytes, write_dataset
 
 from .document import process_document
 from .inputs import Job
-from .resume import RUN_FILES, brief, previous_outcome, read_reports, remove_temp_files
+from .resume import (RUN_FILES, brief, listed_documents, previous_outcome, read_reports,
+                     remove_temp_files)
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,12 @@ def write_run_outputs(doc_ids: Iterable[str], out: Path) -> None:
     summary = RunSummary()
     write_dataset(summary.watch(read_reports(doc_ids, out)), out)
     atomic_write_bytes(out / "summary.html", summary.html().encode("utf-8"))
+
+
+def refresh_run_outputs(out: Path) -> None:
+    """The run-level files again, after one document's outputs changed (review, reprocess)."""
+    if (out / "documents.csv").is_file():
+        write_run_outputs(listed_documents(out), out)
 
 
 # The flow's function reaches these two globals only through functions: a Dask run

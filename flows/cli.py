@@ -8,12 +8,16 @@ import time
 from pathlib import Path
 
 from . import settings  # noqa: F401  (must precede prefect)
+from ocr.settings import OCR_MODES
 
 STATUS_MARK = {"ok": "ok          ", "needs_review": "needs_review", "failed": "FAILED      "}
 
 
 def main(argv: list[str] | None = None) -> int:
-    faulthandler.enable()  # a crash in a native library prints where it happened
+    try:
+        faulthandler.enable()  # a crash in a native library prints where it happened
+    except (AttributeError, ValueError, OSError):  # stderr is not a real file (captured)
+        pass
     parser = argparse.ArgumentParser(prog="nianbao", description=(
         "政府信息公开工作年度报告：把三张表格读成可核对的数据。"
         " Digitise the three tables of government information-disclosure annual reports."))
@@ -44,7 +48,20 @@ def main(argv: list[str] | None = None) -> int:
                             help="output folder of `nianbao run` (default: output)")
     review_cmd.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
     review_cmd.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    again_cmd = commands.add_parser(
+        "reprocess", help="read chosen scanned pages of one document again, with other settings")
+    again_cmd.add_argument("doc", type=Path, metavar="DOC",
+                           help="the document's output folder, e.g. output/2023/report.pdf")
+    again_cmd.add_argument("--pages", type=_page_list, metavar="3,4",
+                           help="pages to read again (default: every scanned page)")
+    again_cmd.add_argument("--dpi", type=float, help="resolution to read them at (default: the scan's)")
+    again_cmd.add_argument("--ocr", choices=OCR_MODES, default="cells",
+                           help="cells: recognise each cell (default); page: detect text on the whole page")
+    again_cmd.add_argument("--source", type=Path, help="the input file, if it has moved")
     args = parser.parse_args(argv)
+    if args.command == "reprocess":
+        from .reprocess import reprocess_command
+        return reprocess_command(args.doc, args.pages, args.dpi, args.ocr, args.source)
     if args.command == "review":
         from review.server import serve
         return serve(args.out, args.host, args.port) or 0
@@ -52,6 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         from .watch import watch_command
         return watch_command(args.inbox, args.out, args.interval, max(1, args.workers))
     return run_command(args.paths, args.out, args.workers, args.dask, force=args.force)
+
+
+def _page_list(text: str) -> list[int]:
+    try:
+        pages = sorted({int(p) for p in text.split(",") if p.strip()})
+    except ValueError:
+        pages = []
+    if not pages or pages[0] < 1:
+        raise argparse.ArgumentTypeError(f"页码应写成 3,4 这样的正整数列表，而不是“{text}”")
+    return pages
 
 
 def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = None,

@@ -33,6 +33,8 @@ def process_document(path: Path, doc_dir: Path, shown_path: str,
     # "file": where the input was read from, so review and reprocessing can find its pages.
     source = {"path": shown_path, "file": str(path.resolve()), "sha256": None, "format": None,
               "pages": None}
+    if scan != DEFAULT:  # reprocessed with other settings: say which
+        source["scan_settings"] = scan.as_json()
     try:
         source["sha256"] = sha256_file(path)
         source["format"] = detect_format(path)

@@ -16,6 +16,7 @@ run's dataset is written, from OUT. Only the names this code writes are touched.
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from canonical.report import SCHEMA_VERSION
 from canonical.schema import TABLES
-from canonical.writers import DATASET_NAMES, LONG_NAME, REPORT_NAME, TEMP_SUFFIX
+from canonical.writers import CSV_ENCODING, DATASET_NAMES, LONG_NAME, REPORT_NAME, TEMP_SUFFIX
 
 from .inputs import Job, sha256_file
 
@@ -77,6 +78,17 @@ def remove_temp_files(folder: Path, names: Iterable[str]) -> None:
     for entry in entries:
         if entry.startswith(prefixes) and entry.endswith(TEMP_SUFFIX):
             (folder / entry).unlink(missing_ok=True)
+
+
+def listed_documents(out: Path) -> list[str]:
+    """The documents OUT/documents.csv lists (the last run's), those whose folder is inside OUT."""
+    listing = out / "documents.csv"
+    if not listing.is_file():
+        return []
+    root = out.resolve()
+    with open(listing, encoding=CSV_ENCODING, newline="") as f:
+        ids = [row["document"] for row in csv.DictReader(f)]
+    return [i for i in ids if (root / i).resolve().is_relative_to(root) and (root / i).resolve() != root]
 
 
 def read_reports(doc_ids: Iterable[str], out: Path) -> Iterator[tuple[str, dict]]:

@@ -19,6 +19,10 @@ class ScanSettings:
         if self.ocr not in OCR_MODES:
             raise ValueError(f"ocr must be one of {OCR_MODES}, not {self.ocr!r}")
 
+    def as_json(self) -> dict:
+        return {"dpi": self.dpi, "ocr": self.ocr,
+                "pages": sorted(self.pages) if self.pages is not None else None}
+
     def for_page(self, number: int) -> ScanSettings:
         """The settings page `number` is read with."""
         return self if self.pages is None or number in self.pages else DEFAULT

@@ -15,7 +15,6 @@ comes only from the input file that report names, and only while its sha256 is u
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -30,8 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 from canonical.review import ReviewError, add_correction, load_review
 from flows.inputs import sha256_file
 from canonical.schema import TABLES_BY_ID, table_rows
-from canonical.writers import (CSV_ENCODING, REPORT_NAME, atomic_write_bytes, row_label_path,
-                               write_dataset, write_document)
+from canonical.writers import REPORT_NAME, row_label_path, write_document
 
 STATIC = Path(__file__).resolve().parent / "static"
 PDF_RENDER_SCALE = 2.0   # 144 dpi: sharp enough to read a table cell
@@ -147,27 +145,9 @@ def document_payload(out: Path, doc_id: str) -> dict:
 
 
 def refresh_dataset(out: Path) -> None:
-    """Rewrite the run's documents.csv, dataset.csv/.parquet and summary.html from the
-    report.json files of the documents documents.csv lists (as flows.batch.write_run_outputs
-    does at the end of a run)."""
-    from canonical.run_summary import RunSummary
-    from flows.resume import read_reports
-
-    listing = out / "documents.csv"
-    if not listing.is_file():
-        return
-    with open(listing, encoding=CSV_ENCODING, newline="") as f:
-        ids = [row["document"] for row in csv.DictReader(f) if _inside(out, row["document"])]
-    summary = RunSummary()
-    write_dataset(summary.watch(read_reports(ids, out)), out)
-    atomic_write_bytes(out / "summary.html", summary.html().encode("utf-8"))
-
-
-def _inside(out: Path, doc_id: str) -> bool:
-    try:
-        return bool(doc_dir(out, doc_id))
-    except Refused:
-        return False
+    """Rewrite the run's documents.csv, dataset.csv/.parquet and summary.html."""
+    from flows.batch import refresh_run_outputs
+    refresh_run_outputs(out)
 
 
 # ---- page images --------------------------------------------------------------------------
