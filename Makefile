@@ -4,10 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= output
 
-.PHONY: setup run test bench samples clean
+.PHONY: setup chromium run test bench samples clean
 
 setup: $(VENV)/.installed
-	@# Headless Chromium for tests/test_review.py (driven by Playwright; never `playwright install`).
+
+# Headless Chromium for tests/test_review.py (driven by Playwright; never `playwright install`).
+chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
 $(VENV)/.installed: pyproject.toml
@@ -25,7 +27,7 @@ $(VENV)/.installed: pyproject.toml
 run: setup
 	$(BIN)/nianbao run samples/ --out $(OUT)
 
-test: setup
+test: setup chromium
 	$(BIN)/python -m pytest -q
 
 # Regenerate samples/ from ../shared/seeds (outputs are committed).
