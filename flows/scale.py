@@ -48,7 +48,7 @@ def run(jobs: list[Job], out: Path, address: str, force: bool = False
     _check_picklable()
     _connect(address).close()  # fail fast, before starting an embedded Prefect server
     with _shared_api() as api_url:
-        workers = check_workers(address, [jobs[0].path, jobs[-1].path], out)
+        workers = check_workers(address, [j.path for j in jobs[:1] + jobs[-1:]], out)
         threads = sum(workers.values())
         print(f"Dask cluster {address}: {len(workers)} workers, {threads} threads; "
               f"Prefect API {api_url}", file=sys.stderr)
