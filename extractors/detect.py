@@ -13,7 +13,10 @@ IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
 def detect_format(path: Path) -> str:
-    """Return "text", "docx", "pdf" or "image", or raise UnreadableDocument."""
+    """Return "text", "docx", "pdf" or "image", or raise UnreadableDocument. A folder (the
+    pages of one report, as the user said) must hold images only."""
+    if path.is_dir():
+        return _pages_folder_format(path)
     with open(path, "rb") as f:
         head = f.read(4096)
     if not head:
@@ -30,6 +33,19 @@ def detect_format(path: Path) -> str:
     if _looks_like_text(head):
         return "text"
     raise UnreadableDocument("无法识别的文件格式：既不是文本、Word（.docx），也不是 PDF 或图片。")
+
+
+def _pages_folder_format(folder: Path) -> str:
+    from .image import page_files
+
+    files = page_files(folder)
+    if not files:
+        raise UnreadableDocument("这个文件夹里没有文件，没有可读取的页面。")
+    for file in files:
+        if detect_format(file) != "image":
+            raise UnreadableDocument(f"文件夹里的“{file.name}”不是图片：作为一份报告的各页，"
+                                     "文件夹里只能有图片文件（PNG、JPG、TIFF）。")
+    return "image"
 
 
 def _zip_format(path: Path) -> str:

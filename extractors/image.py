@@ -1,4 +1,6 @@
 """Images: PNG, JPG and multi-page TIFF; each file is one document, each frame one page.
+A folder of images is one document only when the user says so (`nianbao run --one-report`):
+its files, in name order, are the pages.
 
 Pages go through the scan route (ocr.reader): OpenCV preparation, ruled grid, PP-OCR.
 """
@@ -53,9 +55,29 @@ def enlarged(gray: np.ndarray, want_dpi: float | None = None) -> tuple[np.ndarra
 
 def load_pages(path: Path) -> list[np.ndarray]:
     """Every frame as an 8-bit grayscale array."""
+    return [np.asarray(frame) for frame in frames(path)]
+
+
+def frames(path: Path) -> list[Image.Image]:
+    """Every page of an image file (a TIFF's frames), or of a folder of them, in grayscale."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    try:
-        with Image.open(path) as image:
-            return [np.asarray(frame.convert("L")) for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
-        raise UnreadableDocument(f"图片文件已损坏或格式不受支持，无法读取（{type(e).__name__}）。")
+    pages = []
+    for file in page_files(path):
+        try:
+            with Image.open(file) as image:
+                pages += [frame.convert("L") for frame in ImageSequence.Iterator(image)]
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
+            raise UnreadableDocument(
+                f"图片文件{_name(path, file)}已损坏或格式不受支持，无法读取（{type(e).__name__}）。")
+    return pages
+
+
+def page_files(path: Path) -> list[Path]:
+    """The image files a document is made of: itself, or a folder's files in name order."""
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def _name(document: Path, file: Path) -> str:
+    return f"“{file.name}”" if document.is_dir() else ""

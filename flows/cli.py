@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
                          help="output folder (default: output)")
     run_cmd.add_argument("--workers", type=int, default=2,
                          help="documents processed at once (default: 2)")
+    run_cmd.add_argument("--one-report", type=Path, action="append", default=[], metavar="FOLDER",
+                         help="the image files in FOLDER are the pages of one report, in file "
+                              "name order (repeatable); otherwise each image is a document")
     run_cmd.add_argument("--force", action="store_true",
                          help="process every document again, even those already done with the "
                               "same content (by default they are skipped)")
@@ -68,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "watch":
         from .watch import watch_command
         return watch_command(args.inbox, args.out, args.interval, max(1, args.workers))
-    return run_command(args.paths, args.out, args.workers, args.dask, force=args.force)
+    return run_command(args.paths, args.out, args.workers, args.dask, force=args.force,
+                       one_report=args.one_report)
 
 
 def _page_list(text: str) -> list[int]:
@@ -82,7 +86,7 @@ def _page_list(text: str) -> list[int]:
 
 
 def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = None,
-                force: bool = False) -> int:
+                force: bool = False, one_report: list[Path] = ()) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -91,8 +95,12 @@ def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = N
     from .resume import OutputBusy, OutputLock
 
     console = Console(stderr=True)
+    not_folders = [f for f in one_report if not f.is_dir()]
+    if not_folders:
+        console.print(f"--one-report 需要一个文件夹：{not_folders[0]}")
+        return 2
     try:
-        jobs = find_documents(paths, out)
+        jobs = find_documents([*paths, *one_report], out, one_report)
     except FileNotFoundError as e:
         console.print(str(e))
         return 2

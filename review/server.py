@@ -162,7 +162,11 @@ def source_file(report: dict) -> Path | None:
         stat = path.stat()
     except OSError:
         return None
-    if not path.is_file() or _sha256(str(path), stat.st_mtime_ns, stat.st_size) != source["sha256"]:
+    if path.is_dir() and source["format"] == "image":  # a folder of one report's pages
+        stat = max((f.stat() for f in path.iterdir()), key=lambda s: s.st_mtime_ns, default=stat)
+    elif not path.is_file():
+        return None
+    if _sha256(str(path), stat.st_mtime_ns, stat.st_size) != source["sha256"]:
         return None
     return path
 
@@ -192,9 +196,8 @@ def page_list(report: dict) -> list[dict]:
     if report["source"]["format"] == "pdf":
         return [{"n": n, "scale": PDF_RENDER_SCALE}
                 for n in range(1, (report["source"]["pages"] or 0) + 1)]
-    from PIL import Image, ImageSequence
-    with Image.open(path) as image:
-        sizes = [frame.size for frame in ImageSequence.Iterator(image)]
+    from extractors.image import frames
+    sizes = [frame.size for frame in frames(path)]
     return [{"n": n, "scale": _image_scale(size)} for n, size in enumerate(sizes, start=1)]
 
 
@@ -217,7 +220,7 @@ def _render(path: str, sha256: str, fmt: str, number: int, scanned: bool,
     """Page `number` as PNG. A scanned page is shown as the OCR read it, since its boxes are
     on that page: turned upright and deskewed (ocr.preprocess.upright, the same steps)."""
     import numpy as np
-    from PIL import Image, ImageSequence
+    from PIL import Image
     if fmt == "pdf":
         import pypdfium2 as pdfium
 
@@ -231,12 +234,9 @@ def _render(path: str, sha256: str, fmt: str, number: int, scanned: bool,
             finally:
                 document.close()
     else:
-        with Image.open(path) as file:
-            try:
-                image = ImageSequence.Iterator(file)[number - 1].convert("L") if number > 0 \
-                    else None
-            except IndexError:
-                image = None
+        from extractors.image import frames
+        pages = frames(Path(path))  # a file's frames, or a folder's files (one report)
+        image = pages[number - 1] if 1 <= number <= len(pages) else None
         if image is None:
             raise Refused(HTTPStatus.NOT_FOUND, "no such page")
         scale = _image_scale(image.size)

@@ -3,6 +3,8 @@
 The committed scans (docs/scan-samples.md) cover 300/200/150 dpi, skew up to 3°, noise, blur,
 JPEG down to quality 40, a sideways page, and PDF/TIFF/JPG containers.
 """
+import json
+
 import pytest
 
 from conftest import SAMPLES, SEED_002, load_truth, report_cells, truth_cells
@@ -75,3 +77,26 @@ def test_sideways_photo_is_turned_and_read(scanned):
     assert {k: got.get(k) for k in apps} == apps
     # Only this page was given: the other two tables are missing, so it needs review.
     assert report["status"] == "needs_review"
+
+
+def test_page_images_in_a_folder_are_one_report_only_when_the_user_says_so(tmp_path):
+    from PIL import Image, ImageSequence
+
+    from flows.cli import main
+    from flows.inputs import find_documents
+
+    pages = tmp_path / "inbox" / "朝阳区2023"
+    pages.mkdir(parents=True)
+    with Image.open(SCANS / f"{SEED_002}.office200.tiff") as tiff:
+        for n, frame in enumerate(ImageSequence.Iterator(tiff), start=1):
+            frame.convert("L").save(pages / f"page{n}.png", dpi=(200, 200))
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    assert [j.doc_id for j in find_documents([inbox], out)] == [
+        "朝阳区2023/page1.png", "朝阳区2023/page2.png", "朝阳区2023/page3.png"]
+
+    assert main(["run", str(inbox), "--one-report", str(pages), "--out", str(out)]) == 0
+    report = json.loads((out / "朝阳区2023" / "report.json").read_text(encoding="utf-8"))
+    assert (report["source"]["format"], report["source"]["pages"]) == ("image", 3)
+    assert wrong_cells(report, SEED_002) == {}
+    assert [c["cause"] for c in report["checks"][:2]] == ["source", "source"]
+    assert not (out / "朝阳区2023" / "page1.png").exists()
