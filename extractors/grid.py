@@ -35,6 +35,10 @@ class Grid:
         return [sorted(by_row[r], key=lambda c: c.col) for r in sorted(by_row)]
 
 
+def turned_warning(page: int, degrees: int) -> str:
+    return f"第 {page} 页是倒置或横置的，已旋转 {degrees}° 后识别。"
+
+
 @dataclass
 class Extraction:
     format: str                      # text | docx | pdf | image
@@ -42,4 +46,6 @@ class Extraction:
     tables: list[Grid] = field(default_factory=list)
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
-    pages_scanned: list[int] = field(default_factory=list)  # pages read by OCR
+    # Pages read by OCR -> degrees each was turned to be upright (its cells' bboxes are on the
+    # upright, deskewed page).
+    scanned_pages: dict[int, int] = field(default_factory=dict)

@@ -15,7 +15,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from ocr.settings import DEFAULT, ScanSettings
 
 from .errors import UnreadableDocument
-from .grid import Extraction
+from .grid import Extraction, turned_warning
 
 MAX_PIXELS = 12000 * 12000
 A4_SHORT_INCHES = 8.27
@@ -24,7 +24,7 @@ A4_SHORT_INCHES = 8.27
 def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
     from ocr.reader import read_page
 
-    grids, text, warnings = [], [], []
+    grids, text, warnings, turned = [], [], [], {}
     pages = load_pages(path)
     for number, gray in enumerate(pages, start=1):
         settings = scan.for_page(number)
@@ -33,10 +33,11 @@ def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
         reading = read_page(image, number, bbox_scale=1 / scale, settings=settings)
         grids += reading.grids
         text.append(reading.text)
+        turned[number] = reading.turned
         if reading.turned:
-            warnings.append(f"第 {number} 页是倒置或横置的，已旋转 {reading.turned}° 后识别。")
+            warnings.append(turned_warning(number, reading.turned))
     return Extraction(format="image", body_text="\n".join(text), tables=grids, pages=len(pages),
-                      warnings=warnings)
+                      warnings=warnings, scanned_pages=turned)
 
 
 def enlarged(gray: np.ndarray, want_dpi: float | None = None) -> tuple[np.ndarray, float]:

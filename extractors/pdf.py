@@ -26,7 +26,7 @@ from . import second_opinion
 from .native import PDFIUM
 from .errors import UnreadableDocument
 from .glyphs import cell_text
-from .grid import Extraction, Grid, GridCell
+from .grid import Extraction, Grid, GridCell, turned_warning
 
 MIN_VISIBLE_CHARS = 20   # fewer than this on a page: it is a scan (or blank)
 INVISIBLE_RENDER_MODE = 3
@@ -43,15 +43,16 @@ def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
         raise UnreadableDocument("PDF 文件已损坏，无法读取；请重新导出或重新下载该文件。")
     grids: list[Grid] = []
     body: list[str] = []
-    scanned: list[int] = []
+    scanned: dict[int, int] = {}  # page -> degrees turned
     warnings: list[str] = []
     with pdf:
         digital: list[Grid] = []
         for number, page in enumerate(pdf.pages, start=1):
             if visible[number - 1] < MIN_VISIBLE_CHARS:
-                scanned.append(number)
-                page_grids, page_text = _read_scanned_page(path, number, page.width,
-                                                           scan.for_page(number))
+                page_grids, page_text, scanned[number] = _read_scanned_page(
+                    path, number, page.width, scan.for_page(number))
+                if scanned[number]:
+                    warnings.append(turned_warning(number, scanned[number]))
             else:
                 page_grids, page_text = _read_page(page, number)
                 digital += page_grids
@@ -64,11 +65,11 @@ def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
         warnings.append(f"第 {'、'.join(map(str, scanned))} 页是扫描图像（或只有不可见的文字层），"
                         "已用文字识别（OCR）读取。")
     return Extraction(format="pdf", body_text="\n".join(body), tables=grids, pages=pages,
-                      warnings=warnings, pages_scanned=scanned)
+                      warnings=warnings, scanned_pages=scanned)
 
 
 def _read_scanned_page(path: Path, number: int, width_points: float,
-                       scan: ScanSettings) -> tuple[list[Grid], str]:
+                       scan: ScanSettings) -> tuple[list[Grid], str, int]:
     """Render the page at its scan's own resolution (or the one asked for) and read it with OCR."""
     from ocr.reader import read_page
 
@@ -83,7 +84,7 @@ def _read_scanned_page(path: Path, number: int, width_points: float,
     if image.ndim == 3:
         image = image[..., 0]
     reading = read_page(image, number, bbox_scale=72 / dpi, settings=scan)
-    return reading.grids, reading.text
+    return reading.grids, reading.text, reading.turned
 
 
 def _scan_dpi(page, width_points: float) -> float:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Recorded in every report.json. `nianbao run` redoes a document whose report has another
 # version (flows/resume.py), so bump it when a change to the pipeline alters its outputs.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 
 
 def process_document(path: Path, doc_dir: Path, shown_path: str,
@@ -40,6 +40,9 @@ def process_document(path: Path, doc_dir: Path, shown_path: str,
         source["format"] = detect_format(path)
         extraction = extract(path, source["format"], scan)
         source["pages"] = extraction.pages
+        if extraction.scanned_pages:  # where the review page finds each page as OCR read it
+            source["scanned_pages"] = [{"page": n, "turned": t}
+                                       for n, t in sorted(extraction.scanned_pages.items())]
         tables = rebuild(extraction)
         corrections = correct(tables)
         confirm(tables)

@@ -36,6 +36,11 @@ os.environ["PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK"] = "True"
 
 DET_MODEL = "PP-OCRv5_mobile_det"
 REC_MODEL = "PP-OCRv5_mobile_rec"
+# The recogniser pads every line to at least this width (at height 48); the published setting is
+# 320, made for text lines. Cell crops are mostly one short number: on the 310 crops of a 200 dpi
+# scan, 96 read the same texts (one "）" became ")") with a higher mean score, in 1.9 s instead of 3.7 s.
+REC_MIN_WIDTH = 96
+MIN_CONTRAST = 64  # gray levels between the darkest and lightest pixel of a crop with any ink
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,9 @@ def assemble_models(cache: Path | None = None) -> dict[str, Path]:
         config = {"Global": {"model_name": name}, **build_inference_meta(name)}
         if name == REC_MODEL:
             config["PostProcess"]["character_dict"] = chars
+            for op in config["PreProcess"]["transform_ops"]:
+                if "RecResizeImg" in op:
+                    op["RecResizeImg"]["image_shape"][2] = REC_MIN_WIDTH
         folder = cache / name
         folder.mkdir(parents=True, exist_ok=True)
         _link(folder / "inference.onnx", onnx)
@@ -111,6 +119,10 @@ def _bgr(image: np.ndarray) -> np.ndarray:
     return image
 
 
+def _has_contrast(image: np.ndarray) -> bool:
+    return int(image.max()) - int(image.min()) >= MIN_CONTRAST
+
+
 def tighten(crop: np.ndarray) -> np.ndarray:
     """Cut a BGR crop down to its ink, plus a margin of a third of the ink's height.
 
@@ -122,7 +134,7 @@ def tighten(crop: np.ndarray) -> np.ndarray:
     """
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     lo, hi = int(gray.min()), int(gray.max())
-    if hi - lo < 64:
+    if hi - lo < MIN_CONTRAST:
         return crop
     ys, xs = np.nonzero(gray < (lo + hi) // 2)
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
@@ -150,11 +162,15 @@ class Engine:
     def recognize(self, crops: list[np.ndarray]) -> list[Reading]:
         """Read one line of text from each crop (BGR or gray); no detection. Same order as given."""
         images = [tighten(_bgr(c)) for c in crops]
-        # One crop per ONNX Runtime call: on 2 CPU cores, 200 crops took 2.3 s this way and
-        # 2.7-7 s in batches of 4-64.
+        inked = [i for i, image in enumerate(images) if _has_contrast(image)]
+        # One crop per ONNX Runtime call: padded to REC_MIN_WIDTH, batches of 4-32 (sorted by
+        # width) were 10-40% slower than this on 2 cores.
         with self._lock:
-            results = self._rec.predict(images, batch_size=1) if images else []
-        return [Reading(str(r["rec_text"]), float(r["rec_score"])) for r in results]
+            results = self._rec.predict([images[i] for i in inked], batch_size=1) if inked else []
+        readings = [Reading("", 0.0)] * len(images)  # no ink, no text (the model would guess)
+        for i, r in zip(inked, results):
+            readings[i] = Reading(str(r["rec_text"]), float(r["rec_score"]))
+        return readings
 
     def read_page(self, image: np.ndarray) -> list[Line]:
         """Detect and read every text line of a page image (BGR or gray), in reading order."""

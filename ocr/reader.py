@@ -10,6 +10,7 @@ that reading is kept as an alternative for the identity checks to consider.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -30,8 +31,7 @@ LOOKALIKE_DIGITS = set("06891 7".replace(" ", ""))
 LOOKALIKE_PENALTY = 0.02  # per look-alike digit, on readings below SURE
 INK_WITHOUT_TEXT = 0.2
 MIXED_TEXT = 0.5         # digits mixed with letters: likely a misreading
-ORIENTATION_SAMPLES = 8
-GARBLED_BELOW = 0.85     # mean confidence of the largest cells below which a page may be upside down
+ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
 TITLE_LINES = 8
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 UNREAD_INK = "ink_without_text"
@@ -55,11 +55,10 @@ def read_page(image: np.ndarray, page: int, bbox_scale: float = 1.0,
     page_image = gray
     gray, tables = _without_rules(page_image)
     turned = turns * 90
-    grids, text = _read_tables(gray, tables, page, bbox_scale, settings)
-    if tables and _garbled(tables, grids) and _upside_down(gray, tables):
+    if tables and _upside_down(gray, tables):
         gray, tables = _without_rules(np.ascontiguousarray(np.rot90(page_image, 2)))
         turned = (turned + 180) % 360
-        grids, text = _read_tables(gray, tables, page, bbox_scale, settings)
+    grids, text = _read_tables(gray, tables, page, bbox_scale, settings)
     return PageReading(grids, text, turned, skew, gray.shape[1], gray.shape[0])
 
 
@@ -82,19 +81,12 @@ def _read_tables(gray, tables, page, bbox_scale, settings) -> tuple[list[Grid], 
     return [_read_table(gray, t, page, bbox_scale) for t in tables], _page_text(gray, tables)
 
 
-def _garbled(tables: list[list[CellBox]], grids: list[Grid]) -> bool:
-    """Whether the largest inked cells (labels, long text) read badly, as on a page upside
-    down. Upright pages read them well, so the flip test below is skipped for them."""
-    pairs = [(box, cell) for t, g in zip(tables, grids) for box, cell in zip(t, g.cells)
-             if cell.text.strip()]
-    largest = sorted(pairs, key=lambda p: -_area(p[0].box))[:ORIENTATION_SAMPLES]
-    return not largest or np.mean([c.confidence for _, c in largest]) < GARBLED_BELOW
-
-
 def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
+    """Whether the largest inked cells (labels) read better turned 180°: about 16 crops."""
     cells = sorted((c for t in tables for c in t), key=lambda c: -_area(c.box))
-    sample = [_inner(gray, c.box) for c in cells if _ink_amount(_inner(gray, c.box)) > BLANK_INK]
-    sample = [s for s in sample if s.size][:ORIENTATION_SAMPLES]
+    inner = (_inner(gray, c.box) for c in cells)
+    sample = list(itertools.islice((s for s in inner if s.size and _ink_amount(s) > BLANK_INK),
+                                   ORIENTATION_SAMPLES))
     if not sample:
         return False
     crops = [line for s in sample for line in _text_lines(s)[:1]]

@@ -61,7 +61,9 @@ def find_tables(binary: np.ndarray) -> RuledPage:
             tables.append([CellBox(c.row, c.col, c.rowspan, c.colspan,
                                    (c.box[0] + x, c.box[1] + y, c.box[2] + x, c.box[3] + y))
                            for c in cells])
-    table_rules = np.where(np.isin(labels, table_labels), 255, 0).astype(np.uint8)
+    is_table = np.zeros(count, np.uint8)
+    is_table[table_labels] = 255
+    table_rules = is_table[labels]
     return RuledPage(sorted(tables, key=lambda t: min(c.box[1] for c in t)), table_rules)
 
 

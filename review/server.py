@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import threading
 from functools import lru_cache
 from http import HTTPStatus
@@ -36,10 +35,6 @@ PDF_RENDER_SCALE = 2.0   # 144 dpi: sharp enough to read a table cell
 MAX_IMAGE_SIDE = 2400    # scans are served at most this many pixels on their long side
 MAX_BODY = 64 * 1024
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-# Scanned pages' boxes are on the page as the OCR read it (turned upright, deskewed); how it was
-# turned is only in the warnings: "第 2 页是倒置或横置的，已旋转 90° 后识别。" (extractors/image.py)
-TURNED = re.compile(r"第 (\d+) 页是倒置或横置的，已旋转 (\d+)° 后识别")
-SCANNED = re.compile(r"第 ([\d、]+) 页是扫描图像")  # extractors/pdf.py
 
 
 class Refused(Exception):
@@ -177,15 +172,11 @@ def _sha256(path: str, mtime_ns: int, size: int) -> str:
     return sha256_file(Path(path))
 
 
-def _scanned(report: dict) -> tuple[set[int] | None, dict[int, int]]:
-    """The pages read by OCR (None: all) and the degrees each was found turned, from the
-    warnings extractors/image.py and pdf.py write."""
-    scanned = None
-    if report["source"]["format"] == "pdf":
-        scanned = {int(n) for w in report.get("warnings", []) if (m := SCANNED.search(w))
-                   for n in m[1].split("、")}
-    turned = {int(m[1]): int(m[2]) for w in report.get("warnings", []) if (m := TURNED.search(w))}
-    return scanned, turned
+def _scanned(report: dict) -> tuple[set[int], dict[int, int]]:
+    """The pages read by OCR and the degrees each was turned: their cells' boxes are on the
+    page as the OCR read it (turned upright, deskewed)."""
+    pages = report["source"].get("scanned_pages") or []
+    return {p["page"] for p in pages}, {p["page"]: p["turned"] for p in pages}
 
 
 def page_list(report: dict) -> list[dict]:
@@ -211,7 +202,7 @@ def page_png(report: dict, number: int) -> bytes:
         raise Refused(HTTPStatus.NOT_FOUND, "this document has no page images")
     scanned, turned = _scanned(report)
     return _render(str(path), report["source"]["sha256"], report["source"]["format"], number,
-                   scanned is None or number in scanned, turned.get(number))
+                   number in scanned, turned.get(number))
 
 
 @lru_cache(maxsize=16)

@@ -109,6 +109,7 @@ COMMITTED = [
     ("002", "office200", "tiff", "tables"),
     ("003", "poor150", "pdf", "all"),
     ("004", "rotated90", "jpg", "applications"),
+    ("001", "rotated180", "png", [5]),  # most of its applications table and table 4, upside down
 ]
 
 

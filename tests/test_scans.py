@@ -62,10 +62,9 @@ def test_poor_150dpi_scan_reads_every_cell_with_the_identities_help(scanned):
     assert wrong_cells(report, "003_e8e0dec984916c3b") == {}
     assert report["status"] == "ok" and report["checks"] == []
     assert (report["agency"], report["year"]) == ("北京市石景山区人民政府", 2022)
-    # Cells read unsurely are kept only when a holding identity with sure cells vouches for them.
-    vouched = [c for t in report["tables"].values() for c in t["cells"]
-               if "confirmed_by_identities" in c["flags"]]
-    assert vouched and all(c["confidence"] == 0.92 for c in vouched)
+    (fix,) = report["corrections"]  # "3" first read as "B": the second reading, as the sums say
+    assert (fix["row"], fix["col"], fix["read_text"], fix["value"], fix["evidence"]) == \
+        ("denied.enforcement_files", "total", "B", 3, "second_reading")
 
 
 def test_sideways_photo_is_turned_and_read(scanned):
@@ -100,3 +99,15 @@ def test_page_images_in_a_folder_are_one_report_only_when_the_user_says_so(tmp_p
     assert wrong_cells(report, SEED_002) == {}
     assert [c["cause"] for c in report["checks"][:2]] == ["source", "source"]
     assert not (out / "朝阳区2023" / "page1.png").exists()
+
+
+def test_upside_down_png_page_is_turned_and_read(scanned):
+    report = scanned("001_1c640710511402cf.rotated180.p5.png")
+    assert any("旋转 180°" in w for w in report["warnings"])
+    assert report["source"]["scanned_pages"] == [{"page": 1, "turned": 180}]
+    # Page 5 holds the applications table from （三）3 on, and table 四.
+    wrong = wrong_cells(report, "001_1c640710511402cf")
+    assert {k for k, c in wrong.items() if c is None or "missing" not in c["flags"]} == \
+        {k for k in wrong if k[0] == "active_disclosure"}
+    assert len([k for k in wrong if k[0] == "applications"]) == 42  # rows on page 4
+    assert report["status"] == "needs_review"
