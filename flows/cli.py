@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from . import settings  # noqa: F401  (must precede prefect)
+from canonical.schema import TABLES
 from ocr.settings import OCR_MODES
 
 STATUS_MARK = {"ok": "ok          ", "needs_review": "needs_review", "failed": "FAILED      "}
@@ -166,6 +167,8 @@ def _describe(report: dict) -> str:
         parts.append(f"{summary['failed_checks'] - summary['source_errors']} 处核对未通过")
     if summary["unsure_cells"]:
         parts.append(f"{summary['unsure_cells']} 个单元格需复核")
+    if len(report["tables"]) < len(TABLES):
+        parts.append(f"缺少 {len(TABLES) - len(report['tables'])} 张表格")
     return "；".join(parts)
 
 
