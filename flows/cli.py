@@ -167,7 +167,7 @@ def _describe(report: dict) -> str:
         parts.append(f"{summary['failed_checks'] - summary['source_errors']} 处核对未通过")
     if summary["unsure_cells"]:
         parts.append(f"{summary['unsure_cells']} 个单元格需复核")
-    if len(report["tables"]) < len(TABLES):
+    if "tables" in report and len(report["tables"]) < len(TABLES):  # a brief has no tables
         parts.append(f"缺少 {len(TABLES) - len(report['tables'])} 张表格")
     return "；".join(parts)
 
