@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, SAMPLES
 
-distributed = pytest.importorskip("distributed")
+import distributed  # a dependency (pyproject): the test must fail, not skip, without it
 
 
 def tree(folder):
