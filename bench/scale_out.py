@@ -78,11 +78,11 @@ def main() -> None:
                 t_check, _ = timed(scale.check_workers, address, [jobs[0].path], inbox)
                 t_first, _ = timed(scale.run, jobs[:1], tmp / f"dask{workers}-warm", address)
                 t_dask, results = timed(scale.run, jobs, tmp / f"dask{workers}", address)
-                assert len(results) == n
+                assert results["processed"] == n
             rows.append((workers, t_cluster, t_check, t_first, t_dask))
 
         sent = [Job(inbox / f"{i:06d}.docx", f"{i:06d}.docx") for i in range(10_000)]
-        plain, not_shipped = len(cloudpickle.dumps(sent)), len(cloudpickle.dumps(scale._NotShipped(sent)))
+        plain, not_shipped = len(cloudpickle.dumps(sent)), len(cloudpickle.dumps(batch.JobList(sent)))
 
     ms = lambda seconds: 1000 * seconds / n  # noqa: E731
     print(f"{n} documents (text and DOCX samples), load {load()}:")

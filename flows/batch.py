@@ -4,16 +4,21 @@ Built for folders of thousands of files:
 - documents already done with the same content are skipped (flows/resume.py), so a run killed
   at any point (kill -9 included) is resumed by running it again, and nothing is done twice;
 - tasks are submitted in a bounded window (a few per worker), not all at once;
-- the flow keeps only a brief of each report (status, agency, year, counts), and the run's
-  dataset and OUT/summary.html are rebuilt at the end from the report.json files on disk, of all
-  the run's documents, skipped ones included: a resumed run's dataset equals a clean run's;
+- memory does not grow with the number of documents: each document's brief (status, agency,
+  year, counts) is handed to a callback (the CLI prints its line) and only counted; the jobs are
+  run PART_SIZE per flow run, since Prefect keeps a record of each task run until its flow run
+  ends; the run's dataset and OUT/summary.html are rebuilt at the end from the report.json files
+  on disk, of all the run's documents, skipped ones included, so a resumed run's dataset equals
+  a clean run's;
 - a document that fails, even by a crash of its task, is a failed line, never the end of the run.
 """
 from __future__ import annotations
 
+import copy
 import logging
 import queue
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -39,7 +44,8 @@ on_document_done: Callable[[Job, dict], None] | None = None
 # returns what was done. `nianbao watch` sets it on Ctrl-C.
 stop_requested = threading.Event()
 WINDOW_PER_WORKER = 4  # documents submitted ahead per worker
-DEFAULT_WINDOW = 32    # when the flow is called without one (e.g. on a Dask cluster)
+DEFAULT_WINDOW = 32    # when the flow is called without one
+PART_SIZE = 500        # documents per flow run (run_in_parts)
 
 
 @task(name="document", cache_policy=NO_CACHE, task_run_name="{doc_id}")
@@ -49,16 +55,21 @@ def document_task(path: str, doc_id: str, out: str) -> dict:
 
 
 @flow(name="nianbao-run", validate_parameters=False)
-def run_documents(jobs: list[Job], out: str, force: bool = False, window: int | None = None,
-                  dataset: list[str] | None = None) -> list[tuple[Job, dict]]:
-    """Process `jobs` (skipping those done, unless `force`), then write the dataset and
-    summary.html over `dataset` (doc ids; default: the jobs'). Returns (job, brief) sorted by
-    doc id; a skipped document's brief has `"skipped": True`."""
+def run_documents(jobs: list[Job], out: str, force: bool = False,
+                  window: int | None = None) -> dict[str, int]:
+    """Process `jobs` (skipping those done, unless `force`), `window` at a time, handing each
+    (job, brief) to `on_document_done`. Returns the counts: per status, processed, skipped.
+    A skipped document's brief has `"skipped": True`."""
     out_dir = Path(out)
     window = max(1, window or DEFAULT_WINDOW)
     finished: queue.SimpleQueue = queue.SimpleQueue()
     in_flight: dict = {}
-    results: list[tuple[Job, dict]] = []
+    counts: Counter = Counter()
+
+    def done(job: Job, outcome: dict) -> None:
+        counts[outcome["status"]] += 1
+        counts["skipped" if outcome.get("skipped") else "processed"] += 1
+        _document_done(job, outcome)
 
     def collect_one() -> None:
         future = finished.get()
@@ -72,16 +83,14 @@ def run_documents(jobs: list[Job], out: str, force: bool = False, window: int | 
             outcome = {"status": "failed", "agency": None, "year": None, "summary": None,
                        "error": f"处理该文件的任务意外中止（{type(e).__name__}: {e}）。",
                        "error_code": "internal_error"}
-        results.append((job, outcome))
-        _document_done(job, outcome)
+        done(job, outcome)
 
     for job in jobs:
         if _stopping():
             break
         previous = None if force else previous_outcome(job, out_dir)
         if previous is not None:
-            results.append((job, previous))
-            _document_done(job, previous)
+            done(job, previous)
             continue
         while len(in_flight) >= window:
             collect_one()
@@ -90,8 +99,42 @@ def run_documents(jobs: list[Job], out: str, force: bool = False, window: int | 
         future.add_done_callback(finished.put)
     while in_flight:
         collect_one()
-    write_run_outputs(dataset if dataset is not None else [j.doc_id for j in jobs], out_dir)
-    return sorted(results, key=lambda r: r[0].doc_id)
+    return dict(counts)
+
+
+def run_in_parts(jobs: list[Job], out: Path, task_runner, window: int, force: bool = False,
+                 dataset: list[str] | None = None) -> Counter:
+    """Run the flow over `jobs`, PART_SIZE documents per flow run, then write the dataset and
+    summary.html over `dataset` (doc ids; default: the jobs'). Returns the counts of all.
+
+    Why parts: a flow run keeps a record of each of its task runs (about 5 KB) until it ends,
+    so one flow run over 100,000 documents would hold 500 MB. Parts keep memory flat."""
+    parts = range(0, len(jobs), PART_SIZE)
+    counts: Counter = Counter()
+    for number, start in enumerate(parts, 1):
+        if _stopping():
+            break
+        name = f"part {number} of {len(parts)}" if len(parts) > 1 else None
+        flow = run_documents.with_options(task_runner=task_runner, flow_run_name=name)
+        counts.update(flow(JobList(jobs[start:start + PART_SIZE]), str(out), force=force,
+                           window=window))
+    write_run_outputs(dataset if dataset is not None else [j.doc_id for j in jobs], out)
+    return counts
+
+
+class JobList(list):
+    """A flow run's list of jobs. Prefect hands the flow's parameters to every task it sends to
+    a Dask worker (flows/scale.py), which has no use for them; this pickles as an empty list, so
+    that sending a task costs the same whatever the number of documents."""
+
+    def __reduce__(self):
+        return JobList, ()
+
+    def __copy__(self):  # copies are real ones; only pickling leaves the jobs behind
+        return JobList(self)
+
+    def __deepcopy__(self, memo):
+        return JobList(copy.deepcopy(list(self), memo))
 
 
 def write_run_outputs(doc_ids: Iterable[str], out: Path) -> None:
@@ -122,7 +165,7 @@ def _stopping() -> bool:
 
 
 def run(jobs: list[Job], out: Path, workers: int, force: bool = False,
-        dataset: list[str] | None = None) -> list[tuple[Job, dict]]:
-    runner = ThreadPoolTaskRunner(max_workers=workers)
-    return run_documents.with_options(task_runner=runner)(
-        jobs, str(out), force=force, window=WINDOW_PER_WORKER * workers, dataset=dataset)
+        dataset: list[str] | None = None) -> Counter:
+    """The flow on this machine, `workers` documents at a time."""
+    return run_in_parts(jobs, out, ThreadPoolTaskRunner(max_workers=workers),
+                        WINDOW_PER_WORKER * workers, force=force, dataset=dataset)

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 from . import settings  # noqa: F401  (must precede prefect)
-from canonical.schema import TABLES
 from ocr.settings import OCR_MODES
 
 STATUS_MARK = {"ok": "ok          ", "needs_review": "needs_review", "failed": "FAILED      "}
@@ -114,41 +113,38 @@ def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = N
     except OutputBusy as e:
         console.print(str(e))
         return 2
+    # Each document's line is printed as it is done. On a terminal the bar stays below them;
+    # when stdout is a file or a pipe, the lines go there and the bar stays on stderr.
     with lock, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as progress:
+                        TimeElapsedColumn(), console=console, transient=True,
+                        redirect_stdout=sys.stdout.isatty()) as progress:
         bar = progress.add_task("starting Prefect…", total=len(jobs))
 
         def done(job, report):
+            print_line(job, report)
             progress.update(bar, advance=1, description=job.doc_id[-40:])
         batch.on_document_done = done
         try:
             if dask:
-                results = scale.run(jobs, out, dask, force=force)
+                counts = scale.run(jobs, out, dask, force=force)
             else:
-                results = batch.run(jobs, out, max(1, workers), force=force)
+                counts = batch.run(jobs, out, max(1, workers), force=force)
         except scale.ClusterError as e:
             console.print(str(e))
             return 2
         finally:
             batch.on_document_done = None
     elapsed = time.perf_counter() - started
-    counts = print_results(results)
-    print(f"{len(results)} documents in {elapsed:.1f}s: {summary_counts(counts)}. "
-          f"Outputs in {out}/")
+    print(f"{counts['processed'] + counts['skipped']} documents in {elapsed:.1f}s: "
+          f"{summary_counts(counts)}. Outputs in {out}/")
     return 1 if counts["failed"] else 0
 
 
-def print_results(results) -> dict[str, int]:
-    """A line for each document processed now (skipped ones were listed by the run that did
-    them, and are in documents.csv and summary.html); returns the counts of all."""
-    for job, report in results:
-        if not report.get("skipped"):
-            print(f"{STATUS_MARK[report['status']]}  {job.doc_id}  {_describe(report)}",
-                  flush=True)
-    counts = {s: sum(r["status"] == s for _, r in results) for s in STATUS_MARK}
-    counts["skipped"] = sum(bool(r.get("skipped")) for _, r in results)
-    counts["processed"] = len(results) - counts["skipped"]
-    return counts
+def print_line(job, report: dict) -> None:
+    """A document's line, if it was processed now (skipped ones were listed by the run that did
+    them, and are in documents.csv and summary.html)."""
+    if not report.get("skipped"):
+        print(f"{STATUS_MARK[report['status']]}  {job.doc_id}  {_describe(report)}", flush=True)
 
 
 def summary_counts(counts: dict[str, int]) -> str:
@@ -167,8 +163,8 @@ def _describe(report: dict) -> str:
         parts.append(f"{summary['failed_checks'] - summary['source_errors']} 处核对未通过")
     if summary["unsure_cells"]:
         parts.append(f"{summary['unsure_cells']} 个单元格需复核")
-    if "tables" in report and len(report["tables"]) < len(TABLES):  # a brief has no tables
-        parts.append(f"缺少 {len(TABLES) - len(report['tables'])} 张表格")
+    if report["missing_tables"]:
+        parts.append(f"缺少 {report['missing_tables']} 张表格")
     return "；".join(parts)
 
 

@@ -70,7 +70,7 @@ def reprocess_command(doc_dir: Path, pages: list[int] | None, dpi: float | None,
                       source: Path | None) -> int:
     from .batch import refresh_run_outputs
     from .cli import STATUS_MARK, _describe
-    from .resume import OutputBusy, OutputLock
+    from .resume import OutputBusy, OutputLock, brief
 
     try:
         path, shown, scan = plan(doc_dir, pages, dpi, ocr, source)
@@ -87,5 +87,5 @@ def reprocess_command(doc_dir: Path, pages: list[int] | None, dpi: float | None,
         report = reprocess_flow(str(path), str(doc_dir), shown, scan)
         if out:
             refresh_run_outputs(out)
-    print(f"{STATUS_MARK[report['status']]}  {shown}  {_describe(report)}")
+    print(f"{STATUS_MARK[report['status']]}  {shown}  {_describe(brief(report))}")
     return 1 if report["status"] == "failed" else 0

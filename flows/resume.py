@@ -36,12 +36,15 @@ except ImportError:  # Windows: no lock, one run per output folder is then up to
 DOCUMENT_FILES = (REPORT_NAME, LONG_NAME, *(f"{t.id}.csv" for t in TABLES))
 RUN_FILES = (*DATASET_NAMES, "summary.html")
 LOCK_NAME = ".nianbao.lock"
+WATCH_LOCK_NAME = ".nianbao-watch.lock"
 BRIEF_KEYS = ("status", "agency", "year", "error", "error_code", "summary")
 
 
 def brief(report: dict) -> dict:
-    """What the run keeps of a report in memory: enough for its line and the counts."""
-    return {k: report.get(k) for k in BRIEF_KEYS}
+    """What the run hands on of a report: enough for its line and the counts."""
+    found = report.get("tables") or {}
+    return {**{k: report.get(k) for k in BRIEF_KEYS},
+            "missing_tables": sum(t.id not in found for t in TABLES)}
 
 
 def previous_outcome(job: Job, out: Path) -> dict | None:
@@ -107,21 +110,26 @@ class OutputBusy(RuntimeError):
 
 
 class OutputLock:
-    """Holds OUT/.nianbao.lock from creation until the `with` block ends, so that a second `run`
-    or `watch` on the same OUT stops at once (OutputBusy) instead of racing for the same files.
+    """Holds OUT/<name> from creation until the `with` block ends.
+
+    OUT/.nianbao.lock is held by whatever writes to OUT: a `run`, one batch of a `watch`, a
+    `reprocess`, the review page refreshing the run's files. A second writer stops at once
+    (OutputBusy) instead of racing for the same files, or with `wait`, waits for its turn.
+    A watcher also holds OUT/.nianbao-watch.lock while it runs: one watcher per OUT.
     The lock is the kernel's (flock): a killed process never leaves it held. The empty file
     stays."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, name: str = LOCK_NAME, wait: bool = False):
         out.mkdir(parents=True, exist_ok=True)
-        self._file = open(out / LOCK_NAME, "a+b")
+        self._file = open(out / name, "a+b")
         if fcntl is None:
             return
         try:
-            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._file, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except OSError:
             self._file.close()
-            raise OutputBusy(f"另一个 nianbao 正在写入 {out}。 Another nianbao run or watch is "
+            who = "watch" if name == WATCH_LOCK_NAME else "run, watch or reprocess"
+            raise OutputBusy(f"另一个 nianbao 正在写入 {out}。 Another nianbao {who} is "
                              f"writing to {out}; wait for it to finish, or use another --out.")
 
     def __enter__(self) -> OutputLock:

@@ -16,9 +16,9 @@ output folder and reach the API, so a misconfigured cluster fails at once with a
 """
 from __future__ import annotations
 
-import copy
 import os
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,8 +36,7 @@ class ClusterError(RuntimeError):
     """The Dask cluster cannot run this job; the message says why in plain words."""
 
 
-def run(jobs: list[Job], out: Path, address: str, force: bool = False
-        ) -> list[tuple[Job, dict]]:
+def run(jobs: list[Job], out: Path, address: str, force: bool = False) -> Counter:
     """Run the flow with its document tasks on the Dask scheduler at `address`."""
     from prefect_dask import DaskTaskRunner
 
@@ -52,24 +51,8 @@ def run(jobs: list[Job], out: Path, address: str, force: bool = False
         threads = sum(workers.values())
         print(f"Dask cluster {address}: {len(workers)} workers, {threads} threads; "
               f"Prefect API {api_url}", file=sys.stderr)
-        flow = batch.run_documents.with_options(task_runner=DaskTaskRunner(address=address))
-        return flow(_NotShipped(jobs), str(out), force=force,
-                    window=batch.WINDOW_PER_WORKER * threads)
-
-
-class _NotShipped(list):
-    """The flow's list of jobs. Prefect hands the flow's parameters to every task it sends to a
-    Dask worker, which has no use for them; this pickles as an empty list, so that sending a
-    task costs the same whatever the number of documents."""
-
-    def __reduce__(self):
-        return _NotShipped, ()
-
-    def __copy__(self):  # copies are real ones; only pickling leaves the jobs behind
-        return _NotShipped(self)
-
-    def __deepcopy__(self, memo):
-        return _NotShipped(copy.deepcopy(list(self), memo))
+        return batch.run_in_parts(jobs, out, DaskTaskRunner(address=address),
+                                  batch.WINDOW_PER_WORKER * threads, force=force)
 
 
 def _check_picklable() -> None:

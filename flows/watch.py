@@ -30,6 +30,10 @@ that changes after it was processed is processed again (its hash differs).
 After each batch the dataset, documents.csv and summary.html are rewritten for every document
 of INBOX that has a report (read from disk).
 
+OUT is locked (flows/resume.py: OutputLock) during each batch only, so `nianbao reprocess` and
+the review page can write to it while the watcher waits; OUT/.nianbao-watch.lock keeps a second
+watcher out.
+
 Ctrl-C stops it cleanly: no new document is started, the ones under way finish and are
 written, the dataset is written, and it exits 0. A second Ctrl-C stops at once. SIGTERM
 between batches is the same as Ctrl-C; during a batch, Prefect's own SIGTERM handling ends the
@@ -116,14 +120,14 @@ def watch_command(inbox: Path, out: Path, interval: float, workers: int) -> int:
     from prefect.exceptions import TerminationSignal
 
     from . import batch
-    from .cli import print_results, summary_counts
-    from .resume import OutputBusy, OutputLock
+    from .cli import print_line, summary_counts
+    from .resume import WATCH_LOCK_NAME, OutputBusy, OutputLock
 
     if not inbox.is_dir():
         print(f"找不到文件夹：{inbox}。 No such folder: {inbox}", file=sys.stderr)
         return 2
     try:
-        lock = OutputLock(out)
+        watcher_lock = OutputLock(out, WATCH_LOCK_NAME)
     except OutputBusy as e:
         print(str(e), file=sys.stderr)
         return 2
@@ -139,20 +143,35 @@ def watch_command(inbox: Path, out: Path, interval: float, workers: int) -> int:
     previous_handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
 
     watched = Inbox(inbox, out)
+
+    def done(job, report):
+        print_line(job, report)
+        watched.mark_handled(job)
+    batch.on_document_done = done
     print(f"Watching {inbox}/ every {interval:g}s; outputs in {out}/. Press Ctrl-C to stop.",
           flush=True)
+    waiting = False
     try:
-        with lock:
+        with watcher_lock:
             while not stop.is_set():
                 ready, present = watched.poll()
                 if ready:
+                    # OUT is locked per batch, not while idle: `reprocess` and the review page
+                    # can write between batches, and a batch waits for them.
+                    try:
+                        lock = OutputLock(out)
+                    except OutputBusy:
+                        if not waiting:
+                            print(f"{out} is being written by another nianbao; waiting.", flush=True)
+                        waiting = True
+                        stop.wait(interval)
+                        continue
+                    waiting = False
                     started = time.perf_counter()
-                    results = batch.run(ready, out, workers,
-                                        dataset=[j.doc_id for j in present])
-                    for job, _ in results:
-                        watched.mark_handled(job)
-                    counts = print_results(results)
-                    print(f"{len(results)} files ready in "
+                    with lock:
+                        counts = batch.run(ready, out, workers,
+                                           dataset=[j.doc_id for j in present])
+                    print(f"{counts['processed'] + counts['skipped']} files ready in "
                           f"{time.perf_counter() - started:.1f}s: {summary_counts(counts)}.",
                           flush=True)
                 stop.wait(interval)
@@ -164,5 +183,6 @@ def watch_command(inbox: Path, out: Path, interval: float, workers: int) -> int:
         for s, handler in previous_handlers.items():
             signal.signal(s, handler)
         stop.clear()
+        batch.on_document_done = None
     print("Stopped.", file=sys.stderr, flush=True)
     return 0

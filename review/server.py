@@ -140,7 +140,29 @@ def document_payload(out: Path, doc_id: str) -> dict:
 
 
 def refresh_dataset(out: Path) -> None:
-    """Rewrite the run's documents.csv, dataset.csv/.parquet and summary.html."""
+    """Rewrite the run's documents.csv, dataset.csv/.parquet and summary.html, holding OUT's
+    lock. While another nianbao writes to OUT (a run, a watch batch), this is done in the
+    background once it has finished: its own rewrite may have read the report before the
+    correction."""
+    from flows.resume import OutputBusy, OutputLock
+
+    try:
+        lock = OutputLock(out)
+    except OutputBusy:
+        threading.Thread(target=_refresh_when_free, args=(out,), daemon=True).start()
+        return
+    with lock:
+        _refresh(out)
+
+
+def _refresh_when_free(out: Path) -> None:
+    from flows.resume import OutputLock
+
+    with OutputLock(out, wait=True):
+        _refresh(out)
+
+
+def _refresh(out: Path) -> None:
     from flows.batch import refresh_run_outputs
     refresh_run_outputs(out)
 

@@ -149,6 +149,33 @@ def test_changed_content_is_redone(tmp_path):
     assert previous_outcome(job, out) is None  # our own crash: retried
 
 
+def test_a_big_run_is_split_into_flow_runs(tmp_path, monkeypatch):
+    """Prefect keeps a record of each task run until its flow run ends: a run is cut into flow
+    runs of PART_SIZE documents, so that memory does not grow with the number of documents."""
+    from flows import batch
+    from flows.inputs import find_documents
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    for i in range(5):
+        shutil.copyfile(SAMPLES / "text" / f"{SEED_IDS[i]}.txt", inbox / f"{i}.txt")
+    (inbox / "empty.txt").write_bytes(b"")
+    monkeypatch.setattr(batch, "PART_SIZE", 2)
+    seen = []
+    monkeypatch.setattr(batch, "on_document_done", lambda job, brief: seen.append(job.doc_id))
+    with temporary_settings(updates={PREFECT_API_URL: ENV["PREFECT_API_URL"]}):
+        counts = batch.run(find_documents([inbox], out), out, workers=2)
+        with get_client(sync_client=True) as client:
+            names = {run.name for run in client.read_flow_runs()}
+    assert dict(counts) == {"ok": 5, "failed": 1, "processed": 6}
+    assert sorted(seen) == ["0.txt", "1.txt", "2.txt", "3.txt", "4.txt", "empty.txt"]
+    assert {"part 1 of 3", "part 2 of 3", "part 3 of 3"} <= names
+    listed = (out / "documents.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[0] for line in listed] == sorted(seen)
+
+
 def test_incomplete_files_are_not_ready(tmp_path):
     from flows.watch import ready_to_read
 
@@ -217,6 +244,13 @@ def test_watch_takes_a_slowly_copied_file_once(tmp_path):
         time.sleep(1.5)  # more polls: it must not be taken again
         assert watcher.text().count("slow.docx") == 1
         assert (out / "summary.html").exists() and (out / "dataset.parquet").exists()
+        # Idle, the watcher leaves OUT to others (`reprocess`, the review page), but a second
+        # watcher on the same OUT is refused.
+        from flows.resume import OutputLock
+        with OutputLock(out):
+            pass
+        second = nianbao("watch", inbox, "--out", out)
+        assert second.returncode == 2 and "Another nianbao watch" in second.stderr
     finally:
         assert watcher.stop() == 0
     assert "Stopped." in watcher.text()

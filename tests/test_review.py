@@ -11,6 +11,7 @@ import io
 import json
 import re
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from PIL import Image
 from canonical.review import REVIEW_NAME, apply_corrections, reapply_review
 from canonical.writers import CSV_ENCODING, atomic_write_bytes, json_bytes, write_dataset
 from flows.document import process_document
+from flows.resume import OutputLock
 from review.server import ReviewServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,6 +34,7 @@ PDF = "2023/002.pdf"
 TEXT = "002.txt"                # ok, with the source's own errors
 EMPTY = "empty.txt"             # failed
 TIFF = "scan.tiff"              # a two-page image (report made here, no OCR)
+LOCKED = "later/002.txt"        # corrected while another nianbao holds OUT's lock
 LICENSING = ("active_disclosure", "licensing", "decisions")
 
 
@@ -47,7 +50,8 @@ def docs(tmp_path_factory):
     (inputs / "empty.txt").write_bytes(b"")
     files = {GAP: inputs / "002_gap.txt", EDIT: inputs / "002_gap.txt",
              PDF: SAMPLES / "pdf" / f"{SEED_002}.noto-serif-sc.pdf",
-             TEXT: SAMPLES / "text" / f"{SEED_002}.txt", EMPTY: inputs / "empty.txt"}
+             TEXT: SAMPLES / "text" / f"{SEED_002}.txt", EMPTY: inputs / "empty.txt",
+             LOCKED: SAMPLES / "text" / f"{SEED_002}.txt"}
     reports = [(doc, process_document(path, out / doc, doc)) for doc, path in files.items()]
     # A scan's report without OCR: the text report's cells on a two-page TIFF.
     tiff = inputs / "scan.tiff"
@@ -299,6 +303,31 @@ def test_page_image_of_a_multipage_tiff_is_its_frame(server, page):
     expect(page.locator('#page-bar button.on')).to_have_attribute("data-page", "2")
     expect(page.locator("#page-svg")).to_have_attribute("viewBox", "0 0 300 500")
     expect(page.locator("#page-svg rect.box")).to_have_count(175)
+
+
+def test_correction_while_a_run_writes_refreshes_the_run_files_after_it(server, docs):
+    out = docs["out"]
+    listing = out / "documents.csv"
+    line = lambda: next(l for l in listing.read_text(encoding=CSV_ENCODING).splitlines()  # noqa: E731
+                        if l.startswith(LOCKED + ","))
+    assert line().endswith(",ok,北京市朝阳区政务服务管理局,2023,3,3,0,")
+    body = json.dumps({"id": LOCKED, "table": "applications", "row": "new_received",
+                       "col": "natural_person", "text": "700"})
+    with OutputLock(out):  # as a `nianbao run` into OUT would
+        conn = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
+        conn.request("POST", "/api/correct", body=body,
+                     headers={"Content-Type": "application/json"})
+        assert conn.getresponse().status == 200
+        conn.close()
+        # The document's own outputs are written at once; the run's files wait for the lock.
+        assert report_cell(read_json(out / LOCKED / "report.json"), "applications",
+                           "new_received", "natural_person")["value"] == 700
+        time.sleep(0.5)
+        assert line().endswith(",3,3,0,")
+    deadline = time.monotonic() + 20
+    while line().endswith(",3,3,0,") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert line().endswith(",ok,北京市朝阳区政务服务管理局,2023,4,4,0,")
 
 
 # ---- canonical/review.py without a browser --------------------------------------------------

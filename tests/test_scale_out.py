@@ -129,7 +129,7 @@ def test_dask_run_writes_what_a_local_run_writes(tmp_path, cluster, prefect_api)
                        "--dask", cluster.scheduler_address)
     assert dask.returncode == 1, dask.stderr
     assert f"Dask cluster {cluster.scheduler_address}: 2 workers, 2 threads" in dask.stderr
-    assert dask.stdout.splitlines()[:-1] == local.stdout.splitlines()[:-1]
+    assert sorted(dask.stdout.splitlines()[:-1]) == sorted(local.stdout.splitlines()[:-1])
 
     # The same files, byte for byte: report.json, the CSVs, documents.csv, dataset.csv/.parquet.
     local_files, dask_files = tree(tmp_path / "local"), tree(tmp_path / "dask")
