@@ -1,4 +1,4 @@
-"""The Prefect flow: one task per document, run concurrently, then the run's dataset.
+"""The Prefect flow: one task per document, run concurrently; and the run's dataset.
 
 Built for folders of thousands of files:
 - documents already done with the same content are skipped (flows/resume.py), so a run killed
@@ -7,7 +7,7 @@ Built for folders of thousands of files:
 - memory does not grow with the number of documents: each document's brief (status, agency,
   year, counts) is handed to a callback (the CLI prints its line) and only counted; the jobs are
   run PART_SIZE per flow run, since Prefect keeps a record of each task run until its flow run
-  ends; the run's dataset and OUT/summary.html are rebuilt at the end from the report.json files
+  ends; the run's dataset and OUT/summary.html are rebuilt after it from the report.json files
   on disk, of all the run's documents, skipped ones included, so a resumed run's dataset equals
   a clean run's;
 - a document that fails, even by a crash of its task, is a failed line, never the end of the run.
@@ -40,8 +40,8 @@ log = logging.getLogger(__name__)
 # Called with (job, report) as each document finishes; the CLI draws its progress bar with it.
 # Not a flow parameter: Prefect validates and records parameters, and a callback is neither.
 on_document_done: Callable[[Job, dict], None] | None = None
-# Set to stop submitting documents: those under way finish, the dataset is written, the flow
-# returns what was done. `nianbao watch` sets it on Ctrl-C.
+# Set to stop submitting documents: those under way finish, and the flow returns what was done.
+# `nianbao watch` sets it on Ctrl-C.
 stop_requested = threading.Event()
 WINDOW_PER_WORKER = 4  # documents submitted ahead per worker
 DEFAULT_WINDOW = 32    # when the flow is called without one
@@ -102,10 +102,10 @@ def run_documents(jobs: list[Job], out: str, force: bool = False,
     return dict(counts)
 
 
-def run_in_parts(jobs: list[Job], out: Path, task_runner, window: int, force: bool = False,
-                 dataset: list[str] | None = None) -> Counter:
-    """Run the flow over `jobs`, PART_SIZE documents per flow run, then write the dataset and
-    summary.html over `dataset` (doc ids; default: the jobs'). Returns the counts of all.
+def run_in_parts(jobs: list[Job], out: Path, task_runner, window: int,
+                 force: bool = False) -> Counter:
+    """Run the flow over `jobs`, PART_SIZE documents per flow run. Returns the counts of all.
+    The run's files (write_run_outputs) are the caller's to write.
 
     Why parts: a flow run keeps a record of each of its task runs (about 5 KB) until it ends,
     so one flow run over 100,000 documents would hold 500 MB. Parts keep memory flat."""
@@ -118,7 +118,6 @@ def run_in_parts(jobs: list[Job], out: Path, task_runner, window: int, force: bo
         flow = run_documents.with_options(task_runner=task_runner, flow_run_name=name)
         counts.update(flow(JobList(jobs[start:start + PART_SIZE]), str(out), force=force,
                            window=window))
-    write_run_outputs(dataset if dataset is not None else [j.doc_id for j in jobs], out)
     return counts
 
 
@@ -164,8 +163,7 @@ def _stopping() -> bool:
     return stop_requested.is_set()
 
 
-def run(jobs: list[Job], out: Path, workers: int, force: bool = False,
-        dataset: list[str] | None = None) -> Counter:
+def run(jobs: list[Job], out: Path, workers: int, force: bool = False) -> Counter:
     """The flow on this machine, `workers` documents at a time."""
     return run_in_parts(jobs, out, ThreadPoolTaskRunner(max_workers=workers),
-                        WINDOW_PER_WORKER * workers, force=force, dataset=dataset)
+                        WINDOW_PER_WORKER * workers, force=force)

@@ -134,6 +134,8 @@ def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = N
             return 2
         finally:
             batch.on_document_done = None
+        progress.update(bar, description="writing dataset.csv, dataset.parquet, summary.html…")
+        batch.write_run_outputs([j.doc_id for j in jobs], out)
     elapsed = time.perf_counter() - started
     print(f"{counts['processed'] + counts['skipped']} documents in {elapsed:.1f}s: "
           f"{summary_counts(counts)}. Outputs in {out}/")
