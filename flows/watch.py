@@ -11,8 +11,8 @@ How it is built, and why not `flow.serve`:
   Python process and imports (seconds) to look at a folder that is usually unchanged.
   So the watcher is a plain polling loop in this process, which calls the *same* Prefect flow
   as `nianbao run` (flows.batch.run_documents) once per batch of files that are ready. Each
-  batch is one flow run, with its document tasks, visible like any other run; an idle poll
-  makes no flow run at all.
+  batch is one flow run (one per 500 documents), with its document tasks, visible like any
+  other run; an idle poll makes no flow run at all.
 
 A file still being written is never handed over. It is ready when
   1. its size and mtime are unchanged over two consecutive polls (one interval apart), and
@@ -38,7 +38,7 @@ the review page can write to it while the watcher waits; OUT/.nianbao-watch.lock
 watcher out.
 
 Ctrl-C stops it cleanly: no new document is started, the ones under way finish and are
-written, the dataset is written, and it exits 0. A second Ctrl-C stops at once. SIGTERM
+written, the dataset is written if a batch is not in it yet, and it exits 0. A second Ctrl-C stops at once. SIGTERM
 between batches is the same as Ctrl-C; during a batch, Prefect's own SIGTERM handling ends the
 flow run at once. Either way, whatever was cut short is simply done again on the next start.
 """
