@@ -38,9 +38,9 @@ the review page can write to it while the watcher waits; OUT/.nianbao-watch.lock
 watcher out.
 
 Ctrl-C stops it cleanly: no new document is started, the ones under way finish and are
-written, the dataset is written if a batch is not in it yet, and it exits 0. A second Ctrl-C stops at once. SIGTERM
-between batches is the same as Ctrl-C; during a batch, Prefect's own SIGTERM handling ends the
-flow run at once. Either way, whatever was cut short is simply done again on the next start.
+written, the dataset is written if a batch is not in it yet, and it exits 0. A second Ctrl-C
+stops at once. SIGTERM between batches is the same as Ctrl-C; during a batch, Prefect's own
+SIGTERM handling ends the flow run at once. Either way, whatever was cut short is simply done again on the next start.
 """
 from __future__ import annotations
 

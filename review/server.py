@@ -139,32 +139,21 @@ def document_payload(out: Path, doc_id: str) -> dict:
             "pages": page_list(report), "review": load_review(folder)}
 
 
-def refresh_dataset(out: Path) -> None:
+def refresh_dataset(out: Path, wait: bool = False) -> None:
     """Rewrite the run's documents.csv, dataset.csv/.parquet and summary.html, holding OUT's
     lock. While another nianbao writes to OUT (a run, a watch batch), this is done in the
     background once it has finished: its own rewrite may have read the report before the
     correction."""
+    from flows.batch import refresh_run_outputs
     from flows.resume import OutputBusy, OutputLock
 
     try:
-        lock = OutputLock(out)
+        lock = OutputLock(out, wait=wait)
     except OutputBusy:
-        threading.Thread(target=_refresh_when_free, args=(out,), daemon=True).start()
+        threading.Thread(target=refresh_dataset, args=(out, True), daemon=True).start()
         return
     with lock:
-        _refresh(out)
-
-
-def _refresh_when_free(out: Path) -> None:
-    from flows.resume import OutputLock
-
-    with OutputLock(out, wait=True):
-        _refresh(out)
-
-
-def _refresh(out: Path) -> None:
-    from flows.batch import refresh_run_outputs
-    refresh_run_outputs(out)
+        refresh_run_outputs(out)
 
 
 # ---- page images --------------------------------------------------------------------------
