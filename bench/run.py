@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from flows.document import process_document  # noqa: E402
 from flows.inputs import find_documents  # noqa: E402
-from canonical.truth import load_truth_cells, report_cells  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import load_truth_cells, report_cells  # noqa: E402
 
 TRUTH = ROOT / "tests" / "truth"
 
@@ -51,7 +52,7 @@ def bench_routes(samples: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for job in find_documents([samples], Path(tmp) / "out"):
             started = time.perf_counter()
-            report = process_document(job.path, Path(tmp) / job.doc_id, job.doc_id)
+            report = process_document(job.path, Path(tmp) / job.doc_id, job.doc_id).model_dump(mode="json")
             secs = time.perf_counter() - started
             route = per_route[report["source"]["format"] or "unknown"]
             route["secs"].append(secs)
@@ -76,7 +77,7 @@ def bench_scans(levels: list[str], modes: list[str], seeds: list[str] | None) ->
     sys.path.insert(0, str(ROOT / "scripts"))
     from make_scan_samples import generate
     from ocr import engine
-    from ocr.settings import ScanSettings
+    from model.settings import ScanSettings
 
     engine.get_engine()  # its start-up (~2.5 s) is paid once per process, not per page
     print(f"{'level':10} {'ocr':5} {'docs':>4} {'pages':>5} {'s/page median':>13} "
@@ -91,7 +92,8 @@ def bench_scans(levels: list[str], modes: list[str], seeds: list[str] | None) ->
                 for path in scans:
                     started = time.perf_counter()
                     report = process_document(path, Path(tmp) / "out" / mode / path.name,
-                                              path.name, ScanSettings(ocr=mode))
+                                              path.name, ScanSettings(ocr=mode)
+                                              ).model_dump(mode="json")
                     secs = time.perf_counter() - started
                     pages += report["source"]["pages"] or 0
                     per_page.append(secs / max(1, report["source"]["pages"] or 1))

@@ -13,10 +13,12 @@ other cells are sure: a misreading would have to cancel out exactly (`confirm`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 
-from .checks import Check, identities, identity_failures
-from .model import CanonicalDocument, Cell
+from model.report import Cell, CellRef, Check, Correction, Flag, Value
+
+from .checks import identities, identity_failures
+from .document import CanonicalDocument
 
 MOVABLE_BELOW = 0.99      # cells read at least this surely are never changed
 CONFIRMED_BY_READING = 0.97  # confidence of a second reading the identities confirm
@@ -24,24 +26,6 @@ CONFIRMED_BY_IDENTITIES = 0.92  # confidence of a value only the identities give
 ONLY_FORMAT_FIXED = 0.85  # a second reading no sum confirms stays below the review line
 SURE_NEIGHBOUR = 0.9
 MAX_ROUNDS = 12
-CORRECTED = "corrected"
-CONFIRMED = "confirmed_by_identities"
-
-
-@dataclass
-class Correction:
-    table: str
-    row: str
-    col: str
-    read_text: str
-    read_value: int | str | None
-    value: int | str
-    evidence: str  # "second_reading", "digits_of_reading" or "identities"
-
-    def as_json(self) -> dict:
-        return {"table": self.table, "row": self.row, "col": self.col,
-                "read_text": self.read_text, "read_value": self.read_value,
-                "value": self.value, "evidence": self.evidence}
 
 
 def correct(doc: CanonicalDocument) -> list[Correction]:
@@ -54,8 +38,9 @@ def correct(doc: CanonicalDocument) -> list[Correction]:
         if found is None:
             break
         ref, value, evidence, sums_fixed = found
-        cell = doc.tables[ref[0]].cells[ref[1:]]
-        corrections.append(Correction(*ref, cell.text, cell.value, value, evidence))
+        cell = doc.cell(ref)
+        corrections.append(Correction(table=ref[0], row=ref[1], col=ref[2], read_text=cell.text,
+                                      read_value=cell.value, value=value, evidence=evidence))
         if not sums_fixed:  # only "is a number" now holds: the reading is all we have
             read = dict(cell.alternatives).get(value, cell.confidence)
             cell.confidence = min(read, ONLY_FORMAT_FIXED)
@@ -64,15 +49,14 @@ def correct(doc: CanonicalDocument) -> list[Correction]:
         else:
             cell.confidence = CONFIRMED_BY_IDENTITIES
         cell.value = value
-        cell.flag(CORRECTED)
+        cell.flag(Flag.CORRECTED)
     return corrections
 
 
 def confirm(doc: CanonicalDocument) -> None:
     """Raise to CONFIRMED_BY_IDENTITIES the unsure numbers that a holding identity pins down.
     Unsure means unsure as read: a confirmed cell does not vouch for another one."""
-    def cell(ref) -> Cell:
-        return doc.tables[ref[0]].cells[ref[1:]]
+    cell = doc.cell
     held = [i for i in identities(doc) if i.ok]
     unsure = {ref for i in held for ref in i.cells if cell(ref).confidence < SURE_NEIGHBOUR}
     for identity in held:
@@ -80,14 +64,15 @@ def confirm(doc: CanonicalDocument) -> None:
         if len(pinned) == 1 and isinstance(cell(pinned[0]).value, int):
             target = cell(pinned[0])
             target.confidence = max(target.confidence, CONFIRMED_BY_IDENTITIES)
-            target.flag(CONFIRMED)
+            target.flag(Flag.CONFIRMED_BY_IDENTITIES)
 
 
-def _best_change(doc: CanonicalDocument, failures: list[Check]):
+def _best_change(doc: CanonicalDocument, failures: list[Check]
+                 ) -> tuple[CellRef, int, str, bool] | None:
     before = {(f.rule, f.where) for f in failures}
     options = []
     for ref, cell in _unsure_cells(doc, failures):
-        kind = doc.tables[ref[0]].schema.row(ref[1]).kind
+        kind = doc.kind(ref)
         for value, evidence in _candidates(ref, cell, failures, kind):
             after = _failures_with(doc, ref, value)
             touching = [f for f in after if ref in f.cells]
@@ -107,25 +92,27 @@ def _best_change(doc: CanonicalDocument, failures: list[Check]):
     return best[3:]
 
 
-def _determined(doc: CanonicalDocument, ref, sums_fixed: list[Check]) -> bool:
+def _determined(doc: CanonicalDocument, ref: CellRef, sums_fixed: list[Check]) -> bool:
     """A value the identities alone give must be fixed by two of them, each otherwise made of
     sure cells: one identity can always be made to hold, and unsure neighbours could be the
     misreading instead."""
     if len(sums_fixed) < 2:
         return False
     others = {r for f in sums_fixed for r in f.cells if r != ref}
-    return all(doc.tables[r[0]].cells[r[1:]].confidence >= SURE_NEIGHBOUR for r in others)
+    return all(doc.cell(r).confidence >= SURE_NEIGHBOUR for r in others)
 
 
-def _unsure_cells(doc: CanonicalDocument, failures: list[Check]):
+def _unsure_cells(doc: CanonicalDocument, failures: list[Check]
+                  ) -> Iterator[tuple[CellRef, Cell]]:
     refs = dict.fromkeys(ref for f in failures for ref in f.cells)
     for ref in refs:
-        cell = doc.tables[ref[0]].cells[ref[1:]]
+        cell = doc.cell(ref)
         if cell.confidence < MOVABLE_BELOW and isinstance(cell.value, int | None):
             yield ref, cell
 
 
-def _candidates(ref, cell: Cell, failures: list[Check], kind: str):
+def _candidates(ref: CellRef, cell: Cell, failures: list[Check], kind: str
+                ) -> Iterator[tuple[int, str]]:
     seen = set()
     for value, _ in cell.alternatives:
         if isinstance(value, int) and value not in seen:
@@ -144,8 +131,8 @@ def _candidates(ref, cell: Cell, failures: list[Check], kind: str):
                 yield implied, "identities"
 
 
-def _failures_with(doc: CanonicalDocument, ref, value) -> list[Check]:
-    cell = doc.tables[ref[0]].cells[ref[1:]]
+def _failures_with(doc: CanonicalDocument, ref: CellRef, value: Value) -> list[Check]:
+    cell = doc.cell(ref)
     saved = cell.value
     cell.value = value
     try:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.grid import Extraction, GridCell
+from model.grid import Extraction, GridCell
+from model.report import Cell, Flag, Table
 
 from . import values
+from .document import CanonicalDocument
 from .labels import has_cjk, label_key, match_score
-from .model import MISSING, CanonicalDocument, CanonicalTable, Cell, layout_of
-from .schema import (ACTIVE_DISCLOSURE, APPLICATIONS, REVIEWS_LITIGATION, Group, Row, Table,
-                     table_rows)
+from .template import Group, Row, TableSpec, Template
+from .templates import DEFAULT
 
 MIN_SCORE = 0.75
 
@@ -30,7 +31,7 @@ class MatchedRow:
 class LabelledTableMatcher:
     """Tables whose data rows carry labels: active_disclosure and applications."""
 
-    def __init__(self, table: Table):
+    def __init__(self, table: TableSpec):
         self.table = table
         self.group: str | None = None  # current merged group label
         self.matched: dict[str, MatchedRow] = {}
@@ -96,23 +97,25 @@ class LabelledTableMatcher:
                 if len(nodes) == 1 and isinstance(nodes[0], Row) and len(k) >= 4}
 
     def found(self) -> bool:
-        return len(self.matched) * 2 >= len(table_rows(self.table))
+        return len(self.matched) * 2 >= len(self.table.rows_of())
 
 
-class ReviewsMatcher:
-    """四、行政复议/行政诉讼: one data row of 15 unlabelled numbers under a 3-level header."""
+class SingleRowMatcher:
+    """A table printed as one data row of unlabelled numbers under a header made of its
+    top-level row and group labels (四、行政复议/行政诉讼: 15 numbers, 3 header levels)."""
 
-    table = REVIEWS_LITIGATION
-
-    def __init__(self):
+    def __init__(self, table: TableSpec):
+        self.table = table
         self.seen_header = False
         self.matched: dict[str, MatchedRow] = {}
         self.warnings: list[str] = []
-        self._width = sum(len(self.table.columns_of(r)) for r in self.table.rows)
+        self._width = sum(len(table.columns_of(r)) for r in table.rows)
+        self._header_keys = {label_key(node.label) for node in (*table.rows, *table.groups)
+                             if node.parent is None}
 
     def feed(self, cells: list[GridCell]) -> bool:
         keys = {label_key(c.text) for c in cells}
-        if {label_key("行政复议"), label_key("行政诉讼")} & keys:
+        if self._header_keys & keys:
             self.seen_header = True
             return True
         if not self.seen_header or self.matched or any(has_cjk(c.text) for c in cells):
@@ -129,35 +132,44 @@ class ReviewsMatcher:
         return bool(self.matched)
 
 
-def rebuild(extraction: Extraction) -> CanonicalDocument:
-    matchers = [LabelledTableMatcher(APPLICATIONS), LabelledTableMatcher(ACTIVE_DISCLOSURE),
-                ReviewsMatcher()]
+MATCHERS = {"labelled": LabelledTableMatcher, "single_row": SingleRowMatcher}
+
+
+def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDocument:
+    # A row is taken once: tables with more rows, and so more specific labels, are offered it first.
+    specs = sorted(template.tables, key=lambda t: -len(t.rows))
+    matchers = [MATCHERS[spec.matcher](spec) for spec in specs]
     for grid in extraction.tables:
         for cells in grid.rows():
             any(m.feed(cells) for m in matchers)
-    tables = {m.table.id: _canonical_table(m.table, m.matched) for m in matchers if m.found()}
+    found = {m.table.id: m for m in matchers if m.found()}
+    tables = {spec.id: _canonical_table(spec, found[spec.id].matched)
+              for spec in template.tables if spec.id in found}
     warnings = [w for m in matchers for w in m.warnings]
-    return CanonicalDocument(tables, warnings)
+    return CanonicalDocument(template, tables, warnings)
 
 
-def _canonical_table(table: Table, matched: dict[str, MatchedRow]) -> CanonicalTable:
-    layout = layout_of(set(matched))
-    cells: dict[tuple[str, str], Cell] = {}
-    for row in table_rows(table, layout):
-        columns = table.columns_of(row)
+def _canonical_table(spec: TableSpec, matched: dict[str, MatchedRow]) -> Table:
+    layout = spec.layout_of(set(matched))
+    cells: list[Cell] = []
+    for row in spec.rows_of(layout):
         found = matched.get(row.id)
         source = found.cells if found else []
-        for i, col in enumerate(columns):
-            if i >= len(source):
-                cells[(row.id, col)] = Cell(row.id, col, None, "", 0.0, flags=[MISSING])
-                continue
-            grid_cell = source[i]
-            value, flags = values.parse(grid_cell.text, row.kind)
-            alternatives = [(v, conf) for v, conf in
-                            ((values.parse(text, row.kind)[0], conf)
-                             for text, conf in grid_cell.alternatives)
-                            if v is not None and v != value]
-            cells[(row.id, col)] = Cell(row.id, col, value, grid_cell.text.strip(),
-                                        grid_cell.confidence, grid_cell.page, grid_cell.bbox,
-                                        grid_cell.flags + flags, alternatives)
-    return CanonicalTable(table, cells, layout)
+        for i, col in enumerate(spec.columns_of(row)):
+            if i < len(source):
+                cells.append(_cell(row, col, source[i]))
+            else:
+                cells.append(Cell(row=row.id, col=col, value=None, text="", confidence=0.0,
+                                  flags=[Flag.MISSING]))
+    return Table(other_layout=layout, cells=cells)
+
+
+def _cell(row: Row, col: str, grid_cell: GridCell) -> Cell:
+    value, flags = values.parse(grid_cell.text, row.kind)
+    alternatives = [(v, conf) for v, conf in
+                    ((values.parse(text, row.kind)[0], conf)
+                     for text, conf in grid_cell.alternatives)
+                    if v is not None and v != value]
+    return Cell(row=row.id, col=col, value=value, text=grid_cell.text.strip(),
+                confidence=grid_cell.confidence, page=grid_cell.page, bbox=grid_cell.bbox,
+                flags=[*grid_cell.flags, *flags], alternatives=alternatives)

@@ -4,25 +4,25 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .schema import ValueKind
+from model.report import Flag, Value
 
-BLANK = "blank"
-NOT_A_NUMBER = "not_a_number"
+from .template import ValueKind
 
 _COUNT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+WANTED = {"count": "非负整数", "decimal": "非负数"}  # what a cell of each kind must hold
 
 
-def parse(text: str, kind: ValueKind) -> tuple[int | str | None, list[str]]:
-    """Return (value, flags). A blank cell is None with flag 'blank'; unparsable text is None
-    with flag 'not_a_number' (identity 5 then reports it)."""
+def parse(text: str, kind: ValueKind) -> tuple[Value, list[Flag]]:
+    """Return (value, flags). A blank cell is None with flag BLANK; unparsable text is None
+    with flag NOT_A_NUMBER (identity 5 then reports it)."""
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if compact == "":
-        return None, [BLANK]
+        return None, [Flag.BLANK]
     if len(text.strip().splitlines()) > 1:
-        return None, [NOT_A_NUMBER]  # a number never wraps: two lines are two things
+        return None, [Flag.NOT_A_NUMBER]  # a number never wraps: two lines are two things
     pattern = _COUNT if kind == "count" else _DECIMAL
     if not pattern.fullmatch(compact):
-        return None, [NOT_A_NUMBER]
+        return None, [Flag.NOT_A_NUMBER]
     digits = compact.replace(",", "")
     return (int(digits) if kind == "count" else digits), []

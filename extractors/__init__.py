@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ocr.settings import DEFAULT, ScanSettings
+from model.settings import DEFAULT, ScanSettings
 
 from . import docx, image, pdf, text
 from .detect import detect_format
 from .errors import UnreadableDocument
-from .grid import Extraction, Grid, GridCell
+from model.grid import Extraction, Grid, GridCell
 
 EXTRACTORS = {
     "text": text.extract,

@@ -4,6 +4,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from model.files import page_files
+
 from .errors import UnreadableDocument
 
 PDF_MAGIC = b"%PDF-"
@@ -36,8 +38,6 @@ def detect_format(path: Path) -> str:
 
 
 def _pages_folder_format(folder: Path) -> str:
-    from .image import page_files
-
     files = page_files(folder)
     if not files:
         raise UnreadableDocument("这个文件夹里没有文件，没有可读取的页面。")

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from .errors import UnreadableDocument
-from .grid import Extraction, Grid, GridCell
+from model.grid import Extraction, Grid, GridCell
 
 
 def extract(path: Path) -> Extraction:

@@ -12,10 +12,11 @@ import cv2
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from ocr.settings import DEFAULT, ScanSettings
+from model.files import page_files
+from model.settings import DEFAULT, ScanSettings
 
 from .errors import UnreadableDocument
-from .grid import Extraction, turned_warning
+from model.grid import Extraction, turned_warning
 
 MAX_PIXELS = 12000 * 12000
 A4_SHORT_INCHES = 8.27
@@ -71,13 +72,6 @@ def frames(path: Path) -> list[Image.Image]:
             raise UnreadableDocument(
                 f"图片文件{_name(path, file)}已损坏或格式不受支持，无法读取（{type(e).__name__}）。")
     return pages
-
-
-def page_files(path: Path) -> list[Path]:
-    """The image files a document is made of: itself, or a folder's files in name order."""
-    if not path.is_dir():
-        return [path]
-    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
 
 
 def _name(document: Path, file: Path) -> str:

@@ -13,10 +13,10 @@ import logging
 import re
 from pathlib import Path
 
-from .grid import Grid, GridCell
+from model.grid import Grid, GridCell
+from model.report import Flag
 from .native import PDFIUM
 
-DIFFERS = "second_opinion_differs"
 DISAGREE_CONFIDENCE = 0.5
 UNVERIFIED_CONFIDENCE = 0.995  # glyph text read by pdfplumber alone: exact, but unconfirmed
 TRUSTED_AGREEMENT = 0.95  # camelot must agree on this share of a table's numbers to count
@@ -59,7 +59,7 @@ def compare(path: Path, grids: list[Grid], page_heights: dict[int, float]) -> li
         for cell, where in located:
             if _text_at(where, offset) != _compact(cell.text):
                 cell.confidence = min(cell.confidence, DISAGREE_CONFIDENCE)
-                cell.flags.append(DIFFERS)
+                cell.flags.append(Flag.SECOND_OPINION_DIFFERS)
     if not unverified:
         return []
     return [f"第 {'、'.join(map(str, sorted(unverified)))} 页的表格未能由第二读取器（camelot）复核"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import UnreadableDocument
-from .grid import Extraction, Grid, GridCell
+from model.grid import Extraction, Grid, GridCell
 
 
 def extract(path: Path) -> Extraction:

@@ -19,7 +19,7 @@ import logging
 import queue
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from . import settings  # noqa: F401  (must precede prefect)
@@ -27,19 +27,17 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from canonical.run_summary import RunSummary
-from canonical.writers import atomic_write_bytes, write_dataset
+from model.report import Status
 
 from .document import process_document
 from .inputs import Job
-from .resume import (RUN_FILES, brief, listed_documents, previous_outcome, read_reports,
-                     remove_temp_files)
+from .resume import Brief, brief, previous_outcome
 
 log = logging.getLogger(__name__)
 
-# Called with (job, report) as each document finishes; the CLI draws its progress bar with it.
+# Called with (job, brief) as each document finishes; the CLI draws its progress bar with it.
 # Not a flow parameter: Prefect validates and records parameters, and a callback is neither.
-on_document_done: Callable[[Job, dict], None] | None = None
+on_document_done: Callable[[Job, Brief], None] | None = None
 # Set to stop submitting documents: those under way finish, and the flow returns what was done.
 # `nianbao watch` sets it on Ctrl-C.
 stop_requested = threading.Event()
@@ -49,7 +47,7 @@ PART_SIZE = 500        # documents per flow run (run_in_parts)
 
 
 @task(name="document", cache_policy=NO_CACHE, task_run_name="{doc_id}")
-def document_task(path: str, doc_id: str, out: str) -> dict:
+def document_task(path: str, doc_id: str, out: str) -> Brief:
     # Only the brief goes back: Prefect keeps every task's result until the flow ends.
     return brief(process_document(Path(path), Path(out) / doc_id, doc_id))
 
@@ -59,16 +57,16 @@ def run_documents(jobs: list[Job], out: str, force: bool = False,
                   window: int | None = None) -> dict[str, int]:
     """Process `jobs` (skipping those done, unless `force`), `window` at a time, handing each
     (job, brief) to `on_document_done`. Returns the counts: per status, processed, skipped.
-    A skipped document's brief has `"skipped": True`."""
+    A skipped document's brief says so (`skipped`)."""
     out_dir = Path(out)
     window = max(1, window or DEFAULT_WINDOW)
     finished: queue.SimpleQueue = queue.SimpleQueue()
     in_flight: dict = {}
     counts: Counter = Counter()
 
-    def done(job: Job, outcome: dict) -> None:
-        counts[outcome["status"]] += 1
-        counts["skipped" if outcome.get("skipped") else "processed"] += 1
+    def done(job: Job, outcome: Brief) -> None:
+        counts[outcome.status.value] += 1
+        counts["skipped" if outcome.skipped else "processed"] += 1
         _document_done(job, outcome)
 
     def collect_one() -> None:
@@ -80,9 +78,8 @@ def run_documents(jobs: list[Job], out: str, force: bool = False,
             if not isinstance(e, Exception):
                 raise
             log.exception("document task for %s crashed", job.doc_id)
-            outcome = {"status": "failed", "agency": None, "year": None, "summary": None,
-                       "error": f"处理该文件的任务意外中止（{type(e).__name__}: {e}）。",
-                       "error_code": "internal_error"}
+            outcome = Brief(Status.FAILED, error=f"处理该文件的任务意外中止（{type(e).__name__}: {e}）。",
+                            error_code="internal_error")
         done(job, outcome)
 
     for job in jobs:
@@ -136,31 +133,22 @@ class JobList(list):
         return JobList(copy.deepcopy(list(self), memo))
 
 
-def write_run_outputs(doc_ids: Iterable[str], out: Path) -> None:
-    """dataset.csv/.parquet, documents.csv and summary.html of `doc_ids`, read from their
-    report.json files one at a time (documents without one are left out)."""
-    remove_temp_files(out, RUN_FILES)
-    summary = RunSummary()
-    write_dataset(summary.watch(read_reports(doc_ids, out)), out)
-    atomic_write_bytes(out / "summary.html", summary.html().encode("utf-8"))
-
-
-def refresh_run_outputs(out: Path) -> None:
-    """The run-level files again, after one document's outputs changed (review, reprocess)."""
-    if (out / "documents.csv").is_file():
-        write_run_outputs(listed_documents(out), out)
-
-
 # The flow's function reaches these two globals only through functions: a Dask run
 # (flows/scale.py) pickles the flow's function with the globals it names, and neither the CLI's
 # callback (a progress bar, with its locks) nor an Event can be pickled.
-def _document_done(job: Job, report: dict) -> None:
+def _document_done(job: Job, outcome: Brief) -> None:
     if on_document_done:
-        on_document_done(job, report)
+        on_document_done(job, outcome)
 
 
 def _stopping() -> bool:
     return stop_requested.is_set()
+
+
+def summary_counts(counts: dict[str, int]) -> str:
+    """A run's counts in words."""
+    return (f"{counts['processed']} processed, {counts['skipped']} skipped (already done); "
+            f"{counts['ok']} ok, {counts['needs_review']} need review, {counts['failed']} failed")
 
 
 def run(jobs: list[Job], out: Path, workers: int, force: bool = False) -> Counter:

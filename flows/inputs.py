@@ -1,7 +1,6 @@
 """Expand the user's PATHs into documents and where each one's outputs go."""
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,18 +48,3 @@ def _common_root(paths: list[Path], joined: set[Path]) -> Path:
     folders = [p.resolve() if p.is_dir() and p.resolve() not in joined else p.resolve().parent
                for p in paths]
     return Path(os.path.commonpath(folders))
-
-
-def sha256_file(path: Path) -> str:
-    """The content's sha256: what identifies a document across renames and reruns. For a
-    folder of one report's pages, of its files' names and contents in order."""
-    digest = hashlib.sha256()
-    if path.is_dir():
-        from extractors.image import page_files
-        for file in page_files(path):
-            digest.update(f"{file.name}\0{sha256_file(file)}\n".encode())
-        return digest.hexdigest()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -37,21 +37,24 @@ OUT is locked (flows/resume.py: OutputLock) during each batch only, so `nianbao 
 the review page can write to it while the watcher waits; OUT/.nianbao-watch.lock keeps a second
 watcher out.
 
-Ctrl-C stops it cleanly: no new document is started, the ones under way finish and are
-written, the dataset is written if a batch is not in it yet, and it exits 0. A second Ctrl-C
-stops at once. SIGTERM between batches is the same as Ctrl-C; during a batch, Prefect's own
-SIGTERM handling ends the flow run at once. Either way, whatever was cut short is simply done again on the next start.
+`Watcher.step()` is one look at the folder; the command (cli/watch.py) calls it every interval
+until Ctrl-C, and `finish()` once at the end. Whatever was cut short by a hard stop is simply
+done again on the next start.
 """
 from __future__ import annotations
 
 import os
-import signal
-import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
-from . import settings  # noqa: F401  (must precede prefect)
+from outputs.lock import OutputBusy, OutputLock
+from outputs.run_files import write_run_outputs
+
+from . import batch
+from .inputs import Job, find_documents
+from .resume import Brief
 
 PARTIAL_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".filepart", ".tmp", "~")
 GIVE_UP_AFTER = 120.0  # seconds a stable file may look incomplete before it is taken anyway
@@ -86,10 +89,8 @@ class Inbox:
         self.stable_since: dict[Path, float] = {}         # path -> when it was first seen so
         self.handled: dict[Path, tuple[int, int]] = {}    # path -> signature when handed over
 
-    def poll(self):
+    def poll(self) -> tuple[list[Job], list[Job]]:
         """(ready jobs, all jobs now in the inbox)."""
-        from .inputs import find_documents
-
         jobs = [j for j in find_documents([self.inbox], self.out)
                 if not j.path.name.lower().endswith(PARTIAL_SUFFIXES)]
         now = time.monotonic()
@@ -116,7 +117,7 @@ class Inbox:
             del self.handled[gone]
         return ready, [j for j in jobs if j.path in current]
 
-    def mark_handled(self, job) -> None:
+    def mark_handled(self, job: Job) -> None:
         self.handled[job.path] = self.previous[job.path]
 
     def quiet(self) -> bool:
@@ -124,95 +125,70 @@ class Inbox:
         return all(self.handled.get(path) == sig for path, sig in self.previous.items())
 
 
-def watch_command(inbox: Path, out: Path, interval: float, workers: int) -> int:
-    from prefect.exceptions import TerminationSignal
+class Watcher:
+    """Looks at INBOX, processes what is ready into OUT, and keeps OUT's run files current.
+    `say` prints a line for the user; `on_document` is handed each document's brief."""
 
-    from . import batch
-    from .cli import print_line, summary_counts
-    from .resume import WATCH_LOCK_NAME, OutputBusy, OutputLock
+    def __init__(self, inbox: Path, out: Path, workers: int,
+                 say: Callable[[str], None], on_document: Callable[[Job, Brief], None]):
+        self.inbox = Inbox(inbox, out)
+        self.out, self.workers = out, workers
+        self.say, self.on_document = say, on_document
+        self.present: list[Job] = []
+        self.stale_since: float | None = None  # when a batch was done that the run files lack
+        self.waiting = False
 
-    if not inbox.is_dir():
-        print(f"找不到文件夹：{inbox}。 No such folder: {inbox}", file=sys.stderr)
-        return 2
-    try:
-        watcher_lock = OutputLock(out, WATCH_LOCK_NAME)
-    except OutputBusy as e:
-        print(str(e), file=sys.stderr)
-        return 2
-    stop = batch.stop_requested
-    stop.clear()
+    def step(self) -> None:
+        ready, self.present = self.inbox.poll()
+        if ready:
+            self._run_batch(ready)
+        if self.stale_since is None:
+            return
+        due = (not ready and self.inbox.quiet()) or \
+            time.monotonic() - self.stale_since >= RUN_FILES_EVERY
+        if due and self._write_run_files():
+            self.stale_since = None
 
-    def request_stop(signum, frame):
-        if stop.is_set():  # the second time: stop now
-            raise KeyboardInterrupt
-        print("正在停止… Stopping: finishing the documents under way (Ctrl-C again to stop now).",
-              file=sys.stderr, flush=True)
-        stop.set()
-    previous_handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    def finish(self) -> None:
+        """At stop: the run's files, if a batch is not in them yet."""
+        if self.stale_since is not None and not self._write_run_files():
+            self.say(f"{self.out} is being written by another nianbao: its documents.csv, "
+                     "dataset and summary.html will be rewritten by the next run or watch.")
 
-    watched = Inbox(inbox, out)
-
-    def done(job, report):
-        print_line(job, report)
-        watched.mark_handled(job)
-    batch.on_document_done = done
-
-    def write_run_files(doc_ids: list[str]) -> bool:
+    def _run_batch(self, ready: list[Job]) -> None:
+        # OUT is locked per batch, not while idle: `reprocess` and the review page can write
+        # between batches, and a batch waits for them.
         try:
-            lock = OutputLock(out)
+            lock = OutputLock(self.out)
+        except OutputBusy:
+            if not self.waiting:
+                self.say(f"{self.out} is being written by another nianbao; waiting.")
+            self.waiting = True
+            return
+        self.waiting = False
+        started = time.perf_counter()
+        batch.on_document_done = self._document_done
+        try:
+            with lock:
+                counts = batch.run(ready, self.out, self.workers)
+        finally:
+            batch.on_document_done = None
+        self.say(f"{counts['processed'] + counts['skipped']} files ready in "
+                 f"{time.perf_counter() - started:.1f}s: {batch.summary_counts(counts)}.")
+        self.stale_since = self.stale_since or time.monotonic()
+
+    def _document_done(self, job: Job, outcome: Brief) -> None:
+        self.inbox.mark_handled(job)
+        self.on_document(job, outcome)
+
+    def _write_run_files(self) -> bool:
+        try:
+            lock = OutputLock(self.out)
         except OutputBusy:
             return False
         started = time.perf_counter()
         with lock:
-            batch.write_run_outputs(doc_ids, out)
-        print(f"documents.csv, dataset.csv/.parquet, summary.html: {len(doc_ids)} documents "
-              f"({time.perf_counter() - started:.1f}s).", flush=True)
+            write_run_outputs([j.doc_id for j in self.present], self.out)
+        self.say(f"documents.csv, dataset.csv/.parquet, summary.html: {len(self.present)} "
+                 f"documents ({time.perf_counter() - started:.1f}s).")
         return True
-
-    print(f"Watching {inbox}/ every {interval:g}s; outputs in {out}/. Press Ctrl-C to stop.",
-          flush=True)
-    waiting = False
-    stale_since = None  # when a batch was done that the run's files do not show yet
-    present = []
-    try:
-        with watcher_lock:
-            while not stop.is_set():
-                ready, present = watched.poll()
-                if ready:
-                    # OUT is locked per batch, not while idle: `reprocess` and the review page
-                    # can write between batches, and a batch waits for them.
-                    try:
-                        lock = OutputLock(out)
-                    except OutputBusy:
-                        if not waiting:
-                            print(f"{out} is being written by another nianbao; waiting.", flush=True)
-                        waiting = True
-                        stop.wait(interval)
-                        continue
-                    waiting = False
-                    started = time.perf_counter()
-                    with lock:
-                        counts = batch.run(ready, out, workers)
-                    print(f"{counts['processed'] + counts['skipped']} files ready in "
-                          f"{time.perf_counter() - started:.1f}s: {summary_counts(counts)}.",
-                          flush=True)
-                    stale_since = stale_since or time.monotonic()
-                due = stale_since and ((not ready and watched.quiet())
-                                       or time.monotonic() - stale_since >= RUN_FILES_EVERY)
-                if due and write_run_files([j.doc_id for j in present]):
-                    stale_since = None
-                stop.wait(interval)
-            if stale_since and not write_run_files([j.doc_id for j in present]):
-                print(f"{out} is being written by another nianbao: its documents.csv, dataset "
-                      "and summary.html will be rewritten by the next run or watch.", flush=True)
-    except (KeyboardInterrupt, TerminationSignal):
-        print("Stopped at once; what was under way is redone on the next start.",
-              file=sys.stderr, flush=True)
-        return 130
-    finally:
-        for s, handler in previous_handlers.items():
-            signal.signal(s, handler)
-        stop.clear()
-        batch.on_document_done = None
-    print("Stopped.", file=sys.stderr, flush=True)
-    return 0

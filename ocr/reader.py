@@ -17,11 +17,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractors.grid import Grid, GridCell
+from model.grid import Grid, GridCell
+from model.report import Flag
 
 from . import engine
 from .preprocess import binarize_lines, upright
-from .settings import DEFAULT, ScanSettings
+from model.settings import DEFAULT, ScanSettings
 from .table_grid import CellBox, find_tables
 
 BLANK_INK = 20           # dark pixels (specks removed) below which a cell is empty
@@ -34,8 +35,6 @@ MIXED_TEXT = 0.5         # digits mixed with letters: likely a misreading
 ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
 TITLE_LINES = 8
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-UNREAD_INK = "ink_without_text"
-REREAD = "reread"
 
 
 @dataclass
@@ -122,7 +121,7 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
             cell.text = "\n".join(r.text for r in found)
             cell.confidence = cell_confidence(cell.text, min(r.score for r in found))
             if not cell.text.strip():
-                cell.flags.append(UNREAD_INK)
+                cell.flags.append(Flag.INK_WITHOUT_TEXT)
     _reread_unsure(gray, table, cells)
     return Grid(cells)
 
@@ -148,7 +147,7 @@ def _table_from_lines(gray: np.ndarray, table: list[CellBox], page: int, bbox_sc
             cell.confidence = cell_confidence(cell.text, min(l.score for l in found))
         elif cell.confidence == 0.0:  # ink, but no line detected on it
             cell.confidence = INK_WITHOUT_TEXT
-            cell.flags.append(UNREAD_INK)
+            cell.flags.append(Flag.INK_WITHOUT_TEXT)
     _reread_unsure(gray, table, cells)
     return Grid(cells)
 
@@ -189,7 +188,7 @@ def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]
         crops.append(lines[0] if lines else clean)
     for (_, cell), reading in zip(unsure, engine.recognize(crops)):
         second = cell_confidence(reading.text, reading.score)
-        cell.flags.append(REREAD)
+        cell.flags.append(Flag.REREAD)
         if re.sub(r"\s+", "", reading.text) == re.sub(r"\s+", "", cell.text):
             cell.confidence = max(cell.confidence, second)
         else:

@@ -25,10 +25,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from canonical.review import ReviewError, add_correction, load_review
-from flows.inputs import sha256_file
-from canonical.schema import TABLES_BY_ID, table_rows
-from canonical.writers import REPORT_NAME, row_label_path, write_document
+from canonical.review import ReviewError
+from canonical.templates import template
+from model.files import sha256_file
+from model.report import Report
+from outputs.layout import REPORT_NAME
+from outputs.lock import OutputBusy, OutputLock
+from outputs.review_log import load_review, record_correction
+from outputs.run_files import read_report, refresh_run_outputs
+from outputs.writers import write_document
 
 STATIC = Path(__file__).resolve().parent / "static"
 PDF_RENDER_SCALE = 2.0   # 144 dpi: sharp enough to read a table cell
@@ -92,10 +97,6 @@ def doc_dir(out: Path, doc_id: str | None) -> Path:
     return path
 
 
-def read_report(folder: Path) -> dict:
-    return json.loads((folder / REPORT_NAME).read_text(encoding="utf-8"))
-
-
 def list_documents(out: Path) -> list[dict]:
     docs = []
     for dirpath, dirnames, filenames in os.walk(out):  # symlinked folders are not followed
@@ -114,29 +115,30 @@ def list_documents(out: Path) -> list[dict]:
 @lru_cache(maxsize=100_000)
 def _list_entry(path: Path, mtime_ns: int, size: int) -> dict:
     """A report's line in the list (read again only when the file changes)."""
-    r = json.loads(path.read_text(encoding="utf-8"))
-    summary = r.get("summary") or {}
-    return {"status": r["status"], "agency": r.get("agency"), "year": r.get("year"),
-            "format": r["source"].get("format"), "unsure_cells": summary.get("unsure_cells"),
-            "failed_checks": summary.get("failed_checks"),
-            "source_errors": summary.get("source_errors"),
-            "reviewed": (r.get("review") or {}).get("reviewed_cells", 0), "error": r.get("error")}
+    r = read_report(path.parent)
+    summary = r.summary
+    return {"status": r.status, "agency": r.agency, "year": r.year, "format": r.source.format,
+            "unsure_cells": summary.unsure_cells if summary else None,
+            "failed_checks": summary.failed_checks if summary else None,
+            "source_errors": summary.source_errors if summary else None,
+            "reviewed": r.review.reviewed_cells if r.review else 0, "error": r.error}
 
 
 def document_payload(out: Path, doc_id: str) -> dict:
     folder = doc_dir(out, doc_id)
     report = read_report(folder)
+    tpl = template(report.template)
     layout = {}
-    for table_id, table_json in report.get("tables", {}).items():
-        schema = TABLES_BY_ID[table_id]
+    for table_id, table in report.tables.items():
+        spec = tpl.table(table_id)
         layout[table_id] = {
-            "title": schema.title,
-            "columns": [{"id": c.id, "label": c.label} for c in schema.columns],
-            "rows": [{"id": r.id, "label": row_label_path(schema, r.id),
-                      "columns": list(schema.columns_of(r))}
-                     for r in table_rows(schema, table_json.get("other_layout", "split"))]}
-    return {"id": folder.relative_to(out).as_posix(), "report": report, "layout": layout,
-            "pages": page_list(report), "review": load_review(folder)}
+            "title": spec.title,
+            "columns": [{"id": c.id, "label": c.label} for c in spec.columns],
+            "rows": [{"id": r.id, "label": spec.label_path(r.id), "columns": list(spec.columns_of(r))}
+                     for r in spec.rows_of(table.other_layout)]}
+    return {"id": folder.relative_to(out).as_posix(), "report": report.model_dump(mode="json"),
+            "layout": layout, "pages": page_list(report),
+            "review": load_review(folder).model_dump(mode="json")}
 
 
 def refresh_dataset(out: Path, wait: bool = False) -> None:
@@ -144,9 +146,6 @@ def refresh_dataset(out: Path, wait: bool = False) -> None:
     lock. While another nianbao writes to OUT (a run, a watch batch), this is done in the
     background once it has finished: its own rewrite may have read the report before the
     correction."""
-    from flows.batch import refresh_run_outputs
-    from flows.resume import OutputBusy, OutputLock
-
     try:
         lock = OutputLock(out, wait=wait)
     except OutputBusy:
@@ -158,21 +157,21 @@ def refresh_dataset(out: Path, wait: bool = False) -> None:
 
 # ---- page images --------------------------------------------------------------------------
 
-def source_file(report: dict) -> Path | None:
+def source_file(report: Report) -> Path | None:
     """The input file of a PDF or image report, if it is still the file that was read."""
-    source = report.get("source") or {}
-    if source.get("format") not in ("pdf", "image") or not source.get("file"):
+    source = report.source
+    if source.format not in ("pdf", "image") or not source.file:
         return None
-    path = Path(source["file"])
+    path = Path(source.file)
     try:
         stat = path.stat()
     except OSError:
         return None
-    if path.is_dir() and source["format"] == "image":  # a folder of one report's pages
+    if path.is_dir() and source.format == "image":  # a folder of one report's pages
         stat = max((f.stat() for f in path.iterdir()), key=lambda s: s.st_mtime_ns, default=stat)
     elif not path.is_file():
         return None
-    if _sha256(str(path), stat.st_mtime_ns, stat.st_size) != source["sha256"]:
+    if _sha256(str(path), stat.st_mtime_ns, stat.st_size) != source.sha256:
         return None
     return path
 
@@ -183,21 +182,19 @@ def _sha256(path: str, mtime_ns: int, size: int) -> str:
     return sha256_file(Path(path))
 
 
-def _scanned(report: dict) -> tuple[set[int], dict[int, int]]:
+def _scanned(report: Report) -> dict[int, int]:
     """The pages read by OCR and the degrees each was turned: their cells' boxes are on the
     page as the OCR read it (turned upright, deskewed)."""
-    pages = report["source"].get("scanned_pages") or []
-    return {p["page"] for p in pages}, {p["page"]: p["turned"] for p in pages}
+    return {p.page: p.turned for p in report.source.scanned_pages or []}
 
 
-def page_list(report: dict) -> list[dict]:
+def page_list(report: Report) -> list[dict]:
     """Each page with the scale of its PNG: PNG pixels per bbox unit (PDF point, image pixel)."""
     path = source_file(report)
     if path is None:
         return []
-    if report["source"]["format"] == "pdf":
-        return [{"n": n, "scale": PDF_RENDER_SCALE}
-                for n in range(1, (report["source"]["pages"] or 0) + 1)]
+    if report.source.format == "pdf":
+        return [{"n": n, "scale": PDF_RENDER_SCALE} for n in range(1, (report.source.pages or 0) + 1)]
     from extractors.image import frames
     sizes = [frame.size for frame in frames(path)]
     return [{"n": n, "scale": _image_scale(size)} for n, size in enumerate(sizes, start=1)]
@@ -207,13 +204,13 @@ def _image_scale(size: tuple[int, int]) -> float:
     return min(1.0, MAX_IMAGE_SIDE / max(size))
 
 
-def page_png(report: dict, number: int) -> bytes:
+def page_png(report: Report, number: int) -> bytes:
     path = source_file(report)
-    if path is None:
+    if path is None or report.source.sha256 is None or report.source.format is None:
         raise Refused(HTTPStatus.NOT_FOUND, "this document has no page images")
-    scanned, turned = _scanned(report)
-    return _render(str(path), report["source"]["sha256"], report["source"]["format"], number,
-                   number in scanned, turned.get(number))
+    turned = _scanned(report)
+    return _render(str(path), report.source.sha256, report.source.format, number,
+                   number in turned, turned.get(number))
 
 
 @lru_cache(maxsize=16)
@@ -333,7 +330,7 @@ class Handler(BaseHTTPRequestHandler):
         folder = doc_dir(out, doc_id)
         with self.server.write_lock:
             try:
-                report = add_correction(read_report(folder), folder, *args)
+                report = record_correction(read_report(folder), folder, *args)
             except ReviewError as e:
                 raise Refused(HTTPStatus.BAD_REQUEST, str(e))
             write_document(report, folder)

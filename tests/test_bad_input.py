@@ -6,7 +6,7 @@ import zipfile
 
 import docx
 
-from conftest import FIXTURES, SAMPLES
+from helpers import FIXTURES, SAMPLES
 
 
 def failed(report, *words):

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, SAMPLES, SEED_IDS
+from helpers import ROOT, SAMPLES, SEED_IDS
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 SUMMARY = re.compile(r"(\d+) documents in [\d.]+s: (\d+) processed, (\d+) skipped")
@@ -45,7 +45,7 @@ def reports(out):
 
 
 def cli(*args):
-    return [sys.executable, "-m", "flows.cli", *map(str, args)]
+    return [sys.executable, "-m", "cli.main", *map(str, args)]
 
 
 def nianbao(*args):
@@ -263,7 +263,7 @@ def test_watch_takes_a_slowly_copied_file_once(tmp_path):
         assert (out / "summary.html").exists() and (out / "dataset.parquet").exists()
         # Idle, the watcher leaves OUT to others (`reprocess`, the review page), but a second
         # watcher on the same OUT is refused.
-        from flows.resume import OutputLock
+        from outputs.lock import OutputLock
         with OutputLock(out):
             pass
         second = nianbao("watch", inbox, "--out", out)

@@ -9,7 +9,7 @@ from canonical.checks import identity_failures
 from canonical.corrections import (CONFIRMED, CONFIRMED_BY_IDENTITIES, CONFIRMED_BY_READING,
                                    CORRECTED, confirm, correct)
 from canonical.mapping import rebuild
-from conftest import SAMPLES, SEED_002
+from helpers import SAMPLES, SEED_002
 from extractors import extract
 
 GRANTED = ("granted", "natural_person")  # 430 in seed 000

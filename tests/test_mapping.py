@@ -7,7 +7,7 @@ from canonical.mapping import rebuild
 from extractors.docx import read_table
 from extractors.text import parse
 
-from conftest import SAMPLES, load_truth
+from helpers import SAMPLES, load_truth
 
 SEED = "000_de4a6e6b343917dd"
 

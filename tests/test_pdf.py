@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from conftest import FIXTURES, SAMPLES, SEED_002, load_truth, report_cells, truth_cells
+from helpers import FIXTURES, SAMPLES, SEED_002, load_truth, report_cells, truth_cells
 
 HZQ = SAMPLES / "real" / "hzq2023_working.pdf"
 BUDGET = FIXTURES / "not_a_report_budget_2024.pdf"
@@ -14,7 +14,8 @@ BUDGET = FIXTURES / "not_a_report_budget_2024.pdf"
 @pytest.fixture(scope="module")
 def hzq(tmp_path_factory):
     from flows.document import process_document
-    return process_document(HZQ, tmp_path_factory.mktemp("hzq") / "out", "hzq2023.pdf")
+    return process_document(HZQ, tmp_path_factory.mktemp("hzq") / "out", "hzq2023.pdf").model_dump(
+        mode="json")
 
 
 def test_hzq2023_every_cell_matches_truth(hzq):

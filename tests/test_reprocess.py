@@ -5,10 +5,11 @@ import shutil
 
 import pytest
 
-from canonical.review import add_correction
-from canonical.writers import write_document
-from conftest import SAMPLES
-from flows.cli import main
+from model.report import Report
+from outputs.review_log import record_correction
+from outputs.writers import write_document
+from helpers import SAMPLES
+from cli.main import main
 
 SIDEWAYS = SAMPLES / "scans" / "004_35a7a0986a780ec4.rotated90.p4.jpg"  # one page
 TEXT = SAMPLES / "text" / "000_de4a6e6b343917dd.txt"
@@ -34,7 +35,8 @@ def test_page_read_again_with_other_settings_keeps_the_review(processed, capsys)
     doc_dir = out / SIDEWAYS.name
     before = read_report(doc_dir)
     assert "scan_settings" not in before["source"]
-    corrected = add_correction(before, doc_dir, "applications", "new_received", "total", "999")
+    corrected = record_correction(Report.model_validate(before), doc_dir, "applications",
+                                  "new_received", "total", "999")
     write_document(corrected, doc_dir)
 
     assert main(["reprocess", str(doc_dir), "--pages", "1", "--ocr", "page", "--dpi", "250"]) == 0

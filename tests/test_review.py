@@ -16,13 +16,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import SAMPLES, SEED_002
+from helpers import SAMPLES, SEED_002
 from PIL import Image
 
-from canonical.review import REVIEW_NAME, apply_corrections, reapply_review
-from canonical.writers import CSV_ENCODING, atomic_write_bytes, json_bytes, write_dataset
+from canonical.review import apply_corrections
 from flows.document import process_document
-from flows.resume import OutputLock
+from model.report import Report
+from model.review_log import ClerkCorrection
+from outputs.atomic import atomic_write_bytes
+from outputs.layout import CSV_ENCODING, REVIEW_NAME
+from outputs.review_log import reapply_review
+from outputs.writers import write_dataset
+from outputs.lock import OutputLock
 from review.server import ReviewServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -63,7 +68,7 @@ def docs(tmp_path_factory):
     for cell in scan["tables"]["applications"]["cells"]:
         cell.update(page=2, bbox=[10, 10, 60, 40])
     atomic_write_bytes(out / TIFF / "report.json", json_bytes(scan))
-    reports.append((TIFF, scan))
+    reports.append((TIFF, Report.model_validate(scan)))
     write_dataset(reports, out)
     # Outside OUT: a document folder next to it, and a symlink from inside OUT to it.
     (root / "secret").mkdir()
@@ -227,7 +232,7 @@ def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
 
     # A rerun of the pipeline on the same input keeps the corrections: the same bytes.
     before = (folder / "report.json").read_bytes()
-    rerun = process_document(docs["files"][EDIT], folder, EDIT)
+    rerun = process_document(docs["files"][EDIT], folder, EDIT).model_dump(mode="json")
     assert rerun["status"] == "ok"
     assert (folder / "report.json").read_bytes() == before
 
@@ -332,45 +337,62 @@ def test_correction_while_a_run_writes_refreshes_the_run_files_after_it(server, 
 
 # ---- canonical/review.py without a browser --------------------------------------------------
 
+def json_bytes(report: dict) -> bytes:
+    return Report.model_validate(report).to_json()
+
+
+def read_model(path: Path) -> Report:
+    return Report.from_json(path.read_bytes())
+
+
+def clerk(*corrections: dict) -> list[ClerkCorrection]:
+    return [ClerkCorrection.model_validate(c) for c in corrections]
+
+
+def as_json(report: Report) -> dict:
+    return report.model_dump(mode="json")
+
+
 def test_apply_corrections_is_idempotent_and_reversible(docs):
-    report = read_json(docs["out"] / TEXT / "report.json")
-    assert apply_corrections(report, []) == report
-    corrections = [{"table": "applications", "row": "new_received", "col": "natural_person",
-                    "new": 692, "text": "692"},
-                   {"table": "reviews_litigation", "row": "review", "col": "total", "new": 15,
-                    "text": "15"}]
+    report = read_model(docs["out"] / TEXT / "report.json")
+    assert as_json(apply_corrections(report, [])) == as_json(report)
+    corrections = clerk({"table": "applications", "row": "new_received", "col": "natural_person",
+                         "new": 692, "text": "692"},
+                        {"table": "reviews_litigation", "row": "review", "col": "total", "new": 15,
+                         "text": "15"})
     once = apply_corrections(report, corrections)
-    assert apply_corrections(once, corrections) == once
-    assert apply_corrections(once, []) == report  # the machine's reading is all still there
-    assert {(c["rule"], c["where"]) for c in once["checks"]} == {
+    assert as_json(apply_corrections(once, corrections)) == as_json(once)
+    # the machine's reading is all still there
+    assert as_json(apply_corrections(once, [])) == as_json(report)
+    assert {(c.rule, c.where) for c in once.checks} == {
         ("applications.balance", "col=commercial"), ("applications.row_total", "row=new_received"),
         ("reviews_litigation.row_total", "row=review")}
 
 
 def test_rerun_on_a_changed_input_does_not_apply_old_corrections(docs, tmp_path):
-    report = read_json(docs["out"] / TEXT / "report.json")
+    report = read_model(docs["out"] / TEXT / "report.json")
     review = {"schema_version": 1, "source_sha256": "0" * 64, "corrections": [
         {"table": "reviews_litigation", "row": "review", "col": "total", "old": 14, "new": 15,
          "text": "15", "time": "2024-01-01T00:00:00+08:00"}]}
     (tmp_path / REVIEW_NAME).write_text(json.dumps(review), encoding="utf-8")
-    kept = reapply_review(report, tmp_path)
-    assert kept["tables"] == report["tables"] and "review" not in kept
+    kept = as_json(reapply_review(report, tmp_path))
+    assert kept["tables"] == as_json(report)["tables"] and "review" not in kept
     assert "没有应用" in kept["warnings"][-1]
-    review["source_sha256"] = report["source"]["sha256"]
+    review["source_sha256"] = report.source.sha256
     (tmp_path / REVIEW_NAME).write_text(json.dumps(review), encoding="utf-8")
-    assert report_cell(reapply_review(report, tmp_path), "reviews_litigation", "review",
+    assert report_cell(as_json(reapply_review(report, tmp_path)), "reviews_litigation", "review",
                        "total")["value"] == 15
 
 
 def test_corrections_that_cannot_apply_are_reported_once(docs):
-    report = read_json(docs["out"] / TEXT / "report.json")
-    stray = [{"table": "applications", "row": "no_such_row", "col": "total", "new": 1}]
+    report = read_model(docs["out"] / TEXT / "report.json")
+    stray = clerk({"table": "applications", "row": "no_such_row", "col": "total", "new": 1})
     once = apply_corrections(report, stray)
-    assert once["tables"] == report["tables"]
-    assert apply_corrections(once, stray)["warnings"] == once["warnings"]
-    assert sum("没有应用" in w for w in once["warnings"]) == 1
-    blank_all = [{"table": t, "row": c["row"], "col": c["col"], "new": None}
-                 for t, table in report["tables"].items() for c in table["cells"]]
+    assert as_json(once)["tables"] == as_json(report)["tables"]
+    assert apply_corrections(once, stray).warnings == once.warnings
+    assert sum("没有应用" in w for w in once.warnings) == 1
+    blank_all = clerk(*({"table": t, "row": c.row, "col": c.col, "new": None}
+                        for t, table in report.tables.items() for c in table.cells))
     kept = apply_corrections(report, blank_all)
-    assert kept["tables"] == report["tables"] and kept["status"] == report["status"]
-    assert apply_corrections(kept, blank_all)["warnings"] == kept["warnings"]
+    assert as_json(kept)["tables"] == as_json(report)["tables"] and kept.status == report.status
+    assert apply_corrections(kept, blank_all).warnings == kept.warnings

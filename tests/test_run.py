@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 
-from conftest import ROOT, SAMPLES, SEED_002
+from helpers import ROOT, SAMPLES, SEED_002
 
 GOOD = "000_de4a6e6b343917dd"
 
@@ -18,7 +18,7 @@ def tree(folder):
 
 
 def nianbao(*args):
-    return subprocess.run([sys.executable, "-m", "flows.cli", *map(str, args)], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "cli.main", *map(str, args)], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from helpers import ROOT, SAMPLES
 
 import distributed  # a dependency (pyproject): the test must fail, not skip, without it
 
@@ -21,7 +21,7 @@ def tree(folder):
 def nianbao(cwd, env, *args):
     """Run the CLI in a process group of its own, so that on a timeout its embedded Prefect
     server goes too."""
-    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", *map(str, args)], cwd=cwd,
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", *map(str, args)], cwd=cwd,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:

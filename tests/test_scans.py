@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import SAMPLES, SEED_002, load_truth, report_cells, truth_cells
+from helpers import SAMPLES, SEED_002, load_truth, report_cells, truth_cells
 
 SCANS = SAMPLES / "scans"
 
@@ -20,7 +20,7 @@ def scanned(tmp_path_factory):
 
     def run(name):
         if name not in cache:
-            cache[name] = process_document(SCANS / name, out / name, name)
+            cache[name] = process_document(SCANS / name, out / name, name).model_dump(mode="json")
         return cache[name]
     return run
 
@@ -81,7 +81,7 @@ def test_sideways_photo_is_turned_and_read(scanned):
 def test_page_images_in_a_folder_are_one_report_only_when_the_user_says_so(tmp_path):
     from PIL import Image, ImageSequence
 
-    from flows.cli import main
+    from cli.main import main
     from flows.inputs import find_documents
 
     pages = tmp_path / "inbox" / "朝阳区2023"

@@ -1,7 +1,7 @@
 """Every cell of every seed, as text and as DOCX, against the truth; and the checks."""
 import pytest
 
-from conftest import SAMPLES, SEED_002, SEED_IDS, load_truth, report_cells, truth_cells
+from helpers import SAMPLES, SEED_002, SEED_IDS, load_truth, report_cells, truth_cells
 
 ROUTES = {"text": "txt", "docx": "docx"}
 EXPECTED_AGENCY_YEAR = {

@@ -1,81 +1,14 @@
-"""The three fixed tables of the 2021 template: every canonical id and printed label, once.
-
-Ids are the output contract of ../shared/FORMAT.md; the labels are the template's wording and
-are what rows are matched by (see mapping.py).
-"""
+"""Tables 三 and 四, which the 2019 and the 2021 templates print alike, with their identities
+and the figures of them the body text restates. Ids are the output contract of
+../shared/FORMAT.md; labels are the templates' wording, and what rows are matched by."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
-ValueKind = Literal["count", "decimal"]
-
-
-@dataclass(frozen=True)
-class Column:
-    id: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Row:
-    id: str
-    label: str
-    parent: str | None = None  # id of the group the row sits under, None for top level
-    columns: tuple[str, ...] = ()  # column ids; empty means all of the table's columns
-    kind: ValueKind = "count"
-
-
-@dataclass(frozen=True)
-class Group:
-    """A merged label spanning several rows (e.g. （三）不予公开); holds no values itself."""
-    id: str
-    label: str
-    parent: str | None = None
-
-
-@dataclass(frozen=True)
-class Table:
-    id: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-    groups: tuple[Group, ...] = ()
-
-    def row(self, row_id: str) -> Row:
-        return next(r for r in self.rows if r.id == row_id)
-
-    def columns_of(self, row: Row) -> tuple[str, ...]:
-        return row.columns or tuple(c.id for c in self.columns)
-
-    def column_label(self, col_id: str) -> str:
-        return next(c.label for c in self.columns if c.id == col_id)
-
-
-ACTIVE_DISCLOSURE = Table(
-    id="active_disclosure",
-    title="二、主动公开政府信息情况",
-    columns=(
-        Column("issued", "本年制发件数"),
-        Column("repealed", "本年废止件数"),
-        Column("in_force", "现行有效件数"),
-        Column("decisions", "本年处理决定数量"),
-        Column("amount", "本年收费金额（单位：万元）"),
-    ),
-    rows=(
-        Row("rules", "规章", columns=("issued", "repealed", "in_force")),
-        Row("normative_docs", "行政规范性文件", columns=("issued", "repealed", "in_force")),
-        Row("licensing", "行政许可", columns=("decisions",)),
-        Row("penalty", "行政处罚", columns=("decisions",)),
-        Row("coercion", "行政强制", columns=("decisions",)),
-        Row("fees", "行政事业性收费", columns=("amount",), kind="decimal"),
-    ),
-)
+from ..template import Column, Group, Restated, Row, SumIdentity, TableSpec
 
 APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "nonprofit",
                      "legal_services", "other_org")
 
-APPLICATIONS = Table(
+APPLICATIONS = TableSpec(
     id="applications",
     title="三、收到和处理政府信息公开申请情况",
     columns=(
@@ -94,6 +27,9 @@ APPLICATIONS = Table(
         Group("ignored", "（五）不予处理", parent="results"),
         Group("other", "（六）其他处理", parent="results"),
     ),
+    # （六）其他处理 as three rows (the 2021 template), or as the single row `other` (the 2019
+    # template, and still printed in 2024 reports).
+    layouts=("split", "single"),
     rows=(
         Row("new_received", "一、本年新收政府信息公开申请数量"),
         Row("carried_over", "二、上年结转政府信息公开申请数量"),
@@ -117,30 +53,24 @@ APPLICATIONS = Table(
         Row("ignored.excessive", "4.无正当理由大量反复申请", parent="ignored"),
         Row("ignored.reconfirm", "5.要求行政机关确认或重新出具已获取信息", parent="ignored"),
         Row("other.no_correction",
-            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", parent="other"),
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", parent="other",
+            layout="split"),
         Row("other.fee_unpaid",
             "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-            parent="other"),
-        Row("other.other", "3.其他", parent="other"),
-        # Older layout (still printed in 2024): （六） is one row. Same label as the group.
-        Row("other", "（六）其他处理", parent="results"),
+            parent="other", layout="split"),
+        Row("other.other", "3.其他", parent="other", layout="split"),
+        Row("other", "（六）其他处理", parent="results", layout="single"),  # the group's label
         Row("total_processed", "（七）总计", parent="results"),
         Row("carried_forward", "四、结转下年度继续办理"),
     ),
 )
 
-# （六）其他处理 comes in two layouts: three rows (2021 template) or the single row `other`.
-OTHER_SPLIT_ROWS = ("other.no_correction", "other.fee_unpaid", "other.other")
-OTHER_SINGLE_ROW = "other"
+# Rows whose sum is total_processed (identity 2), in template order; each layout has its own.
+OUTCOME_ROWS = tuple(r.id for r in APPLICATIONS.rows if r.parent in
+                     {"results", "denied", "unable", "ignored", "other"}
+                     and r.id != "total_processed")
 
-# Rows whose sum is the total_processed row (identity 2), in template order.
-OUTCOME_ROWS = tuple(
-    r.id for r in APPLICATIONS.rows
-    if r.parent in {"results", "denied", "unable", "ignored", "other"}
-    and r.id not in {"total_processed"}
-)
-
-REVIEWS_LITIGATION = Table(
+REVIEWS_LITIGATION = TableSpec(
     id="reviews_litigation",
     title="四、政府信息公开行政复议、行政诉讼情况",
     columns=(
@@ -156,15 +86,33 @@ REVIEWS_LITIGATION = Table(
         Row("suit_direct", "未经复议直接起诉", parent="suit"),
         Row("suit_after_review", "复议后起诉", parent="suit"),
     ),
+    matcher="single_row",  # one data row of 15 numbers under a three-level header
 )
 
-TABLES: tuple[Table, ...] = (ACTIVE_DISCLOSURE, APPLICATIONS, REVIEWS_LITIGATION)
-TABLES_BY_ID = {t.id: t for t in TABLES}
+# The identities of FORMAT.md, 1 to 4 (5, "every value is a number", holds for every table).
+IDENTITIES = (
+    SumIdentity("applications.balance", "applications", "col",
+                ("new_received", "carried_over"), ("total_processed", "carried_forward"),
+                "“{label}”列：本年新收 + 上年结转 = {expected}，"
+                "但办理结果总计 + 结转下年度 = {found}，两者应相等。"),
+    SumIdentity("applications.outcomes_sum", "applications", "col",
+                OUTCOME_ROWS, ("total_processed",),
+                "“{label}”列：各项办理结果之和为 {expected}，但“（七）总计”为 {found}。"),
+    SumIdentity("applications.row_total", "applications", "row", APPLICANT_COLUMNS, ("total",),
+                "“{label}”一行：六类申请人之和为 {expected}，但“总计”为 {found}。"),
+    SumIdentity("reviews_litigation.row_total", "reviews_litigation", "row",
+                ("upheld", "corrected", "other", "pending"), ("total",),
+                "“{label}”一行：维持+纠正+其他+尚未审结为 {expected}，但“总计”为 {found}。"),
+)
 
-
-def table_rows(table: Table, other_layout: str = "split") -> tuple[Row, ...]:
-    """The rows a found table has: applications drops one of the two （六） layouts."""
-    if table is not APPLICATIONS:
-        return table.rows
-    dropped = {OTHER_SINGLE_ROW} if other_layout == "split" else set(OTHER_SPLIT_ROWS)
-    return tuple(r for r in table.rows if r.id not in dropped)
+RESTATED = (
+    Restated(r"行政复议(\d+)件", (("reviews_litigation", "review", "total"),)),
+    Restated(r"行政诉讼的?(\d+)件", (("reviews_litigation", "suit_direct", "total"),
+                                    ("reviews_litigation", "suit_after_review", "total"))),
+    Restated(r"(?:共受理|新收)[^，。；,;\d]{0,12}?(\d+)件",
+             (("applications", "new_received", "total"),)),
+    Restated(r"政府信息公开申请(\d+)件", (("applications", "new_received", "total"),)),
+    Restated(r"上年结转[^，。；,;\d]{0,8}?(\d+)件", (("applications", "carried_over", "total"),)),
+    Restated(r"结转(?:20\d\d年度?|下年度?)?继续办理(\d+)件",
+             (("applications", "carried_forward", "total"),)),
+)

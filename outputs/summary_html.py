@@ -19,13 +19,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from html import escape
 
+from model.report import Report, Status
+
 STATUSES = (("ok", "ok 通过", "#2e7d32"), ("needs_review", "needs_review 需复核", "#f9a825"),
             ("failed", "failed 失败", "#c62828"))
 # Confidence bins: [low, high). The top bin is exactly 1.0 (agreed by two readers, or exact text).
 CONFIDENCE_BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.99),
                    (0.99, 1.0), (1.0, 1.0))
 TOP_AGENCIES = 20
-STATUS_RANK = {"ok": 0, "needs_review": 1}
+STATUS_RANK = {Status.OK: 0, Status.NEEDS_REVIEW: 1}
+TOP_CELL = ("new_received", "total")  # of applications: what "applications received" means
 LISTED_FAILURES = 200
 
 
@@ -41,32 +44,32 @@ class RunSummary:
         self.applications: dict[tuple, tuple] = {}
         self.failures: list[tuple[str, str]] = []  # (document, error), the first LISTED_FAILURES
 
-    def watch(self, reports: Iterable[tuple[str, dict]]) -> Iterator[tuple[str, dict]]:
+    def watch(self, reports: Iterable[tuple[str, Report]]) -> Iterator[tuple[str, Report]]:
         """Pass `reports` through, counting them on the way."""
         for doc_id, report in reports:
             self.add(doc_id, report)
             yield doc_id, report
 
-    def add(self, doc_id: str, report: dict) -> None:
+    def add(self, doc_id: str, report: Report) -> None:
         self.documents += 1
-        self.status[report["status"]] += 1
-        self.formats[report["source"].get("format") or "unknown"] += 1
-        if report["status"] == "failed" and len(self.failures) < LISTED_FAILURES:
-            self.failures.append((doc_id, report.get("error") or ""))
-        for table_id, table in report["tables"].items():
-            for cell in table["cells"]:
+        self.status[report.status] += 1
+        self.formats[report.source.format or "unknown"] += 1
+        if report.status == Status.FAILED and len(self.failures) < LISTED_FAILURES:
+            self.failures.append((doc_id, report.error or ""))
+        for table in report.tables.values():
+            for cell in table.cells:
                 self.cells += 1
-                self.confidence[_bin(cell["confidence"])] += 1
-                if (table_id, cell["row"], cell["col"]) == ("applications", "new_received",
-                                                            "total") and \
-                        isinstance(cell["value"], int) and report.get("agency"):
-                    key = (report["agency"], report.get("year"))
-                    rank = STATUS_RANK.get(report["status"], 9)
-                    best = self.applications.get(key)
-                    if best is None or rank < best[0]:
-                        self.applications[key] = (rank, cell["value"])
-        for check in report["checks"]:
-            self.checks[check["rule"]][check.get("cause") or "unknown"] += 1
+                self.confidence[_bin(cell.confidence)] += 1
+        received = report.tables.get("applications")
+        if received and received.has(*TOP_CELL) and report.agency:
+            value = received.cell(*TOP_CELL).value
+            key = (report.agency, report.year)
+            rank = STATUS_RANK.get(report.status, 9)
+            best = self.applications.get(key)
+            if isinstance(value, int) and (best is None or rank < best[0]):
+                self.applications[key] = (rank, value)
+        for check in report.checks:
+            self.checks[check.rule][check.cause] += 1
 
     def html(self) -> str:
         status_bars = [(label, self.status[s], color) for s, label, color in STATUSES]

@@ -7,10 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import settings  # noqa: F401  (must precede prefect)
-from ocr.settings import OCR_MODES
+from flows import settings  # noqa: F401, I001  (must precede prefect)
+from model.settings import OCR_MODES
 
-STATUS_MARK = {"ok": "ok          ", "needs_review": "needs_review", "failed": "FAILED      "}
+from .console import document_line, print_line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,10 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     again_cmd.add_argument("--source", type=Path, help="the input file, if it has moved")
     args = parser.parse_args(argv)
     if args.command == "reprocess":
-        from .reprocess import reprocess_command
         return reprocess_command(args.doc, args.pages, args.dpi, args.ocr, args.source)
     if args.command == "review":
-        from review.server import serve
+        from review.server import serve  # the page's server only when asked for
         return serve(args.out, args.host, args.port) or 0
     if args.command == "watch":
         from .watch import watch_command
@@ -90,9 +89,10 @@ def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = N
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import batch, scale
-    from .inputs import find_documents
-    from .resume import OutputBusy, OutputLock
+    from flows import batch, scale
+    from flows.inputs import find_documents
+    from outputs.lock import OutputBusy, OutputLock
+    from outputs.run_files import write_run_outputs
 
     console = Console(stderr=True)
     not_folders = [f for f in one_report if not f.is_dir()]
@@ -135,39 +135,26 @@ def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = N
         finally:
             batch.on_document_done = None
         progress.update(bar, description="writing dataset.csv, dataset.parquet, summary.html…")
-        batch.write_run_outputs([j.doc_id for j in jobs], out)
+        write_run_outputs([j.doc_id for j in jobs], out)
     elapsed = time.perf_counter() - started
     print(f"{counts['processed'] + counts['skipped']} documents in {elapsed:.1f}s: "
-          f"{summary_counts(counts)}. Outputs in {out}/")
+          f"{batch.summary_counts(counts)}. Outputs in {out}/")
     return 1 if counts["failed"] else 0
 
 
-def print_line(job, report: dict) -> None:
-    """A document's line, if it was processed now (skipped ones were listed by the run that did
-    them, and are in documents.csv and summary.html)."""
-    if not report.get("skipped"):
-        print(f"{STATUS_MARK[report['status']]}  {job.doc_id}  {_describe(report)}", flush=True)
+def reprocess_command(doc_dir: Path, pages: list[int] | None, dpi: float | None, ocr: str,
+                      source: Path | None) -> int:
+    from flows.reprocess import CannotReprocess, reprocess
+    from flows.resume import brief
+    from outputs.lock import OutputBusy
 
-
-def summary_counts(counts: dict[str, int]) -> str:
-    return (f"{counts['processed']} processed, {counts['skipped']} skipped (already done); "
-            f"{counts['ok']} ok, {counts['needs_review']} need review, {counts['failed']} failed")
-
-
-def _describe(report: dict) -> str:
-    if report["status"] == "failed":
-        return report["error"]
-    summary = report["summary"]
-    parts = [f"{report['agency'] or '(机关未识别)'} {report['year'] or ''}".strip()]
-    if summary["source_errors"]:
-        parts.append(f"{summary['source_errors']} 处原表数据不一致")
-    if summary["failed_checks"] - summary["source_errors"]:
-        parts.append(f"{summary['failed_checks'] - summary['source_errors']} 处核对未通过")
-    if summary["unsure_cells"]:
-        parts.append(f"{summary['unsure_cells']} 个单元格需复核")
-    if report["missing_tables"]:
-        parts.append(f"缺少 {report['missing_tables']} 张表格")
-    return "；".join(parts)
+    try:
+        shown, report = reprocess(doc_dir, pages, dpi, ocr, source)
+    except (CannotReprocess, OutputBusy) as e:
+        print(e, file=sys.stderr)
+        return 2
+    print(document_line(shown, brief(report)))
+    return 1 if report.status == "failed" else 0
 
 
 if __name__ == "__main__":

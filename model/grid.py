@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .report import Flag
+
 
 @dataclass
 class GridCell:
@@ -18,7 +20,7 @@ class GridCell:
     confidence: float = 1.0  # probability the text is read right (1.0 for digital text)
     page: int | None = None  # 1-based page the cell is drawn on
     bbox: tuple[float, float, float, float] | None = None  # PDF points, or pixels on images
-    flags: list[str] = field(default_factory=list)  # what the extractor doubts about the cell
+    flags: list[Flag] = field(default_factory=list)  # what the extractor doubts about the cell
     alternatives: list[tuple[str, float]] = field(default_factory=list)  # other (text, confidence) readings
 
 

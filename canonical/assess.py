@@ -1,0 +1,62 @@
+"""A document's verdict: which cells are unsure, what caused each failed check, and its status.
+
+status:
+- ok: every table found, every cell read with high confidence, and any failed identity is the
+  source's own (all its cells were read exactly, so the printed table is inconsistent).
+- needs_review: a table or cell is missing, a cell is unsure, or a failed identity involves an
+  unsure cell (it may be a misreading).
+- failed: the document could not be read, or is not an annual report; `error` says why.
+"""
+from __future__ import annotations
+
+from model.report import Cause, Check, Correction, Flag, Report, Source, Status, Summary
+
+from .document import CanonicalDocument
+
+REVIEW_BELOW = 0.90  # a value less likely than this to be right is flagged for review
+# Read at least this surely, a failed identity is the source's error. On 3,000 cells of fresh
+# scans at every degradation level (bench/run.py --scans) no wrong cell scored above 0.5.
+EXACT = 0.98
+
+EMPTY_TABLES = "找到了年度报告的表格，但表格里没有填写任何数字（可能是空白模板）。"
+NOT_A_REPORT = ("文件中没有找到年度报告的三张表格（主动公开、收到和处理申请、行政复议和诉讼），"
+                "它可能不是政府信息公开工作年度报告。")
+UNSURE = {Flag.MISSING, Flag.LOW_CONFIDENCE}
+
+
+def assess(source: Source, agency: str | None, year: int | None, doc: CanonicalDocument,
+           checks: list[Check], corrections: list[Correction], warnings: list[str]) -> Report:
+    """The report of a document whose tables were rebuilt: flags, causes, status, summary.
+    Derived flags (low_confidence, in_failed_check) are set on the document's cells."""
+    if not doc.tables:
+        return failed_report(source, NOT_A_REPORT, "not_a_report", warnings)
+    cells = dict(((t, c.row, c.col), c) for t, c in doc.all_cells())
+    if all(c.value is None for c in cells.values()):
+        return failed_report(source, EMPTY_TABLES, "empty_tables", warnings)
+    for cell in cells.values():
+        if cell.confidence < REVIEW_BELOW and Flag.MISSING not in cell.flags:
+            cell.flag(Flag.LOW_CONFIDENCE)
+    for check in checks:
+        involved = [cells[ref] for ref in check.cells if ref in cells]
+        check.cause = Cause.SOURCE if all(c.confidence >= EXACT for c in involved) \
+            else Cause.READING
+        for cell in involved:
+            cell.flag(Flag.IN_FAILED_CHECK)
+    missing = [t for t in doc.template.tables if t.id not in doc.tables]
+    unsure = [c for c in cells.values() if UNSURE & set(c.flags)]
+    needs_review = bool(unsure) or bool(missing) or \
+        any(check.cause != Cause.SOURCE for check in checks)
+    return Report(
+        source=source, agency=agency, year=year, template=doc.template.id,
+        status=Status.NEEDS_REVIEW if needs_review else Status.OK,
+        tables=doc.tables, checks=checks, corrections=corrections,
+        summary=Summary(cells=len(cells), unsure_cells=len(unsure), failed_checks=len(checks),
+                        source_errors=sum(c.cause == Cause.SOURCE for c in checks),
+                        corrections=len(corrections)),
+        warnings=[*warnings, *(f"没有找到表格：{t.title}" for t in missing)])
+
+
+def failed_report(source: Source, error: str, code: str = "unreadable",
+                  warnings: list[str] | tuple[str, ...] = ()) -> Report:
+    return Report(source=source, status=Status.FAILED, warnings=list(warnings), error=error,
+                  error_code=code)

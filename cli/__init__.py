@@ -1,0 +1,1 @@
+"""The `nianbao` command line (the top layer, beside the review page)."""
