@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= output
 
-.PHONY: setup chromium run test bench samples clean
+.PHONY: setup chromium run test test-fast lint bench samples clean
 
 setup: $(VENV)/.installed
 
@@ -15,7 +15,7 @@ chromium:
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	# Exactly one OpenCV: camelot pulls opencv-python-headless, paddlex wants opencv-contrib-python
 	# (it checks that name). Both unpack into cv2/, so drop both and reinstall the one paddlex needs.
 	$(BIN)/python -m pip uninstall --quiet -y opencv-python-headless opencv-contrib-python
@@ -29,6 +29,19 @@ run: setup
 
 test: setup chromium
 	$(BIN)/python -m pytest -q
+
+# The fast loop: no end-to-end runs, no OCR, no browser (about a minute).
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow and not ocr and not browser"
+
+# Lint, format, types of the typed core, and the import layers (pyproject.toml says which).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python -m model.report | cmp -s - docs/report.schema.json || \
+		(echo "docs/report.schema.json is stale: run $(BIN)/python -m model.report docs/report.schema.json" && exit 1)
 
 # Regenerate samples/ from ../shared/seeds (outputs are committed).
 samples: setup

@@ -25,10 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows.document import process_document  # noqa: E402
-from flows.inputs import find_documents  # noqa: E402
+from flows.document import process_document
+from flows.inputs import find_documents
+
 sys.path.insert(0, str(ROOT / "tests"))
-from helpers import load_truth_cells, report_cells  # noqa: E402
+from helpers import load_truth_cells, report_cells
 
 TRUTH = ROOT / "tests" / "truth"
 
@@ -76,8 +77,9 @@ def bench_routes(samples: Path) -> None:
 def bench_scans(levels: list[str], modes: list[str], seeds: list[str] | None) -> None:
     sys.path.insert(0, str(ROOT / "scripts"))
     from make_scan_samples import generate
-    from ocr import engine
+
     from model.settings import ScanSettings
+    from ocr import engine
 
     engine.get_engine()  # its start-up (~2.5 s) is paid once per process, not per page
     print(f"{'level':10} {'ocr':5} {'docs':>4} {'pages':>5} {'s/page median':>13} "

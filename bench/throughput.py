@@ -29,10 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows import settings  # noqa: E402,F401  (must precede prefect)
-from flows import batch  # noqa: E402
-from flows.document import process_document  # noqa: E402
-from flows.inputs import find_documents  # noqa: E402
+from flows import (
+    batch,
+    settings,  # noqa: F401  (must precede prefect)
+)
+from flows.document import process_document
+from flows.inputs import find_documents
 
 
 def load() -> str:

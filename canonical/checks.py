@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from model.report import Check, Flag, Table
+from model.text import compact
 
 from . import values
 from .document import CanonicalDocument
@@ -107,7 +108,7 @@ def restated_sum(doc: CanonicalDocument, refs: list[CellRef]) -> int | None:
 
 
 def _restated_figures(doc: CanonicalDocument, body_text: str) -> list[Check]:
-    body_text = re.sub(r"\s+", "", body_text)  # PDF text layers space out '申请 21 件'
+    body_text = compact(body_text)  # PDF text layers space out '申请 21 件'
     out, seen = [], set()
     for restated in doc.template.restated:
         refs = list(restated.cells)

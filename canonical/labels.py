@@ -9,25 +9,24 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+from model.text import compact, has_cjk
+
+__all__ = ["has_cjk", "label_key", "match_score", "normalize"]
+
 _QUOTES = "\"'“”‘’「」『』"
 # OCR reads 一 as a dash: （-）予以公开.
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d\-—–]+\)|\d+[.、])")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\s+", "", text)
+    text = compact(text)
     return "".join(ch for ch in text if ch not in _QUOTES)
 
 
 def label_key(text: str) -> str:
     """Normalized text without its leading numbering: '（三）不予公开' → '不予公开'."""
     return _NUMBERING.sub("", normalize(text))
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
 
 
 def match_score(printed: str, canonical: str) -> float:

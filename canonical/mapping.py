@@ -8,7 +8,9 @@ the matched label.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from model.grid import Extraction, GridCell
 from model.report import Cell, Flag, Table
@@ -20,6 +22,18 @@ from .template import Group, Row, TableSpec, Template
 from .templates import DEFAULT
 
 MIN_SCORE = 0.75
+
+
+class Matcher(Protocol):
+    """Takes the grid rows of one table, offered one by one in document order."""
+
+    table: TableSpec
+    matched: dict[str, MatchedRow]
+    warnings: list[str]
+
+    def feed(self, cells: list[GridCell]) -> bool: ...
+
+    def found(self) -> bool: ...
 
 
 @dataclass
@@ -69,10 +83,10 @@ class LabelledTableMatcher:
 
     def _match(self, text: str, prefer_row: bool) -> Row | Group | None:
         scored = [(match_score(text, node.label), isinstance(node, Row) == prefer_row, node)
-                  for node in (*self.table.rows, *self.table.groups)
+                  for node in self.table.nodes()
                   if self._in_context(node)]
-        best = max(scored, key=lambda s: (s[0], s[1]), default=(0.0, False, None))
-        if best[0] >= MIN_SCORE:
+        best = max(scored, key=lambda s: (s[0], s[1]), default=None)
+        if best is not None and best[0] >= MIN_SCORE:
             return best[2]
         # The group label may be lost (e.g. a merged cell on another page): accept a row whose
         # label is printed nowhere else in the template, but only on an exact match.
@@ -90,7 +104,7 @@ class LabelledTableMatcher:
 
     def _labels_printed_once(self) -> dict[str, Row]:
         keys: dict[str, list[Row | Group]] = {}
-        for node in (*self.table.rows, *self.table.groups):
+        for node in self.table.nodes():
             keys.setdefault(label_key(node.label), []).append(node)
         # Short keys (其他, 总计) also head columns, so they never match out of context.
         return {k: nodes[0] for k, nodes in keys.items()
@@ -110,7 +124,7 @@ class SingleRowMatcher:
         self.matched: dict[str, MatchedRow] = {}
         self.warnings: list[str] = []
         self._width = sum(len(table.columns_of(r)) for r in table.rows)
-        self._header_keys = {label_key(node.label) for node in (*table.rows, *table.groups)
+        self._header_keys = {label_key(node.label) for node in table.nodes()
                              if node.parent is None}
 
     def feed(self, cells: list[GridCell]) -> bool:
@@ -132,7 +146,7 @@ class SingleRowMatcher:
         return bool(self.matched)
 
 
-MATCHERS = {"labelled": LabelledTableMatcher, "single_row": SingleRowMatcher}
+MATCHERS: dict[str, Callable[[TableSpec], Matcher]] = {"labelled": LabelledTableMatcher, "single_row": SingleRowMatcher}
 
 
 def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDocument:

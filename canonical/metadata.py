@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from model.text import CJK_CHAR
+from model.text import compact as to_compact
+
 TITLE = "政府信息公开工作年度报告"
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 _TITLE_SEARCH_LINES = 12
@@ -15,7 +18,7 @@ _TITLE_SEARCH_LINES = 12
 def agency_and_year(body_text: str) -> tuple[str | None, int | None]:
     lines = [ln.strip() for ln in body_text.splitlines() if ln.strip()][:_TITLE_SEARCH_LINES]
     for i, line in enumerate(lines):
-        compact = re.sub(r"\s+", "", line)
+        compact = to_compact(line)
         if TITLE not in compact:
             continue
         year_match = _YEAR.search(compact)
@@ -31,14 +34,14 @@ def _with_region(agency: str | None, body_text: str) -> str | None:
     ('本报告由淮安市洪泽区人民政府办公室…'): titles often drop the city."""
     if not agency:
         return agency
-    compact = re.sub(r"\s+", "", body_text[:3000])
-    m = re.search(r"(?:^|[由是，。、（(《])([\u4e00-\u9fff]{2,5}(?:省|市|自治州|盟))"
+    compact = to_compact(body_text[:3000])
+    m = re.search(r"(?:^|[由是，。、（(《])(" + CJK_CHAR + r"{2,5}(?:省|市|自治州|盟))"
                   + re.escape(agency), compact)
     return m.group(1) + agency if m else agency
 
 
 def _agency_line(line: str) -> str | None:
-    compact = re.sub(r"\s+", "", line)
+    compact = to_compact(line)
     if len(compact) > 40 or any(p in compact for p in "。，；："):
         return None
     return compact

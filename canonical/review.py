@@ -10,7 +10,7 @@ they have.
 """
 from __future__ import annotations
 
-from model.report import Check, Flag, Reading, Report, ReviewState, Status, Value
+from model.report import Cell, Check, Flag, Reading, Report, ReviewState, Status, Value
 from model.review_log import ClerkCorrection
 
 from . import values
@@ -83,7 +83,7 @@ def _back_to_machine_readings(report: Report) -> dict:
     return machine
 
 
-def _reading(cell) -> Reading:
+def _reading(cell: Cell) -> Reading:
     return Reading(value=cell.value, text=cell.text, confidence=round(cell.confidence, 4),
                    flags=list(cell.flags))
 

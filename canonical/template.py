@@ -60,6 +60,10 @@ class TableSpec:
     def row(self, row_id: str) -> Row:
         return next(r for r in self.rows if r.id == row_id)
 
+    def nodes(self) -> tuple[Row | Group, ...]:
+        """Every printed row label: the rows' and the merged groups'."""
+        return (*self.rows, *self.groups)
+
     def columns_of(self, row: Row) -> tuple[str, ...]:
         return row.columns or tuple(c.id for c in self.columns)
 

@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from model.report import Flag, Value
+from model.text import compact as to_compact
 
 from .template import ValueKind
 
@@ -16,7 +17,7 @@ WANTED = {"count": "非负整数", "decimal": "非负数"}  # what a cell of eac
 def parse(text: str, kind: ValueKind) -> tuple[Value, list[Flag]]:
     """Return (value, flags). A blank cell is None with flag BLANK; unparsable text is None
     with flag NOT_A_NUMBER (identity 5 then reports it)."""
-    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    compact = to_compact(unicodedata.normalize("NFKC", text))
     if compact == "":
         return None, [Flag.BLANK]
     if len(text.strip().splitlines()) > 1:

@@ -2,22 +2,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import faulthandler
 import sys
 import time
 from pathlib import Path
 
-from flows import settings  # noqa: F401, I001  (must precede prefect)
+from flows import settings  # noqa: F401  (must precede prefect)
 from model.settings import OCR_MODES
 
 from .console import document_line, print_line
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        faulthandler.enable()  # a crash in a native library prints where it happened
-    except (AttributeError, ValueError, OSError):  # stderr is not a real file (captured)
-        pass
+    # A crash in a native library prints where it happened (unless stderr is not a real file).
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        faulthandler.enable()
     parser = argparse.ArgumentParser(prog="nianbao", description=(
         "政府信息公开工作年度报告：把三张表格读成可核对的数据。"
         " Digitise the three tables of government information-disclosure annual reports."))

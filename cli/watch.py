@@ -12,10 +12,12 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from flows import settings  # noqa: F401, I001  (must precede prefect)
 from prefect.exceptions import TerminationSignal
 
-from flows import batch
+from flows import (
+    batch,
+    settings,  # noqa: F401  (must precede prefect)
+)
 from flows.watch import Watcher
 from outputs.layout import WATCH_LOCK_NAME
 from outputs.lock import OutputBusy, OutputLock

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from model.grid import Extraction, Grid, GridCell
 from model.settings import DEFAULT, ScanSettings
 
 from . import docx, image, pdf, text
 from .detect import detect_format
 from .errors import UnreadableDocument
-from model.grid import Extraction, Grid, GridCell
 
 EXTRACTORS = {
     "text": text.extract,
@@ -24,4 +24,4 @@ def extract(path: Path, fmt: str, scan: ScanSettings = DEFAULT) -> Extraction:
     return EXTRACTORS[fmt](path, scan) if fmt in SCANNED else EXTRACTORS[fmt](path)
 
 
-__all__ = ["extract", "detect_format", "UnreadableDocument", "Extraction", "Grid", "GridCell"]
+__all__ = ["Extraction", "Grid", "GridCell", "UnreadableDocument", "detect_format", "extract"]

@@ -14,8 +14,9 @@ import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
-from .errors import UnreadableDocument
 from model.grid import Extraction, Grid, GridCell
+
+from .errors import UnreadableDocument
 
 
 def extract(path: Path) -> Extraction:

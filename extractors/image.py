@@ -13,10 +13,10 @@ import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from model.files import page_files
+from model.grid import Extraction, turned_warning
 from model.settings import DEFAULT, ScanSettings
 
 from .errors import UnreadableDocument
-from model.grid import Extraction, turned_warning
 
 MAX_PIXELS = 12000 * 12000
 A4_SHORT_INCHES = 8.27

@@ -20,13 +20,13 @@ import pypdfium2.raw as pdfium_raw
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
+from model.grid import Extraction, Grid, GridCell, turned_warning
 from model.settings import DEFAULT, ScanSettings
 
 from . import second_opinion
-from .native import PDFIUM
 from .errors import UnreadableDocument
 from .glyphs import cell_text
-from model.grid import Extraction, Grid, GridCell, turned_warning
+from .native import PDFIUM
 
 MIN_VISIBLE_CHARS = 20   # fewer than this on a page: it is a scan (or blank)
 INVISIBLE_RENDER_MODE = 3

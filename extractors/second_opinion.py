@@ -15,6 +15,8 @@ from pathlib import Path
 
 from model.grid import Grid, GridCell
 from model.report import Flag
+from model.text import compact
+
 from .native import PDFIUM
 
 DISAGREE_CONFIDENCE = 0.5
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return compact(text)
 
 
 def compare(path: Path, grids: list[Grid], page_heights: dict[int, float]) -> list[str]:
@@ -44,7 +46,7 @@ def compare(path: Path, grids: list[Grid], page_heights: dict[int, float]) -> li
         log.warning("camelot failed on %s: %s", path, e)
         tables = []
     unverified: set[int] = set()
-    for grid, cells in numbered:
+    for _grid, cells in numbered:
         page = cells[0].page
         same_shape = [t for t in tables if int(t.page) == page]
         located = [(c, _locate(c, same_shape, page, page_heights[page])) for c in cells]

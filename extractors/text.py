@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UnreadableDocument
 from model.grid import Extraction, Grid, GridCell
+
+from .errors import UnreadableDocument
 
 
 def extract(path: Path) -> Extraction:

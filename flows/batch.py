@@ -22,13 +22,13 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from . import settings  # noqa: F401  (must precede prefect)
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from model.report import Status
 
+from . import settings  # noqa: F401  (must precede prefect)
 from .document import process_document
 from .inputs import Job
 from .resume import Brief, brief, previous_outcome

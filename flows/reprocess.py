@@ -6,10 +6,8 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from . import settings  # noqa: F401, I001  (must precede prefect)
 from prefect import flow
+from pydantic import ValidationError
 
 from model.files import sha256_file
 from model.report import Report
@@ -18,6 +16,7 @@ from outputs.layout import DOCUMENTS_NAME, REPORT_NAME
 from outputs.lock import OutputLock
 from outputs.run_files import read_report, refresh_run_outputs
 
+from . import settings  # noqa: F401  (must precede prefect)
 from .document import process_document
 
 SCANNED_FORMATS = ("pdf", "image")

@@ -22,11 +22,13 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import settings  # noqa: F401  (must precede prefect)
 from prefect.context import SettingsContext, serialize_context
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from . import batch
+from . import (
+    batch,
+    settings,  # noqa: F401  (must precede prefect)
+)
 from .inputs import Job
 
 CONNECT_TIMEOUT = "30s"

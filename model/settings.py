@@ -15,7 +15,7 @@ class ScanSettings:
     ocr: str = "cells"
     pages: frozenset[int] | None = None  # the pages these settings apply to; None: every page
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
             raise ValueError(f"ocr must be one of {OCR_MODES}, not {self.ocr!r}")
 

@@ -23,14 +23,6 @@ def reading_dpi(dpi: float) -> float:
     return 300.0 if dpi < 175 else min(dpi, 400.0)
 
 
-def to_gray(image: np.ndarray) -> np.ndarray:
-    if image.ndim == 2:
-        return image
-    if image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)
-    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-
-
 def ink(gray: np.ndarray) -> np.ndarray:
     """Dark pixels as 255 on 0 (Otsu), for measuring layout, not for reading."""
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)

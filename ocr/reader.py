@@ -19,10 +19,12 @@ import numpy as np
 
 from model.grid import Grid, GridCell
 from model.report import Flag
+from model.settings import DEFAULT, ScanSettings
+from model.text import compact as to_compact
+from model.text import has_cjk
 
 from . import engine
 from .preprocess import binarize_lines, upright
-from model.settings import DEFAULT, ScanSettings
 from .table_grid import CellBox, find_tables
 
 BLANK_INK = 20           # dark pixels (specks removed) below which a cell is empty
@@ -160,13 +162,13 @@ def _text_outside(lines: list[engine.Line], tables: list[list[CellBox]]) -> str:
 
 
 def cell_confidence(text: str, score: float) -> float:
-    compact = re.sub(r"\s+", "", text)
+    compact = to_compact(text)
     if not compact:
         return INK_WITHOUT_TEXT
     confidence = score
     if score < SURE and _NUMBER.fullmatch(compact):
         confidence -= LOOKALIKE_PENALTY * sum(ch in LOOKALIKE_DIGITS for ch in compact)
-    elif re.search(r"\d", compact) and not re.search(r"[\u4e00-\u9fff]", compact) \
+    elif re.search(r"\d", compact) and not has_cjk(compact) \
             and not _NUMBER.fullmatch(compact):
         confidence *= MIXED_TEXT
     return max(0.0, min(1.0, confidence))
@@ -176,7 +178,7 @@ def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]
     """Second reading of unsure single-line cells: enlarged 2x and Otsu-binarised."""
     unsure = [(box, cell) for box, cell in zip(table, cells)
               if cell.confidence < REREAD_BELOW and "\n" not in cell.text
-              and not re.search(r"[\u4e00-\u9fff]", cell.text)]
+              and not has_cjk(cell.text)]
     if not unsure:
         return
     crops = []
@@ -189,7 +191,7 @@ def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]
     for (_, cell), reading in zip(unsure, engine.recognize(crops)):
         second = cell_confidence(reading.text, reading.score)
         cell.flags.append(Flag.REREAD)
-        if re.sub(r"\s+", "", reading.text) == re.sub(r"\s+", "", cell.text):
+        if to_compact(reading.text) == to_compact(cell.text):
             cell.confidence = max(cell.confidence, second)
         else:
             cell.alternatives.append((reading.text, second))

@@ -149,7 +149,7 @@ def _stacked_bars(items: list[tuple[str, list[tuple[int, str]]]]) -> str:
         y = i * ROW + 2
         svg.append(f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">'
                    f'{escape(_clip(label))}</text>')
-        x = LABEL_W
+        x: float = LABEL_W
         for value, color in segments:
             width = round(BAR_W * value / largest, 1)
             if width:

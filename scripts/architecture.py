@@ -61,7 +61,7 @@ def walk(tree):
     while stack:
         node, funcs = stack.pop()
         yield node, funcs
-        inner = funcs + (node,) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else funcs
+        inner = (*funcs, node) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else funcs
         stack.extend((child, inner) for child in ast.iter_child_nodes(node))
 
 
@@ -83,11 +83,9 @@ def scan(root, modules):
                 for target in sorted(t for t in targets if t and t != module):
                     imports.append((module, target, f"{rel}:{node.lineno}", bool(funcs)))
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                name = ".".join(f.name for f in funcs + (node,))
+                name = ".".join(f.name for f in (*funcs, node))
                 functions.append((node.end_lineno - node.lineno + 1, name, f"{rel}:{node.lineno}"))
-            elif isinstance(node, ast.Subscript) and is_str(node.slice):
-                dict_reads[rel] += 1
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            elif (isinstance(node, ast.Subscript) and is_str(node.slice)) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                   and node.func.attr == "get" and node.args and is_str(node.args[0])):
                 dict_reads[rel] += 1
     return imports, functions, dict_reads, lines

@@ -42,6 +42,7 @@ Run (about 5 s):
 """
 import copy
 import hashlib
+import itertools
 import re
 import shutil
 import subprocess
@@ -277,14 +278,14 @@ def analyse(pdf_path, docx_path):
         want = [w for w in want if w]
         got = [n for kind, _, rows_ in parts if kind == i for n in numbers_of(rows_) if n]
         if i == 0:  # the active table has values spread over rows; compare flat
-            want, got = [sum(want, [])], [sum(got, [])]
+            want, got = [list(itertools.chain(*want))], [list(itertools.chain(*got))]
         if got != want:
             problems.append(f"{TABLE_NAMES[i]}: numbers {got} != DOCX {want}")
 
     # Where the applications table breaks: the first row on each further page.
     app_rows = [(page, row) for kind, page, rows in parts if kind == 1 for row in rows]
     breaks = []
-    for (page0, _), (page1, row) in zip(app_rows, app_rows[1:]):
+    for (page0, _), (page1, row) in itertools.pairwise(app_rows):
         if page1 != page0:
             whole = any(NUMBER.fullmatch(c) for c in row) or not any(row)
             breaks.append((row_label(row) or "?") + ("" if whole else " (row broken inside)"))

@@ -49,10 +49,10 @@ import io
 import math
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Sequence
 
 import cv2
 import numpy as np
@@ -134,7 +134,7 @@ def seed_stem(src: Path) -> str:
     return src.name.split(".")[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table_texts(src: Path) -> tuple[str, ...]:
     """Per page, the text of the tables pdfplumber finds on it ('' if none), no whitespace."""
     texts = []
@@ -410,7 +410,7 @@ def _readme(jobs: list[tuple[Path, str, str, list[int], list[Path]]]) -> str:
         "| file | source | pages | dpi | skew per page | noise / specks | blur | JPEG q | rotation |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for src, level, container, page_list, paths in jobs:
+    for src, level, _container, page_list, paths in jobs:
         lv = LEVELS[level]
         stem = seed_stem(src)
         skews = ", ".join(f"p{p}: {page_params(stem, level, p)['skew']:+.2f}°" for p in page_list)

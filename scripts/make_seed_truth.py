@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from canonical.schema import ACTIVE_DISCLOSURE, APPLICATIONS, REVIEWS_LITIGATION, table_rows  # noqa: E402
+from canonical.schema import ACTIVE_DISCLOSURE, APPLICATIONS, REVIEWS_LITIGATION, table_rows
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 NUMBER = re.compile(r"\s*\d+(\.\d+)?\s*")

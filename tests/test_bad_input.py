@@ -5,7 +5,6 @@ import shutil
 import zipfile
 
 import docx
-
 from helpers import FIXTURES, SAMPLES
 
 

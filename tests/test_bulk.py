@@ -15,7 +15,6 @@ import sys
 import time
 
 import pytest
-
 from helpers import ROOT, SAMPLES, SEED_IDS
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -24,8 +23,9 @@ SUMMARY = re.compile(r"(\d+) documents in [\d.]+s: (\d+) processed, (\d+) skippe
 
 @pytest.fixture(scope="module", autouse=True)
 def prefect_api():
-    from flows import settings  # noqa: F401  (must precede prefect)
     from prefect.server.api.server import SubprocessASGIServer
+
+    from flows import settings  # noqa: F401  (must precede prefect)
 
     server = SubprocessASGIServer()
     server.start()
@@ -139,7 +139,7 @@ def test_changed_content_is_redone(tmp_path):
     from flows.document import process_document
     process_document(source, out / "a.txt", "a.txt")
     job = Job(source, "a.txt")
-    assert previous_outcome(job, out)["skipped"]
+    assert previous_outcome(job, out).skipped
     source.write_bytes(source.read_bytes() + b"\n")
     assert previous_outcome(job, out) is None  # same name, new content
     report = json.loads((out / "a.txt" / "report.json").read_text(encoding="utf-8"))
@@ -152,10 +152,11 @@ def test_changed_content_is_redone(tmp_path):
 def test_a_big_run_is_split_into_flow_runs(tmp_path, monkeypatch):
     """Prefect keeps a record of each task run until its flow run ends: a run is cut into flow
     runs of PART_SIZE documents, so that memory does not grow with the number of documents."""
-    from flows import batch
-    from flows.inputs import find_documents
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows import batch
+    from flows.inputs import find_documents
 
     inbox, out = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()
@@ -212,7 +213,7 @@ class Watcher:
     def __init__(self, inbox, out, log):
         self.log = log
         self.proc = subprocess.Popen(cli("watch", inbox, "--out", out, "--interval", "0.5"),
-                                     cwd=ROOT, env=ENV, stdout=open(log, "w"),
+                                     cwd=ROOT, env=ENV, stdout=open(log, "w"),  # noqa: SIM115  (open while it runs)
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.wait_for("Watching")
 

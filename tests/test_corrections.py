@@ -4,13 +4,13 @@ A seed's text route gives every cell at confidence 1.0; each test lowers or chan
 way OCR would, then checks what the identities may and may not do about it.
 """
 import pytest
+from helpers import SAMPLES, SEED_002
 
 from canonical.checks import identity_failures
-from canonical.corrections import (CONFIRMED, CONFIRMED_BY_IDENTITIES, CONFIRMED_BY_READING,
-                                   CORRECTED, confirm, correct)
+from canonical.corrections import CONFIRMED_BY_IDENTITIES, CONFIRMED_BY_READING, confirm, correct
 from canonical.mapping import rebuild
-from helpers import SAMPLES, SEED_002
 from extractors import extract
+from model.report import Flag
 
 GRANTED = ("granted", "natural_person")  # 430 in seed 000
 
@@ -22,7 +22,7 @@ def seed000():
 
 
 def misread(table, ref, value, confidence, second=()):
-    cell = table.cells[ref]
+    cell = table.cell(*ref)
     cell.value, cell.text, cell.confidence = value, str(value), confidence
     cell.alternatives = list(second)
     return cell
@@ -35,7 +35,7 @@ def test_second_reading_the_identities_confirm_replaces_the_first(seed000):
     assert (fix.row, fix.col, fix.read_value, fix.value, fix.evidence) == \
         ("granted", "natural_person", 480, 430, "second_reading")
     assert cell.value == 430 and cell.confidence == CONFIRMED_BY_READING
-    assert CORRECTED in cell.flags and identity_failures(doc) == []
+    assert Flag.CORRECTED in cell.flags and identity_failures(doc) == []
 
 
 def test_value_two_identities_imply_is_taken_when_its_neighbours_are_sure(seed000):
@@ -49,9 +49,9 @@ def test_value_two_identities_imply_is_taken_when_its_neighbours_are_sure(seed00
 def test_no_value_is_implied_when_a_neighbour_is_unsure_too(seed000):
     doc, apps = seed000
     misread(apps, GRANTED, 480, 0.8)
-    apps.cells[("granted", "total")].confidence = 0.8  # could be the misreading instead
+    apps.cell("granted", "total").confidence = 0.8  # could be the misreading instead
     assert correct(doc) == []
-    assert apps.cells[GRANTED].value == 480
+    assert apps.cell(*GRANTED).value == 480
 
 
 def test_sure_cells_are_never_moved_so_a_source_error_stays(tmp_path):
@@ -66,30 +66,30 @@ def test_holding_identity_vouches_for_its_one_unsure_cell(seed000):
     doc, apps = seed000
     cell = misread(apps, GRANTED, 430, 0.85)
     confirm(doc)
-    assert cell.confidence == CONFIRMED_BY_IDENTITIES and CONFIRMED in cell.flags
+    assert cell.confidence == CONFIRMED_BY_IDENTITIES and Flag.CONFIRMED_BY_IDENTITIES in cell.flags
 
 
 def test_two_unsure_cells_in_every_identity_vouch_for_neither(seed000):
     doc, apps = seed000
     # granted/natural_person is in its row total and its column's outcome sum; make both hold
     # a second unsure cell, so no identity has it alone.
-    cells = [misread(apps, ref, apps.cells[ref].value, 0.85)
+    cells = [misread(apps, ref, apps.cell(*ref).value, 0.85)
              for ref in (GRANTED, ("granted", "total"), ("total_processed", "natural_person"))]
     confirm(doc)
-    assert cells[0].confidence == 0.85 and CONFIRMED not in cells[0].flags
+    assert cells[0].confidence == 0.85 and Flag.CONFIRMED_BY_IDENTITIES not in cells[0].flags
 
 
 def test_failed_identity_vouches_for_nothing(seed000):
     doc, apps = seed000
     wrong = misread(apps, GRANTED, 480, 0.85)
     confirm(doc)
-    assert wrong.confidence == 0.85 and CONFIRMED not in wrong.flags
+    assert wrong.confidence == 0.85 and Flag.CONFIRMED_BY_IDENTITIES not in wrong.flags
 
 
 def test_speck_beside_a_digit_is_dropped_only_when_the_identities_pin_the_value(seed000):
     doc, apps = seed000
     ref = ("denied.state_secret", "commercial")  # 0 in seed 000
-    cell = apps.cells[ref]
+    cell = apps.cell(*ref)
     cell.value, cell.text, cell.confidence, cell.flags = None, "0.", 0.45, ["not_a_number"]
     (fix,) = correct(doc)
     assert (fix.read_text, fix.value, fix.evidence) == ("0.", 0, "digits_of_reading")

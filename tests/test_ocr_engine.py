@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +37,7 @@ def drawn(text: str, size: int = 28, left: bool = False) -> np.ndarray:
     return np.array(img)
 
 
-@lru_cache(maxsize=None)
+@cache
 def page_image(index: int) -> np.ndarray:
     """Page `index` of PDF rendered at DPI, as BGR."""
     bitmap = pypdfium2.PdfDocument(PDF)[index].render(scale=DPI / 72)

@@ -2,10 +2,9 @@
 import io
 
 import pytest
+from helpers import FIXTURES, SAMPLES, SEED_002, load_truth, report_cells, truth_cells
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-
-from helpers import FIXTURES, SAMPLES, SEED_002, load_truth, report_cells, truth_cells
 
 HZQ = SAMPLES / "real" / "hzq2023_working.pdf"
 BUDGET = FIXTURES / "not_a_report_budget_2024.pdf"

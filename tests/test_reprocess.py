@@ -4,12 +4,12 @@ import json
 import shutil
 
 import pytest
+from helpers import SAMPLES
 
+from cli.main import main
 from model.report import Report
 from outputs.review_log import record_correction
 from outputs.writers import write_document
-from helpers import SAMPLES
-from cli.main import main
 
 SIDEWAYS = SAMPLES / "scans" / "004_35a7a0986a780ec4.rotated90.p4.jpg"  # one page
 TEXT = SAMPLES / "text" / "000_de4a6e6b343917dd.txt"
@@ -31,7 +31,7 @@ def read_report(doc_dir):
 
 
 def test_page_read_again_with_other_settings_keeps_the_review(processed, capsys):
-    inbox, out = processed
+    _, out = processed
     doc_dir = out / SIDEWAYS.name
     before = read_report(doc_dir)
     assert "scan_settings" not in before["source"]

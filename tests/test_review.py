@@ -25,9 +25,9 @@ from model.report import Report
 from model.review_log import ClerkCorrection
 from outputs.atomic import atomic_write_bytes
 from outputs.layout import CSV_ENCODING, REVIEW_NAME
+from outputs.lock import OutputLock
 from outputs.review_log import reapply_review
 from outputs.writers import write_dataset
-from outputs.lock import OutputLock
 from review.server import ReviewServer
 
 CHROMIUM = "/usr/bin/chromium"

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pandas as pd
-
 from helpers import ROOT, SAMPLES, SEED_002
 
 GOOD = "000_de4a6e6b343917dd"

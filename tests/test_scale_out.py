@@ -6,11 +6,9 @@ import signal
 import subprocess
 import sys
 
-import pytest
-
-from helpers import ROOT, SAMPLES
-
 import distributed  # a dependency (pyproject): the test must fail, not skip, without it
+import pytest
+from helpers import ROOT, SAMPLES
 
 
 def tree(folder):
@@ -66,8 +64,9 @@ def prefect_api():
     start-up instead of one per run."""
     import socket
 
-    from flows import settings  # noqa: F401  (must precede prefect)
     from prefect.server.api.server import SubprocessASGIServer
+
+    from flows import settings  # noqa: F401  (must precede prefect)
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -6,7 +6,6 @@ JPEG down to quality 40, a sideways page, and PDF/TIFF/JPG containers.
 import json
 
 import pytest
-
 from helpers import SAMPLES, SEED_002, load_truth, report_cells, truth_cells
 
 SCANS = SAMPLES / "scans"

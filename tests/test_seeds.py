@@ -1,6 +1,5 @@
 """Every cell of every seed, as text and as DOCX, against the truth; and the checks."""
 import pytest
-
 from helpers import SAMPLES, SEED_002, SEED_IDS, load_truth, report_cells, truth_cells
 
 ROUTES = {"text": "txt", "docx": "docx"}

@@ -1,7 +1,7 @@
 """The 2021 template (国办公开办函〔2021〕30号), used for reports on 2021 and later."""
 from __future__ import annotations
 
-from ..template import Column, Row, Template, TableSpec
+from ..template import Column, Row, TableSpec, Template
 from .shared import APPLICATIONS, IDENTITIES, RESTATED, REVIEWS_LITIGATION
 
 ACTIVE_DISCLOSURE = TableSpec(

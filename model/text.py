@@ -1,0 +1,17 @@
+"""Text helpers every stage shares, so each pattern is written once."""
+from __future__ import annotations
+
+import re
+
+CJK_CHAR = "[\u4e00-\u9fff]"  # a Chinese character (the CJK Unified Ideographs block)
+_CJK = re.compile(CJK_CHAR)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def compact(text: str) -> str:
+    """`text` without any whitespace: reports space out labels and figures ('申请 21 件')."""
+    return _WHITESPACE.sub("", text)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
