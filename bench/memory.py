@@ -7,6 +7,7 @@ runs, the documents' briefs) weighs the most against the work. Resident memory i
 500 documents, and the growth per 1,000 documents after the first part, when Prefect, pandas
 and the allocator have settled.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,11 +56,14 @@ def main() -> None:
                 gc.collect()
                 samples.append((done.count, resident_mb()))
                 print(f"  {done.count:6d} documents: {samples[-1][1]:7.1f} MB", flush=True)
+
         done.count = 0
         batch.on_document_done = done
         start_mb, t0 = resident_mb(), time.perf_counter()
-        print(f"{args.copies} text documents, part size {batch.PART_SIZE}, "
-              f"{args.workers} workers; before: {start_mb:.1f} MB")
+        print(
+            f"{args.copies} text documents, part size {batch.PART_SIZE}, "
+            f"{args.workers} workers; before: {start_mb:.1f} MB"
+        )
         batch.run(jobs, tmp / "out", args.workers)
         elapsed = time.perf_counter() - t0
         gc.collect()
@@ -67,8 +71,10 @@ def main() -> None:
         settled = [s for s in samples if s[0] > batch.PART_SIZE]
         if len(settled) >= 2:
             (n0, mb0), (n1, mb1) = settled[0], settled[-1]
-            print(f"growth from {n0} to {n1} documents: {mb1 - mb0:+.1f} MB = "
-                  f"{1000 * (mb1 - mb0) / (n1 - n0):+.2f} MB per 1,000 documents")
+            print(
+                f"growth from {n0} to {n1} documents: {mb1 - mb0:+.1f} MB = "
+                f"{1000 * (mb1 - mb0) / (n1 - n0):+.2f} MB per 1,000 documents"
+            )
 
 
 if __name__ == "__main__":

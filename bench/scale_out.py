@@ -13,6 +13,7 @@ back (here over local TCP; a real network adds its round trip). Both flow runs i
 the dataset and summary.html at the end. Other processes on the machine slow all of it; the
 load average is printed alongside.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=100)
     args = parser.parse_args()
-    samples = sorted((ROOT / "samples" / "text").glob("*.txt")) + \
-        sorted((ROOT / "samples" / "docx").glob("*.docx"))
+    samples = sorted((ROOT / "samples" / "text").glob("*.txt")) + sorted(
+        (ROOT / "samples" / "docx").glob("*.docx")
+    )
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         inbox = tmp / "copies"
@@ -73,9 +75,13 @@ def main() -> None:
 
         rows = []
         for workers in (1, 2):
-            t_cluster, cluster = timed(distributed.LocalCluster, n_workers=workers,
-                                       threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+            t_cluster, cluster = timed(
+                distributed.LocalCluster,
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
             with cluster:
                 address = cluster.scheduler_address
                 t_check, _ = timed(scale.check_workers, address, [jobs[0].path], inbox)
@@ -85,21 +91,32 @@ def main() -> None:
             rows.append((workers, t_cluster, t_check, t_first, t_dask))
 
         sent = [Job(inbox / f"{i:06d}.docx", f"{i:06d}.docx") for i in range(10_000)]
-        plain, not_shipped = len(cloudpickle.dumps(sent)), len(cloudpickle.dumps(batch.JobList(sent)))
+        plain, not_shipped = (
+            len(cloudpickle.dumps(sent)),
+            len(cloudpickle.dumps(batch.JobList(sent))),
+        )
 
     ms = lambda seconds: 1000 * seconds / n  # noqa: E731
     print(f"{n} documents (text and DOCX samples), load {load()}:")
     print(f"  process_document in a loop:        {t_direct:6.2f}s = {ms(t_direct):6.1f} ms/doc")
-    print(f"  Prefect flow here, 1 worker:       {t_local:6.2f}s = {ms(t_local):6.1f} ms/doc, "
-          f"overhead {ms(t_local - t_direct):5.1f} ms/doc (start-up before: {startup:.2f}s)")
+    print(
+        f"  Prefect flow here, 1 worker:       {t_local:6.2f}s = {ms(t_local):6.1f} ms/doc, "
+        f"overhead {ms(t_local - t_direct):5.1f} ms/doc (start-up before: {startup:.2f}s)"
+    )
     for workers, t_cluster, t_check, t_first, t_dask in rows:
         label = f"Dask, {workers} worker process{'es' if workers > 1 else ''}:"
-        print(f"  {label:34} {t_dask:6.2f}s = {ms(t_dask):6.1f} ms/doc, overhead "
-              f"{ms(t_dask - t_direct):5.1f} ms/doc ({ms(t_dask - t_local):+5.1f} vs here)")
-        print(f"      fixed: cluster start {t_cluster:.2f}s, worker check {t_check:.2f}s, "
-              f"first run of 1 document {t_first:.2f}s")
-    print(f"  flow parameters sent with each task, 10,000 jobs: {plain:,} bytes as a list, "
-          f"{not_shipped:,} bytes as sent")
+        print(
+            f"  {label:34} {t_dask:6.2f}s = {ms(t_dask):6.1f} ms/doc, overhead "
+            f"{ms(t_dask - t_direct):5.1f} ms/doc ({ms(t_dask - t_local):+5.1f} vs here)"
+        )
+        print(
+            f"      fixed: cluster start {t_cluster:.2f}s, worker check {t_check:.2f}s, "
+            f"first run of 1 document {t_first:.2f}s"
+        )
+    print(
+        f"  flow parameters sent with each task, 10,000 jobs: {plain:,} bytes as a list, "
+        f"{not_shipped:,} bytes as sent"
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 
 Other processes on the machine slow all of it; the load average is printed alongside.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,19 +82,27 @@ def overhead(tmp: Path, copies: int, workers: int) -> None:
     n = len(jobs)
     print(f"orchestration, {n} text documents, 1 worker (load {load()}):")
     print(f"  Prefect start-up (first flow run, embedded server): {startup:.2f}s")
-    print(f"  process_document in a loop: {t_direct:.2f}s = {1000 * t_direct / n:.1f} ms/doc "
-          f"(median {1000 * statistics.median(direct):.1f} ms)")
+    print(
+        f"  process_document in a loop: {t_direct:.2f}s = {1000 * t_direct / n:.1f} ms/doc "
+        f"(median {1000 * statistics.median(direct):.1f} ms)"
+    )
     print(f"  through the Prefect flow:   {t_prefect:.2f}s = {1000 * t_prefect / n:.1f} ms/doc")
-    print(f"  then dataset + summary.html, rebuilt from disk: {t_dataset:.2f}s = "
-          f"{1000 * t_dataset / n:.1f} ms/doc")
+    print(
+        f"  then dataset + summary.html, rebuilt from disk: {t_dataset:.2f}s = "
+        f"{1000 * t_dataset / n:.1f} ms/doc"
+    )
     print(f"  Prefect overhead: {1000 * (t_prefect - t_direct) / n:.1f} ms/doc")
-    print(f"  resumed, all skipped:       {t_skip:.2f}s = {1000 * t_skip / n:.1f} ms/doc "
-          f"(hash + read report.json)")
+    print(
+        f"  resumed, all skipped:       {t_skip:.2f}s = {1000 * t_skip / n:.1f} ms/doc "
+        f"(hash + read report.json)"
+    )
     t0 = time.perf_counter()
     batch.run(jobs, tmp / f"prefect{workers}", workers)
     t_workers = time.perf_counter() - t0
-    print(f"  through the Prefect flow, {workers} workers: {t_workers:.2f}s = "
-          f"{3600 * n / t_workers:.0f} documents/hour")
+    print(
+        f"  through the Prefect flow, {workers} workers: {t_workers:.2f}s = "
+        f"{3600 * n / t_workers:.0f} documents/hour"
+    )
 
 
 def throughput(tmp: Path, folder: Path, workers: int) -> None:
@@ -105,12 +114,16 @@ def throughput(tmp: Path, folder: Path, workers: int) -> None:
     batch.write_run_outputs([j.doc_id for j in jobs], tmp / "out")
     elapsed = time.perf_counter() - t0
     statuses = {s: counts[s] for s in ("ok", "needs_review", "failed")}
-    print(f"throughput, {len(jobs)} documents in {folder} {dict(sorted(formats.items()))}, "
-          f"{workers} workers (load {load()}):")
-    print(f"  {elapsed:.1f}s = {elapsed / len(jobs):.2f} s/doc = "
-          f"{3600 * len(jobs) / elapsed:.0f} documents/hour "
-          f"({'Prefect already started' if started else 'including Prefect start-up'}); "
-          f"{dict(statuses)}")
+    print(
+        f"throughput, {len(jobs)} documents in {folder} {dict(sorted(formats.items()))}, "
+        f"{workers} workers (load {load()}):"
+    )
+    print(
+        f"  {elapsed:.1f}s = {elapsed / len(jobs):.2f} s/doc = "
+        f"{3600 * len(jobs) / elapsed:.0f} documents/hour "
+        f"({'Prefect already started' if started else 'including Prefect start-up'}); "
+        f"{dict(statuses)}"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ status:
   unsure cell (it may be a misreading).
 - failed: the document could not be read, or is not an annual report; `error` says why.
 """
+
 from __future__ import annotations
 
 from model.report import Cause, Check, Correction, Flag, Report, Source, Status, Summary
@@ -19,13 +20,22 @@ REVIEW_BELOW = 0.90  # a value less likely than this to be right is flagged for 
 EXACT = 0.98
 
 EMPTY_TABLES = "找到了年度报告的表格，但表格里没有填写任何数字（可能是空白模板）。"
-NOT_A_REPORT = ("文件中没有找到年度报告的三张表格（主动公开、收到和处理申请、行政复议和诉讼），"
-                "它可能不是政府信息公开工作年度报告。")
+NOT_A_REPORT = (
+    "文件中没有找到年度报告的三张表格（主动公开、收到和处理申请、行政复议和诉讼），"
+    "它可能不是政府信息公开工作年度报告。"
+)
 UNSURE = {Flag.MISSING, Flag.LOW_CONFIDENCE}
 
 
-def assess(source: Source, agency: str | None, year: int | None, doc: CanonicalDocument,
-           checks: list[Check], corrections: list[Correction], warnings: list[str]) -> Report:
+def assess(
+    source: Source,
+    agency: str | None,
+    year: int | None,
+    doc: CanonicalDocument,
+    checks: list[Check],
+    corrections: list[Correction],
+    warnings: list[str],
+) -> Report:
     """The report of a document whose tables were rebuilt: flags, causes, status, summary.
     Derived flags (low_confidence, in_failed_check) are set on the document's cells."""
     if not doc.tables:
@@ -38,25 +48,39 @@ def assess(source: Source, agency: str | None, year: int | None, doc: CanonicalD
             cell.flag(Flag.LOW_CONFIDENCE)
     for check in checks:
         involved = [cells[ref] for ref in check.cells if ref in cells]
-        check.cause = Cause.SOURCE if all(c.confidence >= EXACT for c in involved) \
-            else Cause.READING
+        check.cause = (
+            Cause.SOURCE if all(c.confidence >= EXACT for c in involved) else Cause.READING
+        )
         for cell in involved:
             cell.flag(Flag.IN_FAILED_CHECK)
     missing = [t for t in doc.template.tables if t.id not in doc.tables]
     unsure = [c for c in cells.values() if UNSURE & set(c.flags)]
-    needs_review = bool(unsure) or bool(missing) or \
-        any(check.cause != Cause.SOURCE for check in checks)
+    needs_review = (
+        bool(unsure) or bool(missing) or any(check.cause != Cause.SOURCE for check in checks)
+    )
     return Report(
-        source=source, agency=agency, year=year, template=doc.template.id,
+        source=source,
+        agency=agency,
+        year=year,
+        template=doc.template.id,
         status=Status.NEEDS_REVIEW if needs_review else Status.OK,
-        tables=doc.tables, checks=checks, corrections=corrections,
-        summary=Summary(cells=len(cells), unsure_cells=len(unsure), failed_checks=len(checks),
-                        source_errors=sum(c.cause == Cause.SOURCE for c in checks),
-                        corrections=len(corrections)),
-        warnings=[*warnings, *(f"没有找到表格：{t.title}" for t in missing)])
+        tables=doc.tables,
+        checks=checks,
+        corrections=corrections,
+        summary=Summary(
+            cells=len(cells),
+            unsure_cells=len(unsure),
+            failed_checks=len(checks),
+            source_errors=sum(c.cause == Cause.SOURCE for c in checks),
+            corrections=len(corrections),
+        ),
+        warnings=[*warnings, *(f"没有找到表格：{t.title}" for t in missing)],
+    )
 
 
-def failed_report(source: Source, error: str, code: str = "unreadable",
-                  warnings: list[str] | tuple[str, ...] = ()) -> Report:
-    return Report(source=source, status=Status.FAILED, warnings=list(warnings), error=error,
-                  error_code=code)
+def failed_report(
+    source: Source, error: str, code: str = "unreadable", warnings: list[str] | tuple[str, ...] = ()
+) -> Report:
+    return Report(
+        source=source, status=Status.FAILED, warnings=list(warnings), error=error, error_code=code
+    )

@@ -4,6 +4,7 @@ Each failure is one Check with what was expected and what was found. A failure i
 never "fixed": whether the source or the reading is wrong is decided in assess.py from the
 cells' confidence.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,15 +45,26 @@ def _evaluate(identity: SumIdentity, spec: TableSpec, table: Table) -> list[Chec
         lhs_rows = [r for r in identity.lhs if r in rows]
         rhs_rows = [r for r in identity.rhs if r in rows]
         for col in spec.columns:
-            out += _identity(table, identity, f"col={col.id}", col.label,
-                             [(r, col.id) for r in lhs_rows], [(r, col.id) for r in rhs_rows])
+            out += _identity(
+                table,
+                identity,
+                f"col={col.id}",
+                col.label,
+                [(r, col.id) for r in lhs_rows],
+                [(r, col.id) for r in rhs_rows],
+            )
     else:
         for row in spec.rows_of(table.other_layout):
             columns = spec.columns_of(row)
             if set(identity.lhs + identity.rhs) <= set(columns):
-                out += _identity(table, identity, f"row={row.id}", row.label,
-                                 [(row.id, c) for c in identity.lhs],
-                                 [(row.id, c) for c in identity.rhs])
+                out += _identity(
+                    table,
+                    identity,
+                    f"row={row.id}",
+                    row.label,
+                    [(row.id, c) for c in identity.lhs],
+                    [(row.id, c) for c in identity.rhs],
+                )
     return out
 
 
@@ -67,17 +79,33 @@ def _sum(table: Table, refs: list[tuple[str, str]]) -> int | None:
     return total
 
 
-def _identity(table: Table, identity: SumIdentity, where: str, label: str,
-              lhs: list[tuple[str, str]], rhs: list[tuple[str, str]]) -> list[Check]:
+def _identity(
+    table: Table,
+    identity: SumIdentity,
+    where: str,
+    label: str,
+    lhs: list[tuple[str, str]],
+    rhs: list[tuple[str, str]],
+) -> list[Check]:
     expected, found = _sum(table, lhs), _sum(table, rhs)
     if expected is None or found is None:
         return []
-    refs = {(identity.table, r, c): 1 for r, c in lhs} | {(identity.table, r, c): -1
-                                                           for r, c in rhs}
+    refs = {(identity.table, r, c): 1 for r, c in lhs} | {
+        (identity.table, r, c): -1 for r, c in rhs
+    }
     message = identity.message.format(label=label, expected=expected, found=found)
-    return [Check(rule=identity.rule, where=where, expected=expected, found=found,
-                  message=message, cells=[(identity.table, r, c) for r, c in (*lhs, *rhs)],
-                  ok=expected == found, signs=refs)]
+    return [
+        Check(
+            rule=identity.rule,
+            where=where,
+            expected=expected,
+            found=found,
+            message=message,
+            cells=[(identity.table, r, c) for r, c in (*lhs, *rhs)],
+            ok=expected == found,
+            signs=refs,
+        )
+    ]
 
 
 def _value_formats(doc: CanonicalDocument) -> list[Check]:
@@ -85,18 +113,29 @@ def _value_formats(doc: CanonicalDocument) -> list[Check]:
     for table_id, cell in doc.all_cells():
         if Flag.NOT_A_NUMBER in cell.flags and cell.value is None:
             want = values.WANTED[doc.kind((table_id, cell.row, cell.col))]
-            out.append(Check(rule="value.format", where=f"{table_id}:row={cell.row},col={cell.col}",
-                             expected=want, found=cell.text,
-                             message=f"单元格内容“{cell.text}”不是{want}。",
-                             cells=[(table_id, cell.row, cell.col)]))
+            out.append(
+                Check(
+                    rule="value.format",
+                    where=f"{table_id}:row={cell.row},col={cell.col}",
+                    expected=want,
+                    found=cell.text,
+                    message=f"单元格内容“{cell.text}”不是{want}。",
+                    cells=[(table_id, cell.row, cell.col)],
+                )
+            )
     return out
 
 
 def restated_check(where: str, stated: int, found: int, refs: list[CellRef]) -> Check:
     """`where` is "text=" and what the text says."""
-    return Check(rule="text.restated", where=where, expected=stated, found=found,
-                 message=f"正文写“{where.removeprefix('text=')}”，但表格中对应数字为 {found}。",
-                 cells=refs)
+    return Check(
+        rule="text.restated",
+        where=where,
+        expected=stated,
+        found=found,
+        message=f"正文写“{where.removeprefix('text=')}”，但表格中对应数字为 {found}。",
+        cells=refs,
+    )
 
 
 def restated_sum(doc: CanonicalDocument, refs: list[CellRef]) -> int | None:

@@ -10,6 +10,7 @@ original reading.
 The other way round, an identity that holds vouches for the one unsure cell in it when all its
 other cells are sure: a misreading would have to cancel out exactly (`confirm`).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ from model.report import Cell, CellRef, Check, Correction, Flag, Value
 from .checks import identities, identity_failures
 from .document import CanonicalDocument
 
-MOVABLE_BELOW = 0.99      # cells read at least this surely are never changed
+MOVABLE_BELOW = 0.99  # cells read at least this surely are never changed
 CONFIRMED_BY_READING = 0.97  # confidence of a second reading the identities confirm
 CONFIRMED_BY_IDENTITIES = 0.92  # confidence of a value only the identities give
 ONLY_FORMAT_FIXED = 0.85  # a second reading no sum confirms stays below the review line
@@ -39,8 +40,17 @@ def correct(doc: CanonicalDocument) -> list[Correction]:
             break
         ref, value, evidence, sums_fixed = found
         cell = doc.cell(ref)
-        corrections.append(Correction(table=ref[0], row=ref[1], col=ref[2], read_text=cell.text,
-                                      read_value=cell.value, value=value, evidence=evidence))
+        corrections.append(
+            Correction(
+                table=ref[0],
+                row=ref[1],
+                col=ref[2],
+                read_text=cell.text,
+                read_value=cell.value,
+                value=value,
+                evidence=evidence,
+            )
+        )
         if not sums_fixed:  # only "is a number" now holds: the reading is all we have
             read = dict(cell.alternatives).get(value, cell.confidence)
             cell.confidence = min(read, ONLY_FORMAT_FIXED)
@@ -67,8 +77,9 @@ def confirm(doc: CanonicalDocument) -> None:
             target.flag(Flag.CONFIRMED_BY_IDENTITIES)
 
 
-def _best_change(doc: CanonicalDocument, failures: list[Check]
-                 ) -> tuple[CellRef, int, str, bool] | None:
+def _best_change(
+    doc: CanonicalDocument, failures: list[Check]
+) -> tuple[CellRef, int, str, bool] | None:
     before = {(f.rule, f.where) for f in failures}
     options = []
     for ref, cell in _unsure_cells(doc, failures):
@@ -79,13 +90,23 @@ def _best_change(doc: CanonicalDocument, failures: list[Check]
             new = {(f.rule, f.where) for f in after} - before
             if touching or new:
                 continue
-            fixed = [f for f in failures if (f.rule, f.where) not in
-                     {(a.rule, a.where) for a in after}]
+            fixed = [
+                f for f in failures if (f.rule, f.where) not in {(a.rule, a.where) for a in after}
+            ]
             sums_fixed = [f for f in fixed if f.signs]
             if evidence == "identities" and not _determined(doc, ref, sums_fixed):
                 continue
-            options.append((evidence == "second_reading", len(fixed), -cell.confidence, ref,
-                            value, evidence, bool(sums_fixed)))
+            options.append(
+                (
+                    evidence == "second_reading",
+                    len(fixed),
+                    -cell.confidence,
+                    ref,
+                    value,
+                    evidence,
+                    bool(sums_fixed),
+                )
+            )
     if not options:
         return None
     best = max(options, key=lambda o: o[:3])
@@ -102,8 +123,7 @@ def _determined(doc: CanonicalDocument, ref: CellRef, sums_fixed: list[Check]) -
     return all(doc.cell(r).confidence >= SURE_NEIGHBOUR for r in others)
 
 
-def _unsure_cells(doc: CanonicalDocument, failures: list[Check]
-                  ) -> Iterator[tuple[CellRef, Cell]]:
+def _unsure_cells(doc: CanonicalDocument, failures: list[Check]) -> Iterator[tuple[CellRef, Cell]]:
     refs = dict.fromkeys(ref for f in failures for ref in f.cells)
     for ref in refs:
         cell = doc.cell(ref)
@@ -111,8 +131,9 @@ def _unsure_cells(doc: CanonicalDocument, failures: list[Check]
             yield ref, cell
 
 
-def _candidates(ref: CellRef, cell: Cell, failures: list[Check], kind: str
-                ) -> Iterator[tuple[int, str]]:
+def _candidates(
+    ref: CellRef, cell: Cell, failures: list[Check], kind: str
+) -> Iterator[tuple[int, str]]:
     seen = set()
     for value, _ in cell.alternatives:
         if isinstance(value, int) and value not in seen:

@@ -1,5 +1,6 @@
 """The canonical tables of one document, under its template: what mapping.py builds and the
 checks, the corrections and assess.py work on."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

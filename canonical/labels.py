@@ -3,6 +3,7 @@
 Tolerates what real reports vary: spacing and line breaks inside labels, full-width vs half-width
 punctuation, quotes, and numbering (一、 / （三） / 1. / 1、).
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,9 @@ __all__ = ["has_cjk", "label_key", "match_score", "normalize"]
 
 _QUOTES = "\"'“”‘’「」『』"
 # OCR reads 一 as a dash: （-）予以公开.
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d\-—–]+\)|\d+[.、])")
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d\-—–]+\)|\d+[.、])"
+)
 
 
 def normalize(text: str) -> str:

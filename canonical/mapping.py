@@ -6,6 +6,7 @@ table. Merged group labels (（三）不予公开 …) sit only in the first row
 applications matcher carries the current group from row to row. Values are the cells right of
 the matched label.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -63,28 +64,36 @@ class LabelledTableMatcher:
                 self.group = node.id
             elif isinstance(node, Row):
                 self.group = node.parent if node.parent in self._groups else None
-                return self._take(node, cells[i + 1:])
+                return self._take(node, cells[i + 1 :])
         return False
 
     def _take(self, row: Row, value_cells: list[GridCell]) -> bool:
         if not value_cells:
             return False
         if row.id in self.matched:
-            self.warnings.append(f"{self.table.title}：“{row.label}”一行出现了不止一次，采用第一次出现的数据。")
+            self.warnings.append(
+                f"{self.table.title}：“{row.label}”一行出现了不止一次，采用第一次出现的数据。"
+            )
             return True
         wanted = len(self.table.columns_of(row))
         while len(value_cells) > wanted and not value_cells[0].text.strip():
             value_cells = value_cells[1:]  # an empty label column left of the values
         if len(value_cells) > wanted:
-            self.warnings.append(f"{self.table.title}：“{row.label}”一行多出 {len(value_cells) - wanted} 个单元格，取最右侧 {wanted} 个。")
+            extra = len(value_cells) - wanted
+            self.warnings.append(
+                f"{self.table.title}：“{row.label}”一行多出 {extra} 个单元格，"
+                f"取最右侧 {wanted} 个。"
+            )
             value_cells = value_cells[-wanted:]
         self.matched[row.id] = MatchedRow(row, value_cells)
         return True
 
     def _match(self, text: str, prefer_row: bool) -> Row | Group | None:
-        scored = [(match_score(text, node.label), isinstance(node, Row) == prefer_row, node)
-                  for node in self.table.nodes()
-                  if self._in_context(node)]
+        scored = [
+            (match_score(text, node.label), isinstance(node, Row) == prefer_row, node)
+            for node in self.table.nodes()
+            if self._in_context(node)
+        ]
         best = max(scored, key=lambda s: (s[0], s[1]), default=None)
         if best is not None and best[0] >= MIN_SCORE:
             return best[2]
@@ -107,8 +116,11 @@ class LabelledTableMatcher:
         for node in self.table.nodes():
             keys.setdefault(label_key(node.label), []).append(node)
         # Short keys (其他, 总计) also head columns, so they never match out of context.
-        return {k: nodes[0] for k, nodes in keys.items()
-                if len(nodes) == 1 and isinstance(nodes[0], Row) and len(k) >= 4}
+        return {
+            k: nodes[0]
+            for k, nodes in keys.items()
+            if len(nodes) == 1 and isinstance(nodes[0], Row) and len(k) >= 4
+        }
 
     def found(self) -> bool:
         return len(self.matched) * 2 >= len(self.table.rows_of())
@@ -124,8 +136,7 @@ class SingleRowMatcher:
         self.matched: dict[str, MatchedRow] = {}
         self.warnings: list[str] = []
         self._width = sum(len(table.columns_of(r)) for r in table.rows)
-        self._header_keys = {label_key(node.label) for node in table.nodes()
-                             if node.parent is None}
+        self._header_keys = {label_key(node.label) for node in table.nodes() if node.parent is None}
 
     def feed(self, cells: list[GridCell]) -> bool:
         keys = {label_key(c.text) for c in cells}
@@ -136,7 +147,7 @@ class SingleRowMatcher:
             return False
         if len(cells) < self._width or not any(c.text.strip() for c in cells):
             return False
-        row_cells = cells[-self._width:]
+        row_cells = cells[-self._width :]
         for row in self.table.rows:
             n = len(self.table.columns_of(row))
             self.matched[row.id], row_cells = MatchedRow(row, row_cells[:n]), row_cells[n:]
@@ -146,7 +157,10 @@ class SingleRowMatcher:
         return bool(self.matched)
 
 
-MATCHERS: dict[str, Callable[[TableSpec], Matcher]] = {"labelled": LabelledTableMatcher, "single_row": SingleRowMatcher}
+MATCHERS: dict[str, Callable[[TableSpec], Matcher]] = {
+    "labelled": LabelledTableMatcher,
+    "single_row": SingleRowMatcher,
+}
 
 
 def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDocument:
@@ -157,8 +171,11 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
         for cells in grid.rows():
             any(m.feed(cells) for m in matchers)
     found = {m.table.id: m for m in matchers if m.found()}
-    tables = {spec.id: _canonical_table(spec, found[spec.id].matched)
-              for spec in template.tables if spec.id in found}
+    tables = {
+        spec.id: _canonical_table(spec, found[spec.id].matched)
+        for spec in template.tables
+        if spec.id in found
+    }
     warnings = [w for m in matchers for w in m.warnings]
     return CanonicalDocument(template, tables, warnings)
 
@@ -173,17 +190,36 @@ def _canonical_table(spec: TableSpec, matched: dict[str, MatchedRow]) -> Table:
             if i < len(source):
                 cells.append(_cell(row, col, source[i]))
             else:
-                cells.append(Cell(row=row.id, col=col, value=None, text="", confidence=0.0,
-                                  flags=[Flag.MISSING]))
+                cells.append(
+                    Cell(
+                        row=row.id,
+                        col=col,
+                        value=None,
+                        text="",
+                        confidence=0.0,
+                        flags=[Flag.MISSING],
+                    )
+                )
     return Table(other_layout=layout, cells=cells)
 
 
 def _cell(row: Row, col: str, grid_cell: GridCell) -> Cell:
     value, flags = values.parse(grid_cell.text, row.kind)
-    alternatives = [(v, conf) for v, conf in
-                    ((values.parse(text, row.kind)[0], conf)
-                     for text, conf in grid_cell.alternatives)
-                    if v is not None and v != value]
-    return Cell(row=row.id, col=col, value=value, text=grid_cell.text.strip(),
-                confidence=grid_cell.confidence, page=grid_cell.page, bbox=grid_cell.bbox,
-                flags=[*grid_cell.flags, *flags], alternatives=alternatives)
+    alternatives = [
+        (v, conf)
+        for v, conf in (
+            (values.parse(text, row.kind)[0], conf) for text, conf in grid_cell.alternatives
+        )
+        if v is not None and v != value
+    ]
+    return Cell(
+        row=row.id,
+        col=col,
+        value=value,
+        text=grid_cell.text.strip(),
+        confidence=grid_cell.confidence,
+        page=grid_cell.page,
+        bbox=grid_cell.bbox,
+        flags=[*grid_cell.flags, *flags],
+        alternatives=alternatives,
+    )

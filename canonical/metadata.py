@@ -3,6 +3,7 @@
 Titles come as '北京市丰台区人民政府 / 2023年政府信息公开工作年度报告' on two lines, or on one
 line ('四方台区2023年政府信息公开工作年度报告'), sometimes with blank lines between.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,7 @@ def agency_and_year(body_text: str) -> tuple[str | None, int | None]:
             continue
         year_match = _YEAR.search(compact)
         year = int(year_match.group(1)) if year_match else None
-        before = compact[:year_match.start()] if year_match else compact.split(TITLE)[0]
+        before = compact[: year_match.start()] if year_match else compact.split(TITLE)[0]
         agency = before or (_agency_line(lines[i - 1]) if i > 0 else None)
         return _with_region(agency, body_text), year
     return None, None
@@ -35,8 +36,10 @@ def _with_region(agency: str | None, body_text: str) -> str | None:
     if not agency:
         return agency
     compact = to_compact(body_text[:3000])
-    m = re.search(r"(?:^|[由是，。、（(《])(" + CJK_CHAR + r"{2,5}(?:省|市|自治州|盟))"
-                  + re.escape(agency), compact)
+    m = re.search(
+        r"(?:^|[由是，。、（(《])(" + CJK_CHAR + r"{2,5}(?:省|市|自治州|盟))" + re.escape(agency),
+        compact,
+    )
     return m.group(1) + agency if m else agency
 
 

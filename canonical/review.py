@@ -8,6 +8,7 @@ machine readings, so applying the same corrections to a report that already hold
 the same report: the review page and a rerun of `nianbao run` both call it on whatever report
 they have.
 """
+
 from __future__ import annotations
 
 from model.report import Cell, Check, Flag, Reading, Report, ReviewState, Status, Value
@@ -50,8 +51,9 @@ def apply_corrections(report: Report, corrections: list[ClerkCorrection]) -> Rep
         cell.flags = [f for f in cell.flags if f not in CLEARED_BY_REVIEW] + [Flag.REVIEWED]
         if c.new is None:
             cell.flag(Flag.BLANK)
-    before = report.review or ReviewState(reviewed_cells=0, machine_status=report.status,
-                                          machine_checks=report.checks)
+    before = report.review or ReviewState(
+        reviewed_cells=0, machine_status=report.status, machine_checks=report.checks
+    )
     doc = CanonicalDocument(template(report.template), new.tables)
     checks = identity_failures(doc) + _restated(doc, before.machine_checks)
     built = assess(new.source, new.agency, new.year, doc, checks, new.corrections, [])
@@ -62,10 +64,19 @@ def apply_corrections(report: Report, corrections: list[ClerkCorrection]) -> Rep
         new.cell(ref).machine = reading
     if unknown:
         warnings.append(f"{UNKNOWN_CELLS}（{len(unknown)} 处），没有应用：{'、'.join(unknown)}")
-    return built.model_copy(update={
-        "pipeline_version": report.pipeline_version, "warnings": warnings,
-        "review": ReviewState(reviewed_cells=len(reviewed), machine_status=before.machine_status,
-                              machine_checks=before.machine_checks) if reviewed else None})
+    return built.model_copy(
+        update={
+            "pipeline_version": report.pipeline_version,
+            "warnings": warnings,
+            "review": ReviewState(
+                reviewed_cells=len(reviewed),
+                machine_status=before.machine_status,
+                machine_checks=before.machine_checks,
+            )
+            if reviewed
+            else None,
+        }
+    )
 
 
 def _back_to_machine_readings(report: Report) -> dict:
@@ -84,8 +95,12 @@ def _back_to_machine_readings(report: Report) -> dict:
 
 
 def _reading(cell: Cell) -> Reading:
-    return Reading(value=cell.value, text=cell.text, confidence=round(cell.confidence, 4),
-                   flags=list(cell.flags))
+    return Reading(
+        value=cell.value,
+        text=cell.text,
+        confidence=round(cell.confidence, 4),
+        flags=list(cell.flags),
+    )
 
 
 def _text(value: Value) -> str:

@@ -4,6 +4,7 @@
 The templates themselves are modules of data in `canonical/templates/`; everything downstream
 (mapping, checks, corrections, writers, the review page) takes the template of the document.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Cell text → value: counts are non-negative integers, fees an exact decimal string."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """What the commands print about documents: one line each, and the counts of a run."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -9,8 +10,11 @@ if TYPE_CHECKING:  # the commands import flows when they run, not at start-up
     from flows.inputs import Job
     from flows.resume import Brief
 
-STATUS_MARK = {Status.OK: "ok          ", Status.NEEDS_REVIEW: "needs_review",
-               Status.FAILED: "FAILED      "}
+STATUS_MARK = {
+    Status.OK: "ok          ",
+    Status.NEEDS_REVIEW: "needs_review",
+    Status.FAILED: "FAILED      ",
+}
 
 
 def print_line(job: Job, outcome: Brief) -> None:

@@ -1,4 +1,5 @@
 """`nianbao` command line."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,60 +19,125 @@ def main(argv: list[str] | None = None) -> int:
     # A crash in a native library prints where it happened (unless stderr is not a real file).
     with contextlib.suppress(AttributeError, ValueError, OSError):
         faulthandler.enable()
-    parser = argparse.ArgumentParser(prog="nianbao", description=(
-        "政府信息公开工作年度报告：把三张表格读成可核对的数据。"
-        " Digitise the three tables of government information-disclosure annual reports."))
-    commands = parser.add_subparsers(dest="command", required=True)
-    run_cmd = commands.add_parser("run", help="process files and folders (walked recursively)")
-    run_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    run_cmd.add_argument("--out", type=Path, default=Path("output"),
-                         help="output folder (default: output)")
-    run_cmd.add_argument("--workers", type=int, default=2,
-                         help="documents processed at once (default: 2)")
-    run_cmd.add_argument("--one-report", type=Path, action="append", default=[], metavar="FOLDER",
-                         help="the image files in FOLDER are the pages of one report, in file "
-                              "name order (repeatable); otherwise each image is a document")
-    run_cmd.add_argument("--force", action="store_true",
-                         help="process every document again, even those already done with the "
-                              "same content (by default they are skipped)")
-    run_cmd.add_argument("--dask", metavar="ADDRESS",
-                         help="run the documents on the Dask cluster whose scheduler is at ADDRESS "
-                              "(e.g. tcp://head:8786) instead of here; --workers is then ignored")
-    watch_cmd = commands.add_parser("watch", help="process files as they arrive in a folder "
-                                                  "(Ctrl-C stops)")
-    watch_cmd.add_argument("inbox", type=Path, metavar="INBOX")
-    watch_cmd.add_argument("--out", type=Path, default=Path("output"),
-                           help="output folder (default: output)")
-    watch_cmd.add_argument("--interval", type=float, default=5.0,
-                           help="seconds between looks at the folder (default: 5)")
-    watch_cmd.add_argument("--workers", type=int, default=2,
-                           help="documents processed at once (default: 2)")
-    review_cmd = commands.add_parser("review", help="local web page to check and correct outputs")
-    review_cmd.add_argument("--out", type=Path, default=Path("output"),
-                            help="output folder of `nianbao run` (default: output)")
-    review_cmd.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
-    review_cmd.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
-    again_cmd = commands.add_parser(
-        "reprocess", help="read chosen scanned pages of one document again, with other settings")
-    again_cmd.add_argument("doc", type=Path, metavar="DOC",
-                           help="the document's output folder, e.g. output/2023/report.pdf")
-    again_cmd.add_argument("--pages", type=_page_list, metavar="3,4",
-                           help="pages to read again (default: every scanned page)")
-    again_cmd.add_argument("--dpi", type=float, help="resolution to read them at (default: the scan's)")
-    again_cmd.add_argument("--ocr", choices=OCR_MODES, default="cells",
-                           help="cells: recognise each cell (default); page: detect text on the whole page")
-    again_cmd.add_argument("--source", type=Path, help="the input file, if it has moved")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     if args.command == "reprocess":
         return reprocess_command(args.doc, args.pages, args.dpi, args.ocr, args.source)
     if args.command == "review":
         from review.server import serve  # the page's server only when asked for
+
         return serve(args.out, args.host, args.port) or 0
     if args.command == "watch":
         from .watch import watch_command
+
         return watch_command(args.inbox, args.out, args.interval, max(1, args.workers))
-    return run_command(args.paths, args.out, args.workers, args.dask, force=args.force,
-                       one_report=args.one_report)
+    return run_command(
+        args.paths, args.out, args.workers, args.dask, force=args.force, one_report=args.one_report
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nianbao",
+        description=(
+            "政府信息公开工作年度报告：把三张表格读成可核对的数据。"
+            " Digitise the three tables of government information-disclosure annual reports."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_run, _add_watch, _add_review, _add_reprocess):
+        add(commands)
+    return parser
+
+
+def _add_run(commands: argparse._SubParsersAction) -> None:
+    run_cmd = commands.add_parser("run", help="process files and folders (walked recursively)")
+    run_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    run_cmd.add_argument(
+        "--out", type=Path, default=Path("output"), help="output folder (default: output)"
+    )
+    run_cmd.add_argument(
+        "--workers", type=int, default=2, help="documents processed at once (default: 2)"
+    )
+    run_cmd.add_argument(
+        "--one-report",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="the image files in FOLDER are the pages of one report, in file "
+        "name order (repeatable); otherwise each image is a document",
+    )
+    run_cmd.add_argument(
+        "--force",
+        action="store_true",
+        help="process every document again, even those already done with the "
+        "same content (by default they are skipped)",
+    )
+    run_cmd.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the documents on the Dask cluster whose scheduler is at ADDRESS "
+        "(e.g. tcp://head:8786) instead of here; --workers is then ignored",
+    )
+
+
+def _add_watch(commands: argparse._SubParsersAction) -> None:
+    watch_cmd = commands.add_parser(
+        "watch", help="process files as they arrive in a folder (Ctrl-C stops)"
+    )
+    watch_cmd.add_argument("inbox", type=Path, metavar="INBOX")
+    watch_cmd.add_argument(
+        "--out", type=Path, default=Path("output"), help="output folder (default: output)"
+    )
+    watch_cmd.add_argument(
+        "--interval",
+        type=float,
+        default=5.0,
+        help="seconds between looks at the folder (default: 5)",
+    )
+    watch_cmd.add_argument(
+        "--workers", type=int, default=2, help="documents processed at once (default: 2)"
+    )
+
+
+def _add_review(commands: argparse._SubParsersAction) -> None:
+    review_cmd = commands.add_parser("review", help="local web page to check and correct outputs")
+    review_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("output"),
+        help="output folder of `nianbao run` (default: output)",
+    )
+    review_cmd.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    review_cmd.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+
+
+def _add_reprocess(commands: argparse._SubParsersAction) -> None:
+    again_cmd = commands.add_parser(
+        "reprocess", help="read chosen scanned pages of one document again, with other settings"
+    )
+    again_cmd.add_argument(
+        "doc",
+        type=Path,
+        metavar="DOC",
+        help="the document's output folder, e.g. output/2023/report.pdf",
+    )
+    again_cmd.add_argument(
+        "--pages",
+        type=_page_list,
+        metavar="3,4",
+        help="pages to read again (default: every scanned page)",
+    )
+    again_cmd.add_argument(
+        "--dpi", type=float, help="resolution to read them at (default: the scan's)"
+    )
+    again_cmd.add_argument(
+        "--ocr",
+        choices=OCR_MODES,
+        default="cells",
+        help="cells: recognise each cell (default); page: detect text on the whole page",
+    )
+    again_cmd.add_argument("--source", type=Path, help="the input file, if it has moved")
 
 
 def _page_list(text: str) -> list[int]:
@@ -84,8 +150,14 @@ def _page_list(text: str) -> list[int]:
     return pages
 
 
-def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = None,
-                force: bool = False, one_report: list[Path] = ()) -> int:
+def run_command(
+    paths: list[Path],
+    out: Path,
+    workers: int,
+    dask: str | None = None,
+    force: bool = False,
+    one_report: list[Path] = (),
+) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -115,14 +187,24 @@ def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = N
         return 2
     # Each document's line is printed as it is done. On a terminal the bar stays below them;
     # when stdout is a file or a pipe, the lines go there and the bar stays on stderr.
-    with lock, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=console, transient=True,
-                        redirect_stdout=sys.stdout.isatty()) as progress:
+    with (
+        lock,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            redirect_stdout=sys.stdout.isatty(),
+        ) as progress,
+    ):
         bar = progress.add_task("starting Prefect…", total=len(jobs))
 
         def done(job, report):
             print_line(job, report)
             progress.update(bar, advance=1, description=job.doc_id[-40:])
+
         batch.on_document_done = done
         try:
             if dask:
@@ -137,13 +219,16 @@ def run_command(paths: list[Path], out: Path, workers: int, dask: str | None = N
         progress.update(bar, description="writing dataset.csv, dataset.parquet, summary.html…")
         write_run_outputs([j.doc_id for j in jobs], out)
     elapsed = time.perf_counter() - started
-    print(f"{counts['processed'] + counts['skipped']} documents in {elapsed:.1f}s: "
-          f"{batch.summary_counts(counts)}. Outputs in {out}/")
+    print(
+        f"{counts['processed'] + counts['skipped']} documents in {elapsed:.1f}s: "
+        f"{batch.summary_counts(counts)}. Outputs in {out}/"
+    )
     return 1 if counts["failed"] else 0
 
 
-def reprocess_command(doc_dir: Path, pages: list[int] | None, dpi: float | None, ocr: str,
-                      source: Path | None) -> int:
+def reprocess_command(
+    doc_dir: Path, pages: list[int] | None, dpi: float | None, ocr: str, source: Path | None
+) -> int:
     from flows.reprocess import CannotReprocess, reprocess
     from flows.resume import brief
     from outputs.lock import OutputBusy

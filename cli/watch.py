@@ -5,6 +5,7 @@ written, the dataset is written if a batch is not in it yet, and it exits 0. A s
 stops at once. SIGTERM between batches is the same as Ctrl-C; during a batch, Prefect's own
 SIGTERM handling ends the flow run at once.
 """
+
 from __future__ import annotations
 
 import signal
@@ -40,9 +41,13 @@ def watch_command(inbox: Path, out: Path, interval: float, workers: int) -> int:
     def request_stop(signum: int, frame: FrameType | None) -> None:
         if stop.is_set():  # the second time: stop now
             raise KeyboardInterrupt
-        print("正在停止… Stopping: finishing the documents under way (Ctrl-C again to stop now).",
-              file=sys.stderr, flush=True)
+        print(
+            "正在停止… Stopping: finishing the documents under way (Ctrl-C again to stop now).",
+            file=sys.stderr,
+            flush=True,
+        )
         stop.set()
+
     previous_handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
     watcher = Watcher(inbox, out, workers, say=_say, on_document=print_line)
     _say(f"Watching {inbox}/ every {interval:g}s; outputs in {out}/. Press Ctrl-C to stop.")
@@ -53,8 +58,11 @@ def watch_command(inbox: Path, out: Path, interval: float, workers: int) -> int:
                 stop.wait(interval)
             watcher.finish()
     except (KeyboardInterrupt, TerminationSignal):
-        print("Stopped at once; what was under way is redone on the next start.",
-              file=sys.stderr, flush=True)
+        print(
+            "Stopped at once; what was under way is redone on the next start.",
+            file=sys.stderr,
+            flush=True,
+        )
         return 130
     finally:
         for s, handler in previous_handlers.items():

@@ -1,4 +1,5 @@
 """One module per input kind; each turns a file into an Extraction (body text + cell grids)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Tell an input's format from its bytes (magic numbers, zip members), never from its name."""
+
 from __future__ import annotations
 
 import zipfile
@@ -29,7 +30,8 @@ def detect_format(path: Path) -> str:
         return _zip_format(path)
     if head.startswith(OLE2_MAGIC):
         raise UnreadableDocument(
-            "这是旧版 Word（.doc/.wps）文件，暂不支持；请在 Word 或 WPS 中另存为 .docx 后重试。")
+            "这是旧版 Word（.doc/.wps）文件，暂不支持；请在 Word 或 WPS 中另存为 .docx 后重试。"
+        )
     if head.startswith(IMAGE_MAGICS):
         return "image"
     if _looks_like_text(head):
@@ -43,8 +45,10 @@ def _pages_folder_format(folder: Path) -> str:
         raise UnreadableDocument("这个文件夹里没有文件，没有可读取的页面。")
     for file in files:
         if detect_format(file) != "image":
-            raise UnreadableDocument(f"文件夹里的“{file.name}”不是图片：作为一份报告的各页，"
-                                     "文件夹里只能有图片文件（PNG、JPG、TIFF）。")
+            raise UnreadableDocument(
+                f"文件夹里的“{file.name}”不是图片：作为一份报告的各页，"
+                "文件夹里只能有图片文件（PNG、JPG、TIFF）。"
+            )
     return "image"
 
 

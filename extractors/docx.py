@@ -5,6 +5,7 @@ tell a merge from equal neighbours. We walk the `w:tc` elements ourselves and ho
 `w:gridBefore` (skipped leading columns), `w:gridSpan` (horizontal merge) and
 `w:vMerge` continue (vertical merge: extends the cell above).
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -23,7 +24,9 @@ def extract(path: Path) -> Extraction:
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as e:
-        raise UnreadableDocument(f"Word 文件已损坏，无法打开（{type(e).__name__}），请重新导出该文件。")
+        raise UnreadableDocument(
+            f"Word 文件已损坏，无法打开（{type(e).__name__}），请重新导出该文件。"
+        )
     body: list[str] = []
     tables: list[Grid] = []
     for element in document.element.body.iterchildren():
@@ -31,8 +34,9 @@ def extract(path: Path) -> Extraction:
             body.append(_text(element))
         elif element.tag == qn("w:tbl"):
             tables.append(read_table(element))
-    return Extraction(format="docx", body_text="\n".join(body), tables=tables,
-                      pages=_page_count(path))
+    return Extraction(
+        format="docx", body_text="\n".join(body), tables=tables, pages=_page_count(path)
+    )
 
 
 def read_table(tbl) -> Grid:
@@ -44,8 +48,11 @@ def read_table(tbl) -> Grid:
             tc_pr = tc.find(qn("w:tcPr"))
             span = _int_prop(tc_pr, "w:gridSpan", 1)
             v_merge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
-            if v_merge is not None and v_merge.get(qn("w:val")) in (None, "continue") \
-                    and col in open_above:
+            if (
+                v_merge is not None
+                and v_merge.get(qn("w:val")) in (None, "continue")
+                and col in open_above
+            ):
                 above = open_above[col]
                 above.rowspan = r - above.row + 1
             else:
@@ -65,8 +72,9 @@ def _cell_text(tc) -> str:
 def _text(p) -> str:
     parts = []
     for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
-        parts.append(node.text or "" if node.tag == qn("w:t") else
-                     "\t" if node.tag == qn("w:tab") else "\n")
+        parts.append(
+            node.text or "" if node.tag == qn("w:t") else "\t" if node.tag == qn("w:tab") else "\n"
+        )
     return "".join(parts)
 
 
@@ -89,5 +97,7 @@ def _page_count(path: Path) -> int | None:
             app = etree.fromstring(z.read("docProps/app.xml"))
     except (KeyError, etree.XMLSyntaxError):
         return None
-    pages = app.find("{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Pages")
+    pages = app.find(
+        "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Pages"
+    )
     return int(pages.text) if pages is not None and (pages.text or "").isdigit() else None

@@ -5,10 +5,11 @@ lines, or written one character per line (vertical labels), comes out as lines j
 Spaces come from the gaps between glyphs, not from space glyphs, which WPS scatters between
 Latin and CJK text. Glyphs drawn twice at the same spot (fake bold) are read once.
 """
+
 from __future__ import annotations
 
-SPACE_GAP = 0.3     # a gap wider than this many font sizes is a space
-SAME_SPOT = 1.0     # points; the same glyph drawn again within this distance is a duplicate
+SPACE_GAP = 0.3  # a gap wider than this many font sizes is a space
+SAME_SPOT = 1.0  # points; the same glyph drawn again within this distance is a duplicate
 
 
 def cell_text(chars: list[dict]) -> str:
@@ -19,8 +20,12 @@ def cell_text(chars: list[dict]) -> str:
 def _dedupe(chars: list[dict]) -> list[dict]:
     kept: list[dict] = []
     for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if not any(k["text"] == c["text"] and abs(k["x0"] - c["x0"]) < SAME_SPOT
-                   and abs(k["top"] - c["top"]) < SAME_SPOT for k in kept[-4:]):
+        if not any(
+            k["text"] == c["text"]
+            and abs(k["x0"] - c["x0"]) < SAME_SPOT
+            and abs(k["top"] - c["top"]) < SAME_SPOT
+            for k in kept[-4:]
+        ):
             kept.append(c)
     return kept
 

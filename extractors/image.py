@@ -4,6 +4,7 @@ its files, in name order, are the pages.
 
 Pages go through the scan route (ocr.reader): OpenCV preparation, ruled grid, PP-OCR.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,8 +38,14 @@ def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
         turned[number] = reading.turned
         if reading.turned:
             warnings.append(turned_warning(number, reading.turned))
-    return Extraction(format="image", body_text="\n".join(text), tables=grids, pages=len(pages),
-                      warnings=warnings, scanned_pages=turned)
+    return Extraction(
+        format="image",
+        body_text="\n".join(text),
+        tables=grids,
+        pages=len(pages),
+        warnings=warnings,
+        scanned_pages=turned,
+    )
 
 
 def enlarged(gray: np.ndarray, want_dpi: float | None = None) -> tuple[np.ndarray, float]:
@@ -70,7 +77,8 @@ def frames(path: Path) -> list[Image.Image]:
                 pages += [frame.convert("L") for frame in ImageSequence.Iterator(image)]
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
             raise UnreadableDocument(
-                f"图片文件{_name(path, file)}已损坏或格式不受支持，无法读取（{type(e).__name__}）。")
+                f"图片文件{_name(path, file)}已损坏或格式不受支持，无法读取（{type(e).__name__}）。"
+            )
     return pages
 
 

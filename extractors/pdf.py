@@ -10,6 +10,7 @@
 - Tables continued over a page break are separate grids here; the canonical mapping reads rows
   in document order, so they join up there.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,9 +29,9 @@ from .errors import UnreadableDocument
 from .glyphs import cell_text
 from .native import PDFIUM
 
-MIN_VISIBLE_CHARS = 20   # fewer than this on a page: it is a scan (or blank)
+MIN_VISIBLE_CHARS = 20  # fewer than this on a page: it is a scan (or blank)
 INVISIBLE_RENDER_MODE = 3
-EDGE_TOLERANCE = 2.0     # points; cell edges closer than this are the same grid line
+EDGE_TOLERANCE = 2.0  # points; cell edges closer than this are the same grid line
 
 
 def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
@@ -50,7 +51,8 @@ def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
         for number, page in enumerate(pdf.pages, start=1):
             if visible[number - 1] < MIN_VISIBLE_CHARS:
                 page_grids, page_text, scanned[number] = _read_scanned_page(
-                    path, number, page.width, scan.for_page(number))
+                    path, number, page.width, scan.for_page(number)
+                )
                 if scanned[number]:
                     warnings.append(turned_warning(number, scanned[number]))
             else:
@@ -62,14 +64,23 @@ def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
         warnings += second_opinion.compare(path, digital, heights)
         pages = len(pdf.pages)
     if scanned:
-        warnings.append(f"第 {'、'.join(map(str, scanned))} 页是扫描图像（或只有不可见的文字层），"
-                        "已用文字识别（OCR）读取。")
-    return Extraction(format="pdf", body_text="\n".join(body), tables=grids, pages=pages,
-                      warnings=warnings, scanned_pages=scanned)
+        warnings.append(
+            f"第 {'、'.join(map(str, scanned))} 页是扫描图像（或只有不可见的文字层），"
+            "已用文字识别（OCR）读取。"
+        )
+    return Extraction(
+        format="pdf",
+        body_text="\n".join(body),
+        tables=grids,
+        pages=pages,
+        warnings=warnings,
+        scanned_pages=scanned,
+    )
 
 
-def _read_scanned_page(path: Path, number: int, width_points: float,
-                       scan: ScanSettings) -> tuple[list[Grid], str, int]:
+def _read_scanned_page(
+    path: Path, number: int, width_points: float, scan: ScanSettings
+) -> tuple[list[Grid], str, int]:
     """Render the page at its scan's own resolution (or the one asked for) and read it with OCR."""
     from ocr.reader import read_page
 
@@ -91,7 +102,9 @@ def _scan_dpi(page, width_points: float) -> float:
     """The resolution of the largest image on the page, as ocr.preprocess.reading_dpi wants it."""
     from ocr.preprocess import reading_dpi
 
-    widths = [obj.get_px_size()[0] for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE])]
+    widths = [
+        obj.get_px_size()[0] for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE])
+    ]
     return reading_dpi(max(widths) / (width_points / 72) if widths else 300.0)
 
 
@@ -106,7 +119,9 @@ def _count_visible_chars(path: Path) -> list[int]:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
         if "password" in str(e).lower():
-            raise UnreadableDocument("PDF 文件设置了打开密码（已加密），无法读取；请提供未加密的版本。")
+            raise UnreadableDocument(
+                "PDF 文件设置了打开密码（已加密），无法读取；请提供未加密的版本。"
+            )
         raise UnreadableDocument("PDF 文件已损坏，无法读取；请重新导出或重新下载该文件。")
     counts = []
     try:
@@ -129,8 +144,9 @@ def _read_page(page, number: int) -> tuple[list[Grid], str]:
     grids = [_grid(t.cells, page.chars, number) for t in tables]
     # Text framed by a box reads as a one-column "table"; it is body text all the same.
     boxes = [t.bbox for t, g in zip(tables, grids) if len({c.col for c in g.cells}) > 1]
-    outside = page.filter(lambda obj: obj.get("object_type") != "char"
-                          or not any(_inside(obj, b) for b in boxes))
+    outside = page.filter(
+        lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, b) for b in boxes)
+    )
     return [g for g in grids if g.cells], outside.extract_text() or ""
 
 
@@ -142,9 +158,17 @@ def _grid(cell_boxes, chars, page_number: int) -> Grid:
         col, col_end = _index(xs, x0), _index(xs, x1)
         row, row_end = _index(ys, top), _index(ys, bottom)
         inside = [c for c in chars if _inside(c, (x0, top, x1, bottom))]
-        cells.append(GridCell(row=row, col=col, text=cell_text(inside),
-                              rowspan=max(1, row_end - row), colspan=max(1, col_end - col),
-                              page=page_number, bbox=(x0, top, x1, bottom)))
+        cells.append(
+            GridCell(
+                row=row,
+                col=col,
+                text=cell_text(inside),
+                rowspan=max(1, row_end - row),
+                colspan=max(1, col_end - col),
+                page=page_number,
+                bbox=(x0, top, x1, bottom),
+            )
+        )
     return Grid(cells)
 
 

@@ -7,6 +7,7 @@ makes the two agree best is used, and a table where they still disagree on more 
 numbers is not used as evidence at all: its numbers stay pdfplumber's alone.
 A number both readers agree on keeps its confidence; one they disagree on is flagged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,9 +40,11 @@ def compare(path: Path, grids: list[Grid], page_heights: dict[int, float]) -> li
     pages = sorted({cells[0].page for _, cells in numbered})
     try:
         import camelot
+
         with PDFIUM:
-            tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)),
-                                      flavor="lattice", engine="vector")
+            tables = camelot.read_pdf(
+                str(path), pages=",".join(map(str, pages)), flavor="lattice", engine="vector"
+            )
     except Exception as e:  # the second opinion is optional; the first reading stands
         log.warning("camelot failed on %s: %s", path, e)
         tables = []
@@ -64,8 +67,10 @@ def compare(path: Path, grids: list[Grid], page_heights: dict[int, float]) -> li
                 cell.flags.append(Flag.SECOND_OPINION_DIFFERS)
     if not unverified:
         return []
-    return [f"第 {'、'.join(map(str, sorted(unverified)))} 页的表格未能由第二读取器（camelot）复核"
-            "（两者读出的表格位置对不上），这些数字只由 pdfplumber 读取。"]
+    return [
+        f"第 {'、'.join(map(str, sorted(unverified)))} 页的表格未能由第二读取器（camelot）复核"
+        "（两者读出的表格位置对不上），这些数字只由 pdfplumber 读取。"
+    ]
 
 
 def _locate(cell: GridCell, tables, page: int, height: float) -> list[tuple]:
@@ -73,11 +78,14 @@ def _locate(cell: GridCell, tables, page: int, height: float) -> list[tuple]:
     camelot did not see a merge."""
     x0, top, x1, bottom = cell.bbox
     y0, y1 = height - bottom, height - top  # camelot's y axis points up
-    return [(table, r, c)
-            for table in tables if int(table.page) == page
-            for r, row in enumerate(table.cells)
-            for c, tc in enumerate(row)
-            if x0 <= (tc.x1 + tc.x2) / 2 <= x1 and y0 <= (tc.y1 + tc.y2) / 2 <= y1]
+    return [
+        (table, r, c)
+        for table in tables
+        if int(table.page) == page
+        for r, row in enumerate(table.cells)
+        for c, tc in enumerate(row)
+        if x0 <= (tc.x1 + tc.x2) / 2 <= x1 and y0 <= (tc.y1 + tc.y2) / 2 <= y1
+    ]
 
 
 def _text_at(where: list[tuple], offset: int) -> str | None:

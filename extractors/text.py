@@ -4,6 +4,7 @@ A line starting with a tab opens a cell, a line without a tab continues the prev
 bare empty line ends a row. Consecutive rows form one table; a line of body text ends it. The
 dump keeps no spans, so rows are ragged: mapping reads values from the right (see canonical).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,13 +28,14 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError:
         raise UnreadableDocument("文本文件的编码无法识别，请另存为 UTF-8 编码后重试。")
     raise UnreadableDocument(
-        "文本文件是 GBK/GB18030 编码，本工具只读取 UTF-8；请用记事本或 WPS 另存为 UTF-8 后重试。")
+        "文本文件是 GBK/GB18030 编码，本工具只读取 UTF-8；请用记事本或 WPS 另存为 UTF-8 后重试。"
+    )
 
 
 def parse(text: str) -> Extraction:
     body: list[str] = []
     tables: list[Grid] = []
-    rows: list[list[str]] = []   # rows of the table being read
+    rows: list[list[str]] = []  # rows of the table being read
     row: list[str] | None = None  # cells of the row being read, None between rows
 
     def end_row() -> None:
@@ -64,5 +66,10 @@ def parse(text: str) -> Extraction:
 
 
 def _grid(rows: list[list[str]]) -> Grid:
-    return Grid([GridCell(row=r, col=c, text=text)
-                 for r, cells in enumerate(rows) for c, text in enumerate(cells)])
+    return Grid(
+        [
+            GridCell(row=r, col=c, text=text)
+            for r, cells in enumerate(rows)
+            for c, text in enumerate(cells)
+        ]
+    )

@@ -12,6 +12,7 @@ Built for folders of thousands of files:
   a clean run's;
 - a document that fails, even by a crash of its task, is a failed line, never the end of the run.
 """
+
 from __future__ import annotations
 
 import copy
@@ -42,8 +43,8 @@ on_document_done: Callable[[Job, Brief], None] | None = None
 # `nianbao watch` sets it on Ctrl-C.
 stop_requested = threading.Event()
 WINDOW_PER_WORKER = 4  # documents submitted ahead per worker
-DEFAULT_WINDOW = 32    # when the flow is called without one
-PART_SIZE = 500        # documents per flow run (run_in_parts)
+DEFAULT_WINDOW = 32  # when the flow is called without one
+PART_SIZE = 500  # documents per flow run (run_in_parts)
 
 
 @task(name="document", cache_policy=NO_CACHE, task_run_name="{doc_id}")
@@ -53,8 +54,9 @@ def document_task(path: str, doc_id: str, out: str) -> Brief:
 
 
 @flow(name="nianbao-run", validate_parameters=False)
-def run_documents(jobs: list[Job], out: str, force: bool = False,
-                  window: int | None = None) -> dict[str, int]:
+def run_documents(
+    jobs: list[Job], out: str, force: bool = False, window: int | None = None
+) -> dict[str, int]:
     """Process `jobs` (skipping those done, unless `force`), `window` at a time, handing each
     (job, brief) to `on_document_done`. Returns the counts: per status, processed, skipped.
     A skipped document's brief says so (`skipped`)."""
@@ -78,8 +80,11 @@ def run_documents(jobs: list[Job], out: str, force: bool = False,
             if not isinstance(e, Exception):
                 raise
             log.exception("document task for %s crashed", job.doc_id)
-            outcome = Brief(Status.FAILED, error=f"处理该文件的任务意外中止（{type(e).__name__}: {e}）。",
-                            error_code="internal_error")
+            outcome = Brief(
+                Status.FAILED,
+                error=f"处理该文件的任务意外中止（{type(e).__name__}: {e}）。",
+                error_code="internal_error",
+            )
         done(job, outcome)
 
     for job in jobs:
@@ -99,8 +104,9 @@ def run_documents(jobs: list[Job], out: str, force: bool = False,
     return dict(counts)
 
 
-def run_in_parts(jobs: list[Job], out: Path, task_runner, window: int,
-                 force: bool = False) -> Counter:
+def run_in_parts(
+    jobs: list[Job], out: Path, task_runner, window: int, force: bool = False
+) -> Counter:
     """Run the flow over `jobs`, PART_SIZE documents per flow run. Returns the counts of all.
     The run's files (write_run_outputs) are the caller's to write.
 
@@ -113,8 +119,9 @@ def run_in_parts(jobs: list[Job], out: Path, task_runner, window: int,
             break
         name = f"part {number} of {len(parts)}" if len(parts) > 1 else None
         flow = run_documents.with_options(task_runner=task_runner, flow_run_name=name)
-        counts.update(flow(JobList(jobs[start:start + PART_SIZE]), str(out), force=force,
-                           window=window))
+        counts.update(
+            flow(JobList(jobs[start : start + PART_SIZE]), str(out), force=force, window=window)
+        )
     return counts
 
 
@@ -147,11 +154,18 @@ def _stopping() -> bool:
 
 def summary_counts(counts: dict[str, int]) -> str:
     """A run's counts in words."""
-    return (f"{counts['processed']} processed, {counts['skipped']} skipped (already done); "
-            f"{counts['ok']} ok, {counts['needs_review']} need review, {counts['failed']} failed")
+    return (
+        f"{counts['processed']} processed, {counts['skipped']} skipped (already done); "
+        f"{counts['ok']} ok, {counts['needs_review']} need review, {counts['failed']} failed"
+    )
 
 
 def run(jobs: list[Job], out: Path, workers: int, force: bool = False) -> Counter:
     """The flow on this machine, `workers` documents at a time."""
-    return run_in_parts(jobs, out, ThreadPoolTaskRunner(max_workers=workers),
-                        WINDOW_PER_WORKER * workers, force=force)
+    return run_in_parts(
+        jobs,
+        out,
+        ThreadPoolTaskRunner(max_workers=workers),
+        WINDOW_PER_WORKER * workers,
+        force=force,
+    )

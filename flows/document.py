@@ -1,5 +1,6 @@
 """One document through the stages: detect format → extract grid → rebuild canonical tables →
 check identities → assess → write outputs. Never raises: a bad document becomes a failed report."""
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,9 @@ log = logging.getLogger(__name__)
 PIPELINE_VERSION = 3
 
 
-def process_document(path: Path, doc_dir: Path, shown_path: str,
-                     scan: ScanSettings = DEFAULT) -> Report:
+def process_document(
+    path: Path, doc_dir: Path, shown_path: str, scan: ScanSettings = DEFAULT
+) -> Report:
     """Process `path`, write its outputs into `doc_dir`, and return its report. `scan` says
     how scanned pages are read (reprocessing changes it)."""
     started = time.perf_counter()
@@ -44,8 +46,10 @@ def process_document(path: Path, doc_dir: Path, shown_path: str,
     except Exception as e:  # a bug in one document must not stop the batch
         log.exception("internal error on %s", shown_path)
         report = failed_report(
-            source, f"处理该文件时发生内部错误（{type(e).__name__}: {e}），请把文件反馈给维护人员。",
-            "internal_error")
+            source,
+            f"处理该文件时发生内部错误（{type(e).__name__}: {e}），请把文件反馈给维护人员。",
+            "internal_error",
+        )
     report.pipeline_version = PIPELINE_VERSION
     if (doc_dir / REVIEW_NAME).exists():  # corrections made in `nianbao review` survive reruns
         report = reapply_review(report, doc_dir)
@@ -61,12 +65,14 @@ def _read(path: Path, source: Source, scan: ScanSettings) -> Report:
     extraction = extract(path, source.format, scan)
     source.pages = extraction.pages
     if extraction.scanned_pages:  # where the review page finds each page as OCR read it
-        source.scanned_pages = [ScannedPage(page=n, turned=t)
-                                for n, t in sorted(extraction.scanned_pages.items())]
+        source.scanned_pages = [
+            ScannedPage(page=n, turned=t) for n, t in sorted(extraction.scanned_pages.items())
+        ]
     tables = rebuild(extraction)
     corrections = correct(tables)
     confirm(tables)
     checks = run_checks(tables, extraction.body_text)
     agency, year = agency_and_year(extraction.body_text)
-    return assess(source, agency, year, tables, checks, corrections,
-                  extraction.warnings + tables.warnings)
+    return assess(
+        source, agency, year, tables, checks, corrections, extraction.warnings + tables.warnings
+    )

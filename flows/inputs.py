@@ -1,4 +1,5 @@
 """Expand the user's PATHs into documents and where each one's outputs go."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,8 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Job:
-    path: Path      # the input file
-    doc_id: str     # its path relative to the folder given: names its output folder
+    path: Path  # the input file
+    doc_id: str  # its path relative to the folder given: names its output folder
 
 
 def find_documents(paths: list[Path], out: Path, one_report: list[Path] = ()) -> list[Job]:
@@ -24,10 +25,16 @@ def find_documents(paths: list[Path], out: Path, one_report: list[Path] = ()) ->
             files.append(given)
         elif given.is_dir():
             for dirpath, dirnames, filenames in os.walk(given):
-                files += [Path(dirpath, d) for d in sorted(dirnames)
-                          if Path(dirpath, d).resolve() in joined]
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                                     and Path(dirpath, d).resolve() not in (out, *joined))
+                files += [
+                    Path(dirpath, d)
+                    for d in sorted(dirnames)
+                    if Path(dirpath, d).resolve() in joined
+                ]
+                dirnames[:] = sorted(
+                    d
+                    for d in dirnames
+                    if not d.startswith(".") and Path(dirpath, d).resolve() not in (out, *joined)
+                )
                 files += [Path(dirpath, f) for f in sorted(filenames) if _is_document(f)]
         elif given.is_file():
             files.append(given)
@@ -45,6 +52,8 @@ def _is_document(name: str) -> bool:
 def _common_root(paths: list[Path], joined: set[Path]) -> Path:
     """Outputs are named relative to the folder given (a file's own folder if a file is given,
     or a report's pages folder); with several, relative to their common folder."""
-    folders = [p.resolve() if p.is_dir() and p.resolve() not in joined else p.resolve().parent
-               for p in paths]
+    folders = [
+        p.resolve() if p.is_dir() and p.resolve() not in joined else p.resolve().parent
+        for p in paths
+    ]
     return Path(os.path.commonpath(folders))

@@ -13,6 +13,7 @@ A hard kill (kill -9, power loss) can leave a `.<name>.<random>.tmp` beside a fi
 written. Before a document is looked at, these are removed from its folder, and before the
 run's dataset is written, from OUT. Only the names this code writes are touched.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -47,8 +48,15 @@ class Brief:
 
 def brief(report: Report) -> Brief:
     expected = template(report.template).table_ids
-    return Brief(report.status, report.agency, report.year, report.error, report.error_code,
-                 report.summary, sum(t not in report.tables for t in expected))
+    return Brief(
+        report.status,
+        report.agency,
+        report.year,
+        report.error,
+        report.error_code,
+        report.summary,
+        sum(t not in report.tables for t in expected),
+    )
 
 
 def previous_outcome(job: Job, out: Path) -> Brief | None:
@@ -60,8 +68,9 @@ def previous_outcome(job: Job, out: Path) -> Brief | None:
         report = Report.from_json((doc_dir / REPORT_NAME).read_bytes())
     except (OSError, ValueError, ValidationError):
         return None  # none, or written by another version
-    if ((report.schema_version, report.pipeline_version) != (SCHEMA_VERSION, PIPELINE_VERSION)
-            or (report.status == Status.FAILED and report.error_code == "internal_error")):
+    if (report.schema_version, report.pipeline_version) != (SCHEMA_VERSION, PIPELINE_VERSION) or (
+        report.status == Status.FAILED and report.error_code == "internal_error"
+    ):
         return None
     try:
         if not report.source.sha256 or report.source.sha256 != sha256_file(job.path):

@@ -14,6 +14,7 @@ each `document` task runs on a Dask worker, which may be another machine. So:
 Before any document is submitted, every worker is asked whether it can see the inputs and the
 output folder and reach the API, so a misconfigured cluster fails at once with a plain message.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,10 +52,18 @@ def run(jobs: list[Job], out: Path, address: str, force: bool = False) -> Counte
     with _shared_api() as api_url:
         workers = check_workers(address, [j.path for j in jobs[:1] + jobs[-1:]], out)
         threads = sum(workers.values())
-        print(f"Dask cluster {address}: {len(workers)} workers, {threads} threads; "
-              f"Prefect API {api_url}", file=sys.stderr)
-        return batch.run_in_parts(jobs, out, DaskTaskRunner(address=address),
-                                  batch.WINDOW_PER_WORKER * threads, force=force)
+        print(
+            f"Dask cluster {address}: {len(workers)} workers, {threads} threads; "
+            f"Prefect API {api_url}",
+            file=sys.stderr,
+        )
+        return batch.run_in_parts(
+            jobs,
+            out,
+            DaskTaskRunner(address=address),
+            batch.WINDOW_PER_WORKER * threads,
+            force=force,
+        )
 
 
 def _check_picklable() -> None:
@@ -66,9 +75,11 @@ def _check_picklable() -> None:
         try:
             cloudpickle.dumps(obj)
         except Exception as e:
-            raise ClusterError(f"{obj.name} cannot be sent to Dask workers ({type(e).__name__}: "
-                               f"{e}): a module global it names cannot be pickled; reach it "
-                               "through a function instead (see flows/batch.py)") from e
+            raise ClusterError(
+                f"{obj.name} cannot be sent to Dask workers ({type(e).__name__}: "
+                f"{e}): a module global it names cannot be pickled; reach it "
+                "through a function instead (see flows/batch.py)"
+            ) from e
 
 
 @contextmanager
@@ -93,12 +104,15 @@ def _connect(address: str):
     try:
         client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as e:
-        raise ClusterError(f"无法连接 Dask 调度器 {address}。 Cannot reach the Dask scheduler at "
-                           f"{address}: {e}") from e
+        raise ClusterError(
+            f"无法连接 Dask 调度器 {address}。 Cannot reach the Dask scheduler at {address}: {e}"
+        ) from e
     if not client.scheduler_info(n_workers=-1)["workers"]:
         client.close()
-        raise ClusterError(f"Dask 调度器 {address} 上没有 worker。 No Dask workers are connected "
-                           f"to {address}: start `dask worker {address}` on each machine.")
+        raise ClusterError(
+            f"Dask 调度器 {address} 上没有 worker。 No Dask workers are connected "
+            f"to {address}: start `dask worker {address}` on each machine."
+        )
     return client
 
 
@@ -106,17 +120,23 @@ def check_workers(address: str, inputs: list[Path], out: Path) -> dict[str, int]
     """Ask every worker of the cluster at `address` whether it can do the job.
     Returns {worker address: threads}; raises ClusterError with what is wrong."""
     with _connect(address) as client:
-        workers = {a: w["nthreads"] for a, w in client.scheduler_info(n_workers=-1)["workers"].items()}
+        workers = {
+            a: w["nthreads"] for a, w in client.scheduler_info(n_workers=-1)["workers"].items()
+        }
         context = serialize_context()["settings_context"]
         try:
             answers = client.run(_worker_problems, [str(p) for p in inputs], str(out), context)
         except Exception as e:  # typically: the worker cannot import flows.scale
-            raise ClusterError(f"Dask worker 无法运行 nianbao。 A Dask worker cannot run nianbao "
-                               f"({type(e).__name__}: {e}); install it on every machine.") from e
+            raise ClusterError(
+                f"Dask worker 无法运行 nianbao。 A Dask worker cannot run nianbao "
+                f"({type(e).__name__}: {e}); install it on every machine."
+            ) from e
     problems = [f"{worker}: {problem}" for worker, problem in sorted(answers.items()) if problem]
     if problems:
-        raise ClusterError("Dask worker 配置有误。 Some Dask workers cannot do the job:\n  "
-                           + "\n  ".join(problems))
+        raise ClusterError(
+            "Dask worker 配置有误。 Some Dask workers cannot do the job:\n  "
+            + "\n  ".join(problems)
+        )
     return workers
 
 
@@ -134,6 +154,8 @@ def _worker_problems(inputs: list[str], out: str, settings_context: dict) -> str
         with get_client(sync_client=True) as client:
             error = client.api_healthcheck()
     if error:
-        return (f"cannot reach the Prefect API at {url} ({type(error).__name__}); "
-                "set PREFECT_API_URL to a Prefect server every machine can reach")
+        return (
+            f"cannot reach the Prefect API at {url} ({type(error).__name__}); "
+            "set PREFECT_API_URL to a Prefect server every machine can reach"
+        )
     return None

@@ -41,6 +41,7 @@ watcher out.
 until Ctrl-C, and `finish()` once at the end. Whatever was cut short by a hard stop is simply
 done again on the next start.
 """
+
 from __future__ import annotations
 
 import os
@@ -85,14 +86,17 @@ class Inbox:
 
     def __init__(self, inbox: Path, out: Path):
         self.inbox, self.out = inbox, out
-        self.previous: dict[Path, tuple[int, int]] = {}   # path -> (size, mtime_ns) last poll
-        self.stable_since: dict[Path, float] = {}         # path -> when it was first seen so
-        self.handled: dict[Path, tuple[int, int]] = {}    # path -> signature when handed over
+        self.previous: dict[Path, tuple[int, int]] = {}  # path -> (size, mtime_ns) last poll
+        self.stable_since: dict[Path, float] = {}  # path -> when it was first seen so
+        self.handled: dict[Path, tuple[int, int]] = {}  # path -> signature when handed over
 
     def poll(self) -> tuple[list[Job], list[Job]]:
         """(ready jobs, all jobs now in the inbox)."""
-        jobs = [j for j in find_documents([self.inbox], self.out)
-                if not j.path.name.lower().endswith(PARTIAL_SUFFIXES)]
+        jobs = [
+            j
+            for j in find_documents([self.inbox], self.out)
+            if not j.path.name.lower().endswith(PARTIAL_SUFFIXES)
+        ]
         now = time.monotonic()
         current, ready = {}, []
         for job in jobs:
@@ -107,8 +111,10 @@ class Inbox:
                 continue
             if self.handled.get(job.path) == signature:
                 continue
-            if ready_to_read(job.path, st.st_size) or \
-                    now - self.stable_since[job.path] >= GIVE_UP_AFTER:
+            if (
+                ready_to_read(job.path, st.st_size)
+                or now - self.stable_since[job.path] >= GIVE_UP_AFTER
+            ):
                 ready.append(job)
         self.previous = current
         for gone in set(self.stable_since) - set(current):
@@ -129,8 +135,14 @@ class Watcher:
     """Looks at INBOX, processes what is ready into OUT, and keeps OUT's run files current.
     `say` prints a line for the user; `on_document` is handed each document's brief."""
 
-    def __init__(self, inbox: Path, out: Path, workers: int,
-                 say: Callable[[str], None], on_document: Callable[[Job, Brief], None]):
+    def __init__(
+        self,
+        inbox: Path,
+        out: Path,
+        workers: int,
+        say: Callable[[str], None],
+        on_document: Callable[[Job, Brief], None],
+    ):
         self.inbox = Inbox(inbox, out)
         self.out, self.workers = out, workers
         self.say, self.on_document = say, on_document
@@ -144,16 +156,19 @@ class Watcher:
             self._run_batch(ready)
         if self.stale_since is None:
             return
-        due = (not ready and self.inbox.quiet()) or \
-            time.monotonic() - self.stale_since >= RUN_FILES_EVERY
+        due = (
+            not ready and self.inbox.quiet()
+        ) or time.monotonic() - self.stale_since >= RUN_FILES_EVERY
         if due and self._write_run_files():
             self.stale_since = None
 
     def finish(self) -> None:
         """At stop: the run's files, if a batch is not in them yet."""
         if self.stale_since is not None and not self._write_run_files():
-            self.say(f"{self.out} is being written by another nianbao: its documents.csv, "
-                     "dataset and summary.html will be rewritten by the next run or watch.")
+            self.say(
+                f"{self.out} is being written by another nianbao: its documents.csv, "
+                "dataset and summary.html will be rewritten by the next run or watch."
+            )
 
     def _run_batch(self, ready: list[Job]) -> None:
         # OUT is locked per batch, not while idle: `reprocess` and the review page can write
@@ -173,8 +188,10 @@ class Watcher:
                 counts = batch.run(ready, self.out, self.workers)
         finally:
             batch.on_document_done = None
-        self.say(f"{counts['processed'] + counts['skipped']} files ready in "
-                 f"{time.perf_counter() - started:.1f}s: {batch.summary_counts(counts)}.")
+        self.say(
+            f"{counts['processed'] + counts['skipped']} files ready in "
+            f"{time.perf_counter() - started:.1f}s: {batch.summary_counts(counts)}."
+        )
         self.stale_since = self.stale_since or time.monotonic()
 
     def _document_done(self, job: Job, outcome: Brief) -> None:
@@ -189,6 +206,8 @@ class Watcher:
         started = time.perf_counter()
         with lock:
             write_run_outputs([j.doc_id for j in self.present], self.out)
-        self.say(f"documents.csv, dataset.csv/.parquet, summary.html: {len(self.present)} "
-                 f"documents ({time.perf_counter() - started:.1f}s).")
+        self.say(
+            f"documents.csv, dataset.csv/.parquet, summary.html: {len(self.present)} "
+            f"documents ({time.perf_counter() - started:.1f}s)."
+        )
         return True

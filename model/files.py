@@ -1,4 +1,5 @@
 """What identifies an input: which files it is made of, and the sha256 of their content."""
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 Every input kind (text, DOCX, PDF, image) ends here, so everything downstream (mapping to the
 canonical tables, checks, writers) is written once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,8 +13,8 @@ from .report import Flag
 
 @dataclass
 class GridCell:
-    row: int            # top grid row, 0-based
-    col: int            # left grid column, 0-based
+    row: int  # top grid row, 0-based
+    col: int  # left grid column, 0-based
     text: str
     rowspan: int = 1
     colspan: int = 1
@@ -21,12 +22,15 @@ class GridCell:
     page: int | None = None  # 1-based page the cell is drawn on
     bbox: tuple[float, float, float, float] | None = None  # PDF points, or pixels on images
     flags: list[Flag] = field(default_factory=list)  # what the extractor doubts about the cell
-    alternatives: list[tuple[str, float]] = field(default_factory=list)  # other (text, confidence) readings
+    alternatives: list[tuple[str, float]] = field(
+        default_factory=list
+    )  # other (text, confidence) readings
 
 
 @dataclass
 class Grid:
     """One table as laid out in the document, merged cells kept as spans."""
+
     cells: list[GridCell]
 
     def rows(self) -> list[list[GridCell]]:
@@ -43,8 +47,8 @@ def turned_warning(page: int, degrees: int) -> str:
 
 @dataclass
 class Extraction:
-    format: str                      # text | docx | pdf | image
-    body_text: str                   # text outside the tables, in reading order
+    format: str  # text | docx | pdf | image
+    body_text: str  # text outside the tables, in reading order
     tables: list[Grid] = field(default_factory=list)
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)

@@ -5,6 +5,7 @@ models (`python -m model.report`). `Report.to_json` and `Report.from_json` are t
 report is written or read. Fields that are only sometimes there (a cell's machine reading after
 review, a failed report's error_code, …) are left out of the JSON when empty, as before.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """review.json: a clerk's corrections of one document, oldest first (see outputs/review_log.py)."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict

@@ -1,5 +1,6 @@
 """How scanned pages are read. `nianbao run` uses the defaults; `nianbao reprocess` can change
 them for chosen pages of one document."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,8 +21,11 @@ class ScanSettings:
             raise ValueError(f"ocr must be one of {OCR_MODES}, not {self.ocr!r}")
 
     def as_json(self) -> dict:
-        return {"dpi": self.dpi, "ocr": self.ocr,
-                "pages": sorted(self.pages) if self.pages is not None else None}
+        return {
+            "dpi": self.dpi,
+            "ocr": self.ocr,
+            "pages": sorted(self.pages) if self.pages is not None else None,
+        }
 
     def for_page(self, number: int) -> ScanSettings:
         """The settings page `number` is read with."""

@@ -1,4 +1,5 @@
 """Text helpers every stage shares, so each pattern is written once."""
+
 from __future__ import annotations
 
 import re

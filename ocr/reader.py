@@ -8,6 +8,7 @@ alike (0/6/8/9, 1/7), for a cell with ink but no text, and for text that is almo
 quite a number. Unsure numbers are read a second time from an enlarged, re-binarised crop;
 that reading is kept as an alternative for the identity checks to consider.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -27,13 +28,13 @@ from . import engine
 from .preprocess import binarize_lines, upright
 from .table_grid import CellBox, find_tables
 
-BLANK_INK = 20           # dark pixels (specks removed) below which a cell is empty
-SURE = 0.99              # at or above this, no look-alike penalty
-REREAD_BELOW = 0.95      # readings below this are read a second time
+BLANK_INK = 20  # dark pixels (specks removed) below which a cell is empty
+SURE = 0.99  # at or above this, no look-alike penalty
+REREAD_BELOW = 0.95  # readings below this are read a second time
 LOOKALIKE_DIGITS = set("06891 7".replace(" ", ""))
 LOOKALIKE_PENALTY = 0.02  # per look-alike digit, on readings below SURE
 INK_WITHOUT_TEXT = 0.2
-MIXED_TEXT = 0.5         # digits mixed with letters: likely a misreading
+MIXED_TEXT = 0.5  # digits mixed with letters: likely a misreading
 ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
 TITLE_LINES = 8
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -42,17 +43,20 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 @dataclass
 class PageReading:
     grids: list[Grid]
-    text: str          # text of the page outside the tables, from the cells of 1-column boxes
-    turned: int        # degrees the page was turned to be upright
-    skew: float        # degrees it was deskewed by
+    text: str  # text of the page outside the tables, from the cells of 1-column boxes
+    turned: int  # degrees the page was turned to be upright
+    skew: float  # degrees it was deskewed by
     width: int
     height: int
 
 
-def read_page(image: np.ndarray, page: int, bbox_scale: float = 1.0,
-              settings: ScanSettings = DEFAULT) -> PageReading:
+def read_page(
+    image: np.ndarray, page: int, bbox_scale: float = 1.0, settings: ScanSettings = DEFAULT
+) -> PageReading:
     """Bboxes are the upright page's pixels times `bbox_scale` (72/dpi gives PDF points)."""
-    gray, turns, skew = upright(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+    gray, turns, skew = upright(
+        image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    )
     page_image = gray
     gray, tables = _without_rules(page_image)
     turned = turns * 90
@@ -77,8 +81,10 @@ def _without_rules(gray: np.ndarray) -> tuple[np.ndarray, list[list[CellBox]]]:
 def _read_tables(gray, tables, page, bbox_scale, settings) -> tuple[list[Grid], str]:
     if settings.ocr == "page":
         lines = engine.read_page(gray)
-        return ([_table_from_lines(gray, t, page, bbox_scale, lines) for t in tables],
-                _text_outside(lines, tables))
+        return (
+            [_table_from_lines(gray, t, page, bbox_scale, lines) for t in tables],
+            _text_outside(lines, tables),
+        )
     return [_read_table(gray, t, page, bbox_scale) for t in tables], _page_text(gray, tables)
 
 
@@ -86,8 +92,11 @@ def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
     """Whether the largest inked cells (labels) read better turned 180°: about 16 crops."""
     cells = sorted((c for t in tables for c in t), key=lambda c: -_area(c.box))
     inner = (_inner(gray, c.box) for c in cells)
-    sample = list(itertools.islice((s for s in inner if s.size and _ink_amount(s) > BLANK_INK),
-                                   ORIENTATION_SAMPLES))
+    sample = list(
+        itertools.islice(
+            (s for s in inner if s.size and _ink_amount(s) > BLANK_INK), ORIENTATION_SAMPLES
+        )
+    )
     if not sample:
         return False
     crops = [line for s in sample for line in _text_lines(s)[:1]]
@@ -97,9 +106,16 @@ def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
 
 
 def _empty_cell(box: CellBox, page: int, bbox_scale: float, has_ink: bool) -> GridCell:
-    return GridCell(row=box.row, col=box.col, rowspan=box.rowspan, colspan=box.colspan,
-                    text="", confidence=0.0 if has_ink else 0.99, page=page,
-                    bbox=tuple(round(float(v) * bbox_scale, 2) for v in box.box))
+    return GridCell(
+        row=box.row,
+        col=box.col,
+        rowspan=box.rowspan,
+        colspan=box.colspan,
+        text="",
+        confidence=0.0 if has_ink else 0.99,
+        page=page,
+        bbox=tuple(round(float(v) * bbox_scale, 2) for v in box.box),
+    )
 
 
 def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: float) -> Grid:
@@ -128,12 +144,15 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
     return Grid(cells)
 
 
-def _table_from_lines(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: float,
-                      lines: list[engine.Line]) -> Grid:
+def _table_from_lines(
+    gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: float, lines: list[engine.Line]
+) -> Grid:
     """The table's cells filled with the page's detected text lines, each placed in the cell
     holding its centre; lines in one cell are joined top to bottom."""
-    cells = [_empty_cell(box, page, bbox_scale, _ink_amount(_inner(gray, box.box)) > BLANK_INK)
-             for box in table]
+    cells = [
+        _empty_cell(box, page, bbox_scale, _ink_amount(_inner(gray, box.box)) > BLANK_INK)
+        for box in table
+    ]
     placed: dict[int, list[engine.Line]] = {}
     for line in lines:
         cx, cy = (line.box[0] + line.box[2]) / 2, (line.box[1] + line.box[3]) / 2
@@ -168,17 +187,18 @@ def cell_confidence(text: str, score: float) -> float:
     confidence = score
     if score < SURE and _NUMBER.fullmatch(compact):
         confidence -= LOOKALIKE_PENALTY * sum(ch in LOOKALIKE_DIGITS for ch in compact)
-    elif re.search(r"\d", compact) and not has_cjk(compact) \
-            and not _NUMBER.fullmatch(compact):
+    elif re.search(r"\d", compact) and not has_cjk(compact) and not _NUMBER.fullmatch(compact):
         confidence *= MIXED_TEXT
     return max(0.0, min(1.0, confidence))
 
 
 def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]) -> None:
     """Second reading of unsure single-line cells: enlarged 2x and Otsu-binarised."""
-    unsure = [(box, cell) for box, cell in zip(table, cells)
-              if cell.confidence < REREAD_BELOW and "\n" not in cell.text
-              and not has_cjk(cell.text)]
+    unsure = [
+        (box, cell)
+        for box, cell in zip(table, cells)
+        if cell.confidence < REREAD_BELOW and "\n" not in cell.text and not has_cjk(cell.text)
+    ]
     if not unsure:
         return
     crops = []
@@ -210,7 +230,7 @@ def _inner(gray: np.ndarray, box) -> np.ndarray:
     x0, y0, x1, y1 = box
     pad = max(3, (x1 - x0) // 60, (y1 - y0) // 30)
     pad = min(pad, 8)
-    return gray[y0 + pad:y1 - pad, x0 + pad:x1 - pad]
+    return gray[y0 + pad : y1 - pad, x0 + pad : x1 - pad]
 
 
 def _ink(crop: np.ndarray) -> np.ndarray:
@@ -248,8 +268,17 @@ def _text_lines(crop: np.ndarray, min_height: int = 4) -> list[np.ndarray]:
             continue
         margin = max(4, (y1 - y0) // 4)
         x0, x1 = max(0, cols[0] - margin), min(crop.shape[1], cols[-1] + 1 + margin)
-        out.append(cv2.copyMakeBorder(line[:, x0:x1], margin, margin, 0, 0, cv2.BORDER_CONSTANT,
-                                      value=int(np.median(line))))
+        out.append(
+            cv2.copyMakeBorder(
+                line[:, x0:x1],
+                margin,
+                margin,
+                0,
+                0,
+                cv2.BORDER_CONSTANT,
+                value=int(np.median(line)),
+            )
+        )
     return out
 
 

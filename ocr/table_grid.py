@@ -5,6 +5,7 @@ group of lines; its grid lines are the positions where rules run. Between two ne
 elementary cells, a missing rule means they belong to one merged cell, so merged cells (and
 their spans) come from a union of elementary cells.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-MIN_TABLE_WIDTH = 0.25   # of the page width
-BORDER_INK = 0.6         # share of a cell edge that must be ruled for a border to exist
+MIN_TABLE_WIDTH = 0.25  # of the page width
+BORDER_INK = 0.6  # share of a cell edge that must be ruled for a border to exist
 
 
 @dataclass
@@ -27,11 +28,13 @@ class CellBox:
 
 def line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     h, w = binary.shape
-    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
-                                  cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 40), 1)))
+    horizontal = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 40), 1))
+    )
     # Longer than a character (CJK strokes are vertical too), shorter than a one-line row.
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
-                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 50))))
+    vertical = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 50)))
+    )
     # Bridge the small gaps noise and JPEG leave in thin rules.
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
@@ -41,7 +44,7 @@ def line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 @dataclass
 class RuledPage:
     tables: list[list[CellBox]]  # top to bottom, each a list of cells
-    rules: np.ndarray            # 255 where a table's rules run (dilated), else 0
+    rules: np.ndarray  # 255 where a table's rules run (dilated), else 0
 
 
 def find_tables(binary: np.ndarray) -> RuledPage:
@@ -55,12 +58,21 @@ def find_tables(binary: np.ndarray) -> RuledPage:
         x, y, w, h, _ = stats[i]
         if w < MIN_TABLE_WIDTH * page_w or h < 20:
             continue
-        cells = _cells(horizontal[y:y + h, x:x + w], vertical[y:y + h, x:x + w])
+        cells = _cells(horizontal[y : y + h, x : x + w], vertical[y : y + h, x : x + w])
         if cells:
             table_labels.append(i)
-            tables.append([CellBox(c.row, c.col, c.rowspan, c.colspan,
-                                   (c.box[0] + x, c.box[1] + y, c.box[2] + x, c.box[3] + y))
-                           for c in cells])
+            tables.append(
+                [
+                    CellBox(
+                        c.row,
+                        c.col,
+                        c.rowspan,
+                        c.colspan,
+                        (c.box[0] + x, c.box[1] + y, c.box[2] + x, c.box[3] + y),
+                    )
+                    for c in cells
+                ]
+            )
     is_table = np.zeros(count, np.uint8)
     is_table[table_labels] = 255
     table_rules = is_table[labels]
@@ -97,7 +109,9 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray) -> list[CellBox]:
 
     def ruled(mask, a0, a1, b, along_rows: bool) -> bool:
         lo, hi = a0 + (a1 - a0) // 6, a1 - (a1 - a0) // 6  # skip the corners
-        band = mask[lo:hi, max(0, b - 3):b + 4] if along_rows else mask[max(0, b - 3):b + 4, lo:hi]
+        band = (
+            mask[lo:hi, max(0, b - 3) : b + 4] if along_rows else mask[max(0, b - 3) : b + 4, lo:hi]
+        )
         if band.size == 0:
             return True
         hit = (band > 0).any(axis=1 if along_rows else 0)
@@ -117,5 +131,7 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray) -> list[CellBox]:
     for members in groups.values():
         r0, r1 = min(m[0] for m in members), max(m[0] for m in members)
         c0, c1 = min(m[1] for m in members), max(m[1] for m in members)
-        cells.append(CellBox(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+        cells.append(
+            CellBox(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+        )
     return sorted(cells, key=lambda c: (c.row, c.col))

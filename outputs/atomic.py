@@ -1,4 +1,5 @@
 """Files appear whole or not at all: written to a temporary name beside them, then renamed."""
+
 from __future__ import annotations
 
 import os

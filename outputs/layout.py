@@ -1,9 +1,10 @@
 """The names of the files nianbao writes in OUT, in one place.
 
-    OUT/<doc_id>/report.json, cells.csv, <table>.csv, review.json   one document
-    OUT/documents.csv, dataset.csv, dataset.parquet, summary.html   the run
-    OUT/.nianbao.lock, OUT/.nianbao-watch.lock                      who is writing
+OUT/<doc_id>/report.json, cells.csv, <table>.csv, review.json   one document
+OUT/documents.csv, dataset.csv, dataset.parquet, summary.html   the run
+OUT/.nianbao.lock, OUT/.nianbao-watch.lock                      who is writing
 """
+
 from __future__ import annotations
 
 REPORT_NAME = "report.json"

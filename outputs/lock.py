@@ -1,4 +1,5 @@
 """One writer per output folder at a time."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,8 +38,10 @@ class OutputLock:
         except OSError:
             self._file.close()
             who = "watch" if name == WATCH_LOCK_NAME else "run, watch or reprocess"
-            raise OutputBusy(f"另一个 nianbao 正在写入 {out}。 Another nianbao {who} is "
-                             f"writing to {out}; wait for it to finish, or use another --out.")
+            raise OutputBusy(
+                f"另一个 nianbao 正在写入 {out}。 Another nianbao {who} is "
+                f"writing to {out}; wait for it to finish, or use another --out."
+            )
 
     def __enter__(self) -> OutputLock:
         return self

@@ -7,6 +7,7 @@
 They are made on the review page (record_correction) and applied again on every rerun of
 `nianbao run` (reapply_review), while the input file is the same (same sha256).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,21 +37,35 @@ def reapply_review(report: Report, doc_dir: Path) -> Report:
     try:
         review = load_review(doc_dir)
     except (OSError, ValueError, ValidationError) as e:  # a review.json edited by hand
-        return _warn(report, f"复核记录 {REVIEW_NAME} 无法读取（{_short(e)}），其中的更正没有应用。")
+        return _warn(
+            report, f"复核记录 {REVIEW_NAME} 无法读取（{_short(e)}），其中的更正没有应用。"
+        )
     if not review.corrections or report.status == Status.FAILED:
         return report
     if review.source_sha256 != report.source.sha256:
-        return _warn(report, f"复核记录 {REVIEW_NAME} 是针对该文件的另一版本做的，其中的 "
-                             f"{len(review.corrections)} 处更正没有应用。")
+        return _warn(
+            report,
+            f"复核记录 {REVIEW_NAME} 是针对该文件的另一版本做的，其中的 "
+            f"{len(review.corrections)} 处更正没有应用。",
+        )
     try:
         return apply_corrections(report, review.corrections)
     except (KeyError, TypeError, ValueError) as e:  # e.g. a cell of another template
-        return _warn(report, f"复核记录 {REVIEW_NAME} 格式有误（{type(e).__name__}: {e}），"
-                             "其中的更正没有应用。")
+        return _warn(
+            report,
+            f"复核记录 {REVIEW_NAME} 格式有误（{type(e).__name__}: {e}），其中的更正没有应用。",
+        )
 
 
-def record_correction(report: Report, doc_dir: Path, table_id: str, row_id: str, col_id: str,
-                      text: str, now: datetime | None = None) -> Report:
+def record_correction(
+    report: Report,
+    doc_dir: Path,
+    table_id: str,
+    row_id: str,
+    col_id: str,
+    text: str,
+    now: datetime | None = None,
+) -> Report:
     """Record one correction in review.json and return the report with all of them applied
     (the caller writes it). ReviewError says why a correction cannot be made."""
     if report.status == Status.FAILED or table_id not in report.tables:
@@ -61,9 +76,17 @@ def record_correction(report: Report, doc_dir: Path, table_id: str, row_id: str,
     new = parse_value(report, table_id, row_id, text)
     review = load_review(doc_dir)
     review.source_sha256 = report.source.sha256
-    review.corrections.append(ClerkCorrection(
-        table=table_id, row=row_id, col=col_id, old=cell.value, new=new, text=text.strip(),
-        time=(now or datetime.now()).astimezone().isoformat(timespec="seconds")))
+    review.corrections.append(
+        ClerkCorrection(
+            table=table_id,
+            row=row_id,
+            col=col_id,
+            old=cell.value,
+            new=new,
+            text=text.strip(),
+            time=(now or datetime.now()).astimezone().isoformat(timespec="seconds"),
+        )
+    )
     corrected = apply_corrections(report, review.corrections)
     if NOT_APPLIED_ALL_BLANK in corrected.warnings:
         raise ReviewError(NOT_APPLIED_ALL_BLANK)

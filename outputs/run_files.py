@@ -1,6 +1,7 @@
 """The run's files (documents.csv, dataset.csv/.parquet, summary.html), rebuilt from the
 report.json files on disk, one at a time: never from reports held in memory, so a resumed run
 writes the same bytes as a clean one."""
+
 from __future__ import annotations
 
 import csv
@@ -39,8 +40,9 @@ def listed_documents(out: Path) -> list[str]:
     root = out.resolve()
     with open(listing, encoding=CSV_ENCODING, newline="") as f:
         ids = [row["document"] for row in csv.DictReader(f)]
-    return [i for i in ids
-            if (root / i).resolve().is_relative_to(root) and (root / i).resolve() != root]
+    return [
+        i for i in ids if (root / i).resolve().is_relative_to(root) and (root / i).resolve() != root
+    ]
 
 
 def write_run_outputs(doc_ids: Iterable[str], out: Path) -> None:

@@ -3,7 +3,8 @@ as inline SVG (no script, no CDN, no plotting library):
 
 - documents by status;
 - the confidence of every cell (how sure the readings are);
-- failed identities by rule (勾稽关系), split by cause: the printed source, or a possible misreading;
+- failed identities by rule (勾稽关系), split by cause: the printed source, or a possible
+  misreading;
 - the agencies with the most applications (applications › new_received › total), one bar per
   agency and year. The same report is often there twice (a PDF beside its DOCX): it is counted
   once, from its best-read document.
@@ -13,6 +14,7 @@ per cell. The page says nothing about timing or which documents were skipped: li
 output it is a function of the documents' reports, so a resumed run writes the same bytes as a
 clean one.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -21,11 +23,22 @@ from html import escape
 
 from model.report import Report, Status
 
-STATUSES = (("ok", "ok 通过", "#2e7d32"), ("needs_review", "needs_review 需复核", "#f9a825"),
-            ("failed", "failed 失败", "#c62828"))
+STATUSES = (
+    ("ok", "ok 通过", "#2e7d32"),
+    ("needs_review", "needs_review 需复核", "#f9a825"),
+    ("failed", "failed 失败", "#c62828"),
+)
 # Confidence bins: [low, high). The top bin is exactly 1.0 (agreed by two readers, or exact text).
-CONFIDENCE_BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.99),
-                   (0.99, 1.0), (1.0, 1.0))
+CONFIDENCE_BINS = (
+    (0.0, 0.5),
+    (0.5, 0.7),
+    (0.7, 0.8),
+    (0.8, 0.9),
+    (0.9, 0.95),
+    (0.95, 0.99),
+    (0.99, 1.0),
+    (1.0, 1.0),
+)
 TOP_AGENCIES = 20
 STATUS_RANK = {Status.OK: 0, Status.NEEDS_REVIEW: 1}
 TOP_CELL = ("new_received", "total")  # of applications: what "applications received" means
@@ -73,16 +86,28 @@ class RunSummary:
 
     def html(self) -> str:
         status_bars = [(label, self.status[s], color) for s, label, color in STATUSES]
-        conf_bars = [(_bin_label(lo, hi), n, "#1565c0" if lo >= 0.9 else "#ef6c00")
-                     for (lo, hi), n in zip(CONFIDENCE_BINS, self.confidence)]
+        conf_bars = [
+            (_bin_label(lo, hi), n, "#1565c0" if lo >= 0.9 else "#ef6c00")
+            for (lo, hi), n in zip(CONFIDENCE_BINS, self.confidence)
+        ]
         rules = sorted(self.checks, key=lambda r: (-sum(self.checks[r].values()), r))
-        check_bars = [(rule, [(self.checks[rule]["source"], "#6d4c41"),
-                              (sum(n for c, n in self.checks[rule].items() if c != "source"),
-                               "#ef6c00")]) for rule in rules]
-        top = sorted(self.applications.items(),
-                     key=lambda a: (-a[1][1], a[0][0], a[0][1] or 0))[:TOP_AGENCIES]
-        agency_bars = [(f"{agency} {year or ''}".strip(), value, "#00695c")
-                       for (agency, year), (_, value) in top]
+        check_bars = [
+            (
+                rule,
+                [
+                    (self.checks[rule]["source"], "#6d4c41"),
+                    (sum(n for c, n in self.checks[rule].items() if c != "source"), "#ef6c00"),
+                ],
+            )
+            for rule in rules
+        ]
+        top = sorted(self.applications.items(), key=lambda a: (-a[1][1], a[0][0], a[0][1] or 0))[
+            :TOP_AGENCIES
+        ]
+        agency_bars = [
+            (f"{agency} {year or ''}".strip(), value, "#00695c")
+            for (agency, year), (_, value) in top
+        ]
         parts = [
             _HEAD,
             "<h1>nianbao 运行汇总 · run summary</h1>",
@@ -107,14 +132,18 @@ class RunSummary:
             _bars(agency_bars) if agency_bars else "<p>无 · none</p>",
         ]
         if self.failures:
-            parts.append("<h2>失败的文件 · failed documents</h2><table><tr><th>document</th>"
-                         "<th>error</th></tr>")
-            parts += [f"<tr><td>{escape(d)}</td><td>{escape(e)}</td></tr>"
-                      for d, e in self.failures]
+            parts.append(
+                "<h2>失败的文件 · failed documents</h2><table><tr><th>document</th>"
+                "<th>error</th></tr>"
+            )
+            parts += [
+                f"<tr><td>{escape(d)}</td><td>{escape(e)}</td></tr>" for d, e in self.failures
+            ]
             parts.append("</table>")
             if self.status["failed"] > len(self.failures):
-                parts.append(f"<p>… {self.status['failed'] - len(self.failures)} more: see "
-                             "documents.csv</p>")
+                parts.append(
+                    f"<p>… {self.status['failed'] - len(self.failures)} more: see documents.csv</p>"
+                )
         parts.append("</body></html>\n")
         return "\n".join(parts)
 
@@ -143,29 +172,37 @@ def _stacked_bars(items: list[tuple[str, list[tuple[int, str]]]]) -> str:
     """A horizontal bar chart: one row per label, its segments side by side, the total after."""
     largest = max((sum(v for v, _ in segs) for _, segs in items), default=0) or 1
     height = ROW * len(items) + 4
-    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{LABEL_W + BAR_W + VALUE_W}" '
-           f'height="{height}" role="img">']
+    svg = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{LABEL_W + BAR_W + VALUE_W}" '
+        f'height="{height}" role="img">'
+    ]
     for i, (label, segments) in enumerate(items):
         y = i * ROW + 2
-        svg.append(f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">'
-                   f'{escape(_clip(label))}</text>')
+        svg.append(
+            f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{escape(_clip(label))}</text>'
+        )
         x: float = LABEL_W
         for value, color in segments:
             width = round(BAR_W * value / largest, 1)
             if width:
-                svg.append(f'<rect x="{x}" y="{y + 2}" width="{width}" height="{ROW - 6}" '
-                           f'fill="{color}"><title>{escape(label)}: {value}</title></rect>')
+                svg.append(
+                    f'<rect x="{x}" y="{y + 2}" width="{width}" height="{ROW - 6}" '
+                    f'fill="{color}"><title>{escape(label)}: {value}</title></rect>'
+                )
             x = round(x + width, 1)
         total = sum(v for v, _ in segments)
-        shown = str(total) if len(segments) == 1 else \
-            f"{total} (" + " + ".join(str(v) for v, _ in segments) + ")"
+        shown = (
+            str(total)
+            if len(segments) == 1
+            else f"{total} (" + " + ".join(str(v) for v, _ in segments) + ")"
+        )
         svg.append(f'<text x="{x + 6}" y="{y + 15}">{shown}</text>')
     svg.append("</svg>")
     return "\n".join(svg)
 
 
 def _clip(label: str, limit: int = 26) -> str:
-    return label if len(label) <= limit else label[:limit - 1] + "…"
+    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 _HEAD = """<!DOCTYPE html>

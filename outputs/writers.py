@@ -3,6 +3,7 @@
 Every file is written atomically (atomic.py). report.json goes last: if it is there, the rest
 is too. Output is a pure function of the input, so a rerun writes identical bytes.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,24 +52,47 @@ def wide_csv(spec: TableSpec, table: Table) -> bytes:
     """Shaped like the printed table: one line per row, a column per printed column."""
     values = {(c.row, c.col): c.value for c in table.cells}
     header = ["row_id", "项目"] + [f"{c.label} ({c.id})" for c in spec.columns]
-    rows = [[row.id, spec.label_path(row.id)] +
-            [_csv_value(values.get((row.id, c.id))) for c in spec.columns]
-            for row in spec.rows_of(table.other_layout)]
+    rows = [
+        [row.id, spec.label_path(row.id)]
+        + [_csv_value(values.get((row.id, c.id))) for c in spec.columns]
+        for row in spec.rows_of(table.other_layout)
+    ]
     return _csv_bytes(header, rows)
 
 
 def long_csv(report: Report, tpl: Template) -> bytes:
-    header = ["table", "row", "col", "row_label", "col_label", "value", "text", "confidence",
-              "page", "bbox", "flags"]
+    header = [
+        "table",
+        "row",
+        "col",
+        "row_label",
+        "col_label",
+        "value",
+        "text",
+        "confidence",
+        "page",
+        "bbox",
+        "flags",
+    ]
     rows = []
     for table_id, table in report.tables.items():
         spec = tpl.table(table_id)
         for c in table.cells:
-            rows.append([table_id, c.row, c.col, spec.label_path(c.row),
-                         spec.column_label(c.col), _csv_value(c.value), c.text,
-                         round(c.confidence, 4), _csv_value(c.page),
-                         " ".join(str(round(v, 2)) for v in c.bbox) if c.bbox else "",
-                         " ".join(c.flags)])
+            rows.append(
+                [
+                    table_id,
+                    c.row,
+                    c.col,
+                    spec.label_path(c.row),
+                    spec.column_label(c.col),
+                    _csv_value(c.value),
+                    c.text,
+                    round(c.confidence, 4),
+                    _csv_value(c.page),
+                    " ".join(str(round(v, 2)) for v in c.bbox) if c.bbox else "",
+                    " ".join(c.flags),
+                ]
+            )
     return _csv_bytes(header, rows)
 
 
@@ -76,8 +100,9 @@ def _csv_value(value: Value) -> str:
     return "" if value is None else str(value)
 
 
-def write_dataset(reports: Iterable[tuple[str, Report]], out: Path,
-                  chunk: int = DATASET_CHUNK) -> None:
+def write_dataset(
+    reports: Iterable[tuple[str, Report]], out: Path, chunk: int = DATASET_CHUNK
+) -> None:
     """Across documents: documents.csv (one line each) and dataset.csv/.parquet (one cell each).
 
     `reports` pairs each document's output folder (relative to `out`) with its report, in
@@ -92,9 +117,11 @@ def write_dataset(reports: Iterable[tuple[str, Report]], out: Path,
     empty = pd.DataFrame(columns=list(_CELL_COLUMNS)).astype(_CELL_COLUMNS)
     schema = pa.Schema.from_pandas(empty, preserve_index=False)
     docs_name, cells_name, parquet_name = DATASET_NAMES
-    with atomic_writer(out / docs_name) as docs_file, \
-            atomic_writer(out / cells_name) as cells_file, \
-            atomic_writer(out / parquet_name) as parquet_file:
+    with (
+        atomic_writer(out / docs_name) as docs_file,
+        atomic_writer(out / cells_name) as cells_file,
+        atomic_writer(out / parquet_name) as parquet_file,
+    ):
         docs_text = io.TextIOWrapper(docs_file, encoding=CSV_ENCODING, newline="")
         cells_text = io.TextIOWrapper(cells_file, encoding=CSV_ENCODING, newline="")
         parquet = pq.ParquetWriter(parquet_file, schema)
@@ -105,12 +132,14 @@ def write_dataset(reports: Iterable[tuple[str, Report]], out: Path,
             documents.to_csv(docs_text, index=False, header=first)
             cells.to_csv(cells_text, index=False, header=first)
             if len(cells):
-                parquet.write_table(pa.Table.from_pandas(cells, schema=schema,
-                                                         preserve_index=False))
+                parquet.write_table(
+                    pa.Table.from_pandas(cells, schema=schema, preserve_index=False)
+                )
             first = False
         if first:  # no documents: the headers alone
-            pd.DataFrame(columns=list(_DOC_COLUMNS)).astype(_DOC_COLUMNS).to_csv(docs_text,
-                                                                                 index=False)
+            pd.DataFrame(columns=list(_DOC_COLUMNS)).astype(_DOC_COLUMNS).to_csv(
+                docs_text, index=False
+            )
             empty.to_csv(cells_text, index=False)
         parquet.close()
         docs_text.flush()
@@ -119,26 +148,44 @@ def write_dataset(reports: Iterable[tuple[str, Report]], out: Path,
         cells_text.detach()
 
 
-def _dataset_chunks(reports: Iterable[tuple[str, Report]], chunk: int
-                    ) -> Iterator[tuple[list[dict], list[dict]]]:
+def _dataset_chunks(
+    reports: Iterable[tuple[str, Report]], chunk: int
+) -> Iterator[tuple[list[dict], list[dict]]]:
     doc_rows: list[dict] = []
     cell_rows: list[dict] = []
     for doc_id, r in reports:
         summary = r.summary
-        doc_rows.append({"document": doc_id, "path": r.source.path, "format": r.source.format,
-                         "status": r.status.value, "agency": r.agency, "year": r.year,
-                         "failed_checks": summary.failed_checks if summary else None,
-                         "source_errors": summary.source_errors if summary else None,
-                         "unsure_cells": summary.unsure_cells if summary else None,
-                         "error": r.error})
+        doc_rows.append(
+            {
+                "document": doc_id,
+                "path": r.source.path,
+                "format": r.source.format,
+                "status": r.status.value,
+                "agency": r.agency,
+                "year": r.year,
+                "failed_checks": summary.failed_checks if summary else None,
+                "source_errors": summary.source_errors if summary else None,
+                "unsure_cells": summary.unsure_cells if summary else None,
+                "error": r.error,
+            }
+        )
         for table_id, table in r.tables.items():
             for c in table.cells:
-                cell_rows.append({"document": doc_id, "agency": r.agency, "year": r.year,
-                                  "status": r.status.value, "table": table_id, "row": c.row,
-                                  "col": c.col, "value": _csv_value(c.value) or None,
-                                  "number": float(c.value) if c.value is not None else None,
-                                  "confidence": round(c.confidence, 4),
-                                  "flags": " ".join(c.flags)})
+                cell_rows.append(
+                    {
+                        "document": doc_id,
+                        "agency": r.agency,
+                        "year": r.year,
+                        "status": r.status.value,
+                        "table": table_id,
+                        "row": c.row,
+                        "col": c.col,
+                        "value": _csv_value(c.value) or None,
+                        "number": float(c.value) if c.value is not None else None,
+                        "confidence": round(c.confidence, 4),
+                        "flags": " ".join(c.flags),
+                    }
+                )
         if len(doc_rows) >= chunk:
             yield doc_rows, cell_rows
             doc_rows, cell_rows = [], []
@@ -147,9 +194,28 @@ def _dataset_chunks(reports: Iterable[tuple[str, Report]], chunk: int
 
 
 # Types fixed up front, so every chunk is written alike (a year is 2023, never 2023.0).
-_DOC_COLUMNS = {"document": "string", "path": "string", "format": "string", "status": "string",
-                "agency": "string", "year": "Int64", "failed_checks": "Int64",
-                "source_errors": "Int64", "unsure_cells": "Int64", "error": "string"}
-_CELL_COLUMNS = {"document": "string", "agency": "string", "year": "Int64", "status": "string",
-                 "table": "string", "row": "string", "col": "string", "value": "string",
-                 "number": "Float64", "confidence": "Float64", "flags": "string"}
+_DOC_COLUMNS = {
+    "document": "string",
+    "path": "string",
+    "format": "string",
+    "status": "string",
+    "agency": "string",
+    "year": "Int64",
+    "failed_checks": "Int64",
+    "source_errors": "Int64",
+    "unsure_cells": "Int64",
+    "error": "string",
+}
+_CELL_COLUMNS = {
+    "document": "string",
+    "agency": "string",
+    "year": "Int64",
+    "status": "string",
+    "table": "string",
+    "row": "string",
+    "col": "string",
+    "value": "string",
+    "number": "Float64",
+    "confidence": "Float64",
+    "flags": "string",
+}

@@ -13,6 +13,7 @@ DOC is the document's folder relative to OUT (`2023/report.pdf`). Nothing outsid
 through a URL: DOC must resolve to a folder inside OUT holding report.json, and a page image
 comes only from the input file that report names, and only while its sha256 is unchanged.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,8 +37,8 @@ from outputs.run_files import read_report, refresh_run_outputs
 from outputs.writers import write_document
 
 STATIC = Path(__file__).resolve().parent / "static"
-PDF_RENDER_SCALE = 2.0   # 144 dpi: sharp enough to read a table cell
-MAX_IMAGE_SIDE = 2400    # scans are served at most this many pixels on their long side
+PDF_RENDER_SCALE = 2.0  # 144 dpi: sharp enough to read a table cell
+MAX_IMAGE_SIDE = 2400  # scans are served at most this many pixels on their long side
 MAX_BODY = 64 * 1024
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -71,8 +72,9 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8765) -> int:
     except OSError as e:
         print(f"无法在 {host}:{port} 上启动（{e.strerror or e}），请用 --port 换一个端口。")
         return 2
-    print(f"复核页面 review page: {server.url}  (outputs in {server.out}; Ctrl+C to stop)",
-          flush=True)
+    print(
+        f"复核页面 review page: {server.url}  (outputs in {server.out}; Ctrl+C to stop)", flush=True
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -83,6 +85,7 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8765) -> int:
 
 
 # ---- documents under OUT -----------------------------------------------------------------
+
 
 def doc_dir(out: Path, doc_id: str | None) -> Path:
     """The folder of document `doc_id`; Refused unless it is inside `out` and has a report."""
@@ -105,8 +108,12 @@ def list_documents(out: Path) -> list[dict]:
         if REPORT_NAME in filenames and out in path.resolve().parents:
             try:
                 stat = path.stat()
-                docs.append({"id": Path(dirpath).relative_to(out).as_posix(),
-                             **_list_entry(path, stat.st_mtime_ns, stat.st_size)})
+                docs.append(
+                    {
+                        "id": Path(dirpath).relative_to(out).as_posix(),
+                        **_list_entry(path, stat.st_mtime_ns, stat.st_size),
+                    }
+                )
             except (OSError, ValueError, KeyError):
                 continue
     return docs
@@ -117,11 +124,17 @@ def _list_entry(path: Path, mtime_ns: int, size: int) -> dict:
     """A report's line in the list (read again only when the file changes)."""
     r = read_report(path.parent)
     summary = r.summary
-    return {"status": r.status, "agency": r.agency, "year": r.year, "format": r.source.format,
-            "unsure_cells": summary.unsure_cells if summary else None,
-            "failed_checks": summary.failed_checks if summary else None,
-            "source_errors": summary.source_errors if summary else None,
-            "reviewed": r.review.reviewed_cells if r.review else 0, "error": r.error}
+    return {
+        "status": r.status,
+        "agency": r.agency,
+        "year": r.year,
+        "format": r.source.format,
+        "unsure_cells": summary.unsure_cells if summary else None,
+        "failed_checks": summary.failed_checks if summary else None,
+        "source_errors": summary.source_errors if summary else None,
+        "reviewed": r.review.reviewed_cells if r.review else 0,
+        "error": r.error,
+    }
 
 
 def document_payload(out: Path, doc_id: str) -> dict:
@@ -134,11 +147,18 @@ def document_payload(out: Path, doc_id: str) -> dict:
         layout[table_id] = {
             "title": spec.title,
             "columns": [{"id": c.id, "label": c.label} for c in spec.columns],
-            "rows": [{"id": r.id, "label": spec.label_path(r.id), "columns": list(spec.columns_of(r))}
-                     for r in spec.rows_of(table.other_layout)]}
-    return {"id": folder.relative_to(out).as_posix(), "report": report.model_dump(mode="json"),
-            "layout": layout, "pages": page_list(report),
-            "review": load_review(folder).model_dump(mode="json")}
+            "rows": [
+                {"id": r.id, "label": spec.label_path(r.id), "columns": list(spec.columns_of(r))}
+                for r in spec.rows_of(table.other_layout)
+            ],
+        }
+    return {
+        "id": folder.relative_to(out).as_posix(),
+        "report": report.model_dump(mode="json"),
+        "layout": layout,
+        "pages": page_list(report),
+        "review": load_review(folder).model_dump(mode="json"),
+    }
 
 
 def refresh_dataset(out: Path, wait: bool = False) -> None:
@@ -156,6 +176,7 @@ def refresh_dataset(out: Path, wait: bool = False) -> None:
 
 
 # ---- page images --------------------------------------------------------------------------
+
 
 def source_file(report: Report) -> Path | None:
     """The input file of a PDF or image report, if it is still the file that was read."""
@@ -194,8 +215,11 @@ def page_list(report: Report) -> list[dict]:
     if path is None:
         return []
     if report.source.format == "pdf":
-        return [{"n": n, "scale": PDF_RENDER_SCALE} for n in range(1, (report.source.pages or 0) + 1)]
+        return [
+            {"n": n, "scale": PDF_RENDER_SCALE} for n in range(1, (report.source.pages or 0) + 1)
+        ]
     from extractors.image import frames
+
     sizes = [frame.size for frame in frames(path)]
     return [{"n": n, "scale": _image_scale(size)} for n, size in enumerate(sizes, start=1)]
 
@@ -209,21 +233,30 @@ def page_png(report: Report, number: int) -> bytes:
     if path is None or report.source.sha256 is None or report.source.format is None:
         raise Refused(HTTPStatus.NOT_FOUND, "this document has no page images")
     turned = _scanned(report)
-    return _render(str(path), report.source.sha256, report.source.format, number,
-                   number in turned, turned.get(number))
+    return _render(
+        str(path),
+        report.source.sha256,
+        report.source.format,
+        number,
+        number in turned,
+        turned.get(number),
+    )
 
 
 @lru_cache(maxsize=16)
-def _render(path: str, sha256: str, fmt: str, number: int, scanned: bool,
-            turned: int | None) -> bytes:
+def _render(
+    path: str, sha256: str, fmt: str, number: int, scanned: bool, turned: int | None
+) -> bytes:
     """Page `number` as PNG. A scanned page is shown as the OCR read it, since its boxes are
     on that page: turned upright and deskewed (ocr.preprocess.upright, the same steps)."""
     import numpy as np
     from PIL import Image
+
     if fmt == "pdf":
         import pypdfium2 as pdfium
 
         from extractors.native import PDFIUM
+
         with PDFIUM:
             document = pdfium.PdfDocument(path)
             try:
@@ -234,16 +267,19 @@ def _render(path: str, sha256: str, fmt: str, number: int, scanned: bool,
                 document.close()
     else:
         from extractors.image import frames
+
         pages = frames(Path(path))  # a file's frames, or a folder's files (one report)
         image = pages[number - 1] if 1 <= number <= len(pages) else None
         if image is None:
             raise Refused(HTTPStatus.NOT_FOUND, "no such page")
         scale = _image_scale(image.size)
         if scale < 1:
-            image = image.resize((round(image.width * scale), round(image.height * scale)),
-                                 Image.Resampling.LANCZOS)
+            image = image.resize(
+                (round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS
+            )
     if scanned:
         from ocr.preprocess import upright
+
         gray, turns, _ = upright(np.asarray(image.convert("L")))
         if turned is not None and (turned - 90 * turns) % 360 == 180:  # told by the recogniser
             gray = np.rot90(gray, 2)
@@ -255,14 +291,21 @@ def _render(path: str, sha256: str, fmt: str, number: int, scanned: bool,
 
 # ---- HTTP ---------------------------------------------------------------------------------
 
+
 class Handler(BaseHTTPRequestHandler):
     server: ReviewServer
     server_version = "nianbao-review"
 
     def do_GET(self) -> None:
-        self._dispatch({"/": self._index, "/api/documents": self._documents,
-                        "/api/document": self._document, "/api/page": self._page,
-                        "/favicon.ico": self._favicon})
+        self._dispatch(
+            {
+                "/": self._index,
+                "/api/documents": self._documents,
+                "/api/document": self._document,
+                "/api/page": self._page,
+                "/favicon.ico": self._favicon,
+            }
+        )
 
     def do_POST(self) -> None:
         self._dispatch({"/api/correct": self._correct})
@@ -284,8 +327,11 @@ class Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"{type(e).__name__}: {e}")
 
     def _error(self, status: HTTPStatus, message: str) -> None:
-        self._send(status, json.dumps({"error": message}, ensure_ascii=False).encode("utf-8"),
-                   "application/json; charset=utf-8")
+        self._send(
+            status,
+            json.dumps({"error": message}, ensure_ascii=False).encode("utf-8"),
+            "application/json; charset=utf-8",
+        )
 
     def _check_host(self) -> None:
         """A page from another site may not reach this server by a name it controls
@@ -338,8 +384,11 @@ class Handler(BaseHTTPRequestHandler):
         self._json(document_payload(out, doc_id))
 
     def _json(self, data) -> None:
-        self._send(HTTPStatus.OK, json.dumps(data, ensure_ascii=False).encode("utf-8"),
-                   "application/json; charset=utf-8")
+        self._send(
+            HTTPStatus.OK,
+            json.dumps(data, ensure_ascii=False).encode("utf-8"),
+            "application/json; charset=utf-8",
+        )
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str, cache=False) -> None:
         self.send_response(status)
@@ -347,8 +396,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "private, max-age=60" if cache else "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Content-Security-Policy", "default-src 'self'; img-src 'self'; "
-                         "style-src 'unsafe-inline'; script-src 'unsafe-inline'")
+        self.send_header(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self'; "
+            "style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+        )
         self.end_headers()
         self.wfile.write(body)
 

@@ -6,6 +6,7 @@ Meant to be run before and after a refactor so the numbers can be compared:
 module count and size, import cycles, imports that go against LAYERS,
 longest functions, and how much code reads untyped dicts by string key.
 """
+
 import ast
 import statistics
 import sys
@@ -13,7 +14,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 # Bottom to top. A tuple is a layer of independent siblings (no imports between them).
-LAYERS = ["model", "ocr", "extractors", "canonical", "outputs", "flows", ("cli", "review")]
+LAYERS = ["model", "ocr", "extractors", "canonical", "outputs", "flows", "review", "cli"]
 EXCLUDED = {"tests", "scripts", "bench", ".venv"}
 # Old layout: the CLI lived inside flows, so judge it as the "cli" layer.
 LAYER_OVERRIDES = {"flows.cli": "cli"}
@@ -61,7 +62,9 @@ def walk(tree):
     while stack:
         node, funcs = stack.pop()
         yield node, funcs
-        inner = (*funcs, node) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else funcs
+        inner = (
+            (*funcs, node) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else funcs
+        )
         stack.extend((child, inner) for child in ast.iter_child_nodes(node))
 
 
@@ -85,8 +88,13 @@ def scan(root, modules):
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 name = ".".join(f.name for f in (*funcs, node))
                 functions.append((node.end_lineno - node.lineno + 1, name, f"{rel}:{node.lineno}"))
-            elif (isinstance(node, ast.Subscript) and is_str(node.slice)) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                  and node.func.attr == "get" and node.args and is_str(node.args[0])):
+            elif (isinstance(node, ast.Subscript) and is_str(node.slice)) or (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and node.args
+                and is_str(node.args[0])
+            ):
                 dict_reads[rel] += 1
     return imports, functions, dict_reads, lines
 
@@ -124,8 +132,14 @@ def cycles(edges):
 
 def layer_of(module):
     """(layer name, rank) of a module; rank None means unlayered."""
-    name = next((layer for mod, layer in LAYER_OVERRIDES.items()
-                 if module == mod or module.startswith(mod + ".")), module.split(".")[0])
+    name = next(
+        (
+            layer
+            for mod, layer in LAYER_OVERRIDES.items()
+            if module == mod or module.startswith(mod + ".")
+        ),
+        module.split(".")[0],
+    )
     for rank, layer in enumerate(LAYERS):
         if name == layer or (isinstance(layer, tuple) and name in layer):
             return name, rank
@@ -156,11 +170,15 @@ def report(root):
 
     in_func = sum(1 for *_, f in imports if f)
     module_edges = {(s, d) for s, d, _, _ in imports}
-    print(f"\n== Import graph\nimports of project modules: {len(imports)} "
-          f"({in_func} inside functions), distinct module edges: {len(module_edges)}")
+    print(
+        f"\n== Import graph\nimports of project modules: {len(imports)} "
+        f"({in_func} inside functions), distinct module edges: {len(module_edges)}"
+    )
     print_cycles("module cycles (all imports)", module_edges)
     # Function-level imports are the usual way to dodge a cycle, so show what remains without them.
-    print_cycles("module cycles (module-level imports only)", {(s, d) for s, d, _, f in imports if not f})
+    print_cycles(
+        "module cycles (module-level imports only)", {(s, d) for s, d, _, f in imports if not f}
+    )
     pkg_edges = {(s.split(".")[0], d.split(".")[0]) for s, d in module_edges}
     pkg_edges = {(s, d) for s, d in pkg_edges if s != d}
     print("package edges: " + ", ".join(f"{s}->{d}" for s, d in sorted(pkg_edges)))
@@ -181,10 +199,12 @@ def report(root):
     for length, name, where in functions[:10]:
         print(f"  {length:4d}  {name}  {where}")
 
-    print(f"\n== Dict reads by string key (x[\"k\"] and .get(\"k\")): {sum(dict_reads.values())} total")
+    print(f'\n== Dict reads by string key (x["k"] and .get("k")): {sum(dict_reads.values())} total')
     for rel, count in dict_reads.most_common(10):
         print(f"  {count:4d}  {rel}")
 
 
 if __name__ == "__main__":
-    report(Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent).resolve())
+    report(
+        Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent).resolve()
+    )

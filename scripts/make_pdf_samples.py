@@ -40,6 +40,7 @@ Needs LibreOffice and the fonts:
 Run (about 5 s):
     .venv/bin/python scripts/make_pdf_samples.py
 """
+
 import copy
 import hashlib
 import itertools
@@ -71,16 +72,16 @@ FONTS = {"noto-serif-sc": "Noto Serif CJK SC", "wqy-zenhei": "WenQuanYi Zen Hei"
 #   pad:    {table index: empty paragraphs put before that table's heading paragraph}.
 # Table index 0 = 二、主动公开, 1 = 三、申请, 2 = 四、复议诉讼. The comment says what it gives.
 PLAN = {
-    ("000", "noto-serif-sc"): {},                                   # (a) 三、 and （三）
-    ("000", "wqy-zenhei"): {"pad": {2: 6}, "before": {2: 550}},     # (a) 三、（三）; (b)
-    ("001", "noto-serif-sc"): {"pad": {1: 2}},                      # (a) 三、 and （五）
-    ("001", "wqy-zenhei"): {"after": 240},                          # (a) 三、 and （三）
-    ("002", "noto-serif-sc"): {},                                   # only 四、结转 on next page
-    ("002", "wqy-zenhei"): {"after": 100},                          # (a) 三、 and （六）
-    ("003", "noto-serif-sc"): {"size": 22, "before": {1: 1380}},    # (a) 三、 and （四）
-    ("003", "wqy-zenhei"): {"size": 21},                            # (a) 三、 and （五）
+    ("000", "noto-serif-sc"): {},  # (a) 三、 and （三）
+    ("000", "wqy-zenhei"): {"pad": {2: 6}, "before": {2: 550}},  # (a) 三、（三）; (b)
+    ("001", "noto-serif-sc"): {"pad": {1: 2}},  # (a) 三、 and （五）
+    ("001", "wqy-zenhei"): {"after": 240},  # (a) 三、 and （三）
+    ("002", "noto-serif-sc"): {},  # only 四、结转 on next page
+    ("002", "wqy-zenhei"): {"after": 100},  # (a) 三、 and （六）
+    ("003", "noto-serif-sc"): {"size": 22, "before": {1: 1380}},  # (a) 三、 and （四）
+    ("003", "wqy-zenhei"): {"size": 21},  # (a) 三、 and （五）
     ("004", "noto-serif-sc"): {"before": {1: 450, 2: 700}, "pad": {2: 3}},  # (a) 三、; (b)
-    ("004", "wqy-zenhei"): {"pad": {1: 7}},                         # applications on one page
+    ("004", "wqy-zenhei"): {"pad": {1: 7}},  # applications on one page
 }
 
 NUMBER = re.compile(r"\d+(\.\d+)?")
@@ -92,6 +93,7 @@ def norm(text):
 
 
 # ---------------------------------------------------------------- the temporary DOCX
+
 
 def set_fonts(root, family):
     """Give every run property set in this part the one font, and drop theme fonts."""
@@ -174,6 +176,7 @@ def make_variant(source, target, family, size=None, after=None, pad=None, before
 
 # ---------------------------------------------------------------- what the DOCX holds
 
+
 def tc_text(tc):
     return norm("".join(t.text or "" for t in tc.iter(qn("w:t"))))
 
@@ -222,6 +225,7 @@ def applications_groups(rows):
 
 # ---------------------------------------------------------------- what the PDF shows
 
+
 def pdf_fragments(path):
     """The page count, [(page number, [[normalized cell text]])] for every table found in
     reading order, and all the printed characters."""
@@ -242,8 +246,10 @@ def docx_text(path):
 
 def classify(fragments, tables):
     """Assign each fragment to one of the three tables by the labels it holds."""
-    labels = [{text for row in rows for _, text, _ in row if text and not NUMBER.fullmatch(text)}
-              for rows in tables]
+    labels = [
+        {text for row in rows for _, text, _ in row if text and not NUMBER.fullmatch(text)}
+        for rows in tables
+    ]
     current, out = None, []
     for page, rows in fragments:
         texts = {c for row in rows for c in row if c}
@@ -289,8 +295,11 @@ def analyse(pdf_path, docx_path):
         if page1 != page0:
             whole = any(NUMBER.fullmatch(c) for c in row) or not any(row)
             breaks.append((row_label(row) or "?") + ("" if whole else " (row broken inside)"))
-    want = [row_label([t for _, t, _ in r]) for r in tables[1]
-            if any(NUMBER.fullmatch(t) for _, t, _ in r)]
+    want = [
+        row_label([t for _, t, _ in r])
+        for r in tables[1]
+        if any(NUMBER.fullmatch(t) for _, t, _ in r)
+    ]
     got = [row_label(row) for _, row in app_rows if any(NUMBER.fullmatch(c) for c in row)]
     if got != want:
         problems.append(f"applications: row labels {got} != DOCX {want}")
@@ -311,17 +320,31 @@ def analyse(pdf_path, docx_path):
             layout_a.append(group)
 
     # (b): the whole reviews header on page p, the data row on page p + 1.
-    header = [(page, rows) for kind, page, rows in parts
-              if kind == 2 and any("行政复议" in c for row in rows for c in row)]
-    data_pages = [page for kind, page, rows in parts if kind == 2
-                  for n in numbers_of(rows) if len(n) == 15]
-    layout_b = (len(header) == 1 and data_pages == [header[0][0] + 1]
-                and sum(c == "结果维持" for row in header[0][1] for c in row) == 3)
-    return {"pages": pages, "where": where, "a": layout_a, "b": layout_b,
-            "breaks": breaks, "problems": problems}
+    header = [
+        (page, rows)
+        for kind, page, rows in parts
+        if kind == 2 and any("行政复议" in c for row in rows for c in row)
+    ]
+    data_pages = [
+        page for kind, page, rows in parts if kind == 2 for n in numbers_of(rows) if len(n) == 15
+    ]
+    layout_b = (
+        len(header) == 1
+        and data_pages == [header[0][0] + 1]
+        and sum(c == "结果维持" for row in header[0][1] for c in row) == 3
+    )
+    return {
+        "pages": pages,
+        "where": where,
+        "a": layout_a,
+        "b": layout_b,
+        "breaks": breaks,
+        "problems": problems,
+    }
 
 
 # ---------------------------------------------------------------- main
+
 
 def normalise(pdf):
     """Make a rerun write the same bytes. LibreOffice stamps the time into /CreationDate,
@@ -343,17 +366,31 @@ def pages(numbers):
 
 def convert(docx_files, out_dir, work):
     profile = (work / "profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_files)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            *map(str, docx_files),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=300,
+    )
 
 
 def main():
     started = time.monotonic()
     if shutil.which("soffice") is None:
-        sys.exit("soffice not found: apt-get install libreoffice-writer-nogui "
-                 "fonts-noto-cjk fonts-wqy-zenhei")
+        sys.exit(
+            "soffice not found: apt-get install libreoffice-writer-nogui "
+            "fonts-noto-cjk fonts-wqy-zenhei"
+        )
     seeds = sorted(DOCX_DIR.glob("*.docx"))
     with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
         work = Path(tmp)
@@ -385,11 +422,15 @@ def main():
             layouts.append("(a) " + ", ".join(r["a"]))
         if r["b"]:
             layouts.append("(b)")
-        print(f"{pdf.name:<40} {r['pages']:>5}  {pages(w[0]):<6}  {pages(w[1]):<12}  "
-              f"{pages(w[2]):<7}  {'; '.join(layouts) or '-'}")
+        print(
+            f"{pdf.name:<40} {r['pages']:>5}  {pages(w[0]):<6}  {pages(w[1]):<12}  "
+            f"{pages(w[2]):<7}  {'; '.join(layouts) or '-'}"
+        )
         for note in r["breaks"]:
-            print(f"{'':<40} applications: {'' if note.startswith('label') else 'page starts at '}"
-                  f"{note}")
+            print(
+                f"{'':<40} applications: {'' if note.startswith('label') else 'page starts at '}"
+                f"{note}"
+            )
         for problem in r["problems"]:
             print("    PROBLEM", problem)
             failed = True
@@ -399,8 +440,7 @@ def main():
     if not any(r["b"] for _, r in results):
         print("layout (b) occurs in no PDF")
         failed = True
-    print(f"{len(results)} PDFs in {PDF_DIR.relative_to(ROOT)}, "
-          f"{time.monotonic() - started:.1f} s")
+    print(f"{len(results)} PDFs in {PDF_DIR.relative_to(ROOT)}, {time.monotonic() - started:.1f} s")
     return 1 if failed else 0
 
 

@@ -4,6 +4,7 @@ Each DOCX is the blank official template (../shared/realdocs/govnianbao, real gr
 merges) with the seed's body text as paragraphs and the seed's numbers filled in, by position:
 the template and the seeds print the rows in the same order. Run: python scripts/make_samples.py
 """
+
 import copy
 import re
 import shutil
@@ -77,9 +78,14 @@ def value_rows(rows):
 def fill(template_tables, seed_tables):
     active, apps, reviews = (value_rows(rows) for rows in seed_tables)
     # The template's data rows in order, with how many value cells each has at its right.
-    plan = [(template_tables[0], ["规章", "行政规范性文件", "行政许可", "行政处罚", "行政强制",
-                                  "行政事业性收费"], active),
-            (template_tables[1], None, apps)]
+    plan = [
+        (
+            template_tables[0],
+            ["规章", "行政规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费"],
+            active,
+        ),
+        (template_tables[1], None, apps),
+    ]
     for table, labels, seed_rows in plan:
         trs = table._tbl.findall(qn("w:tr"))
         data = [tr for tr in trs if _is_data_row(tr, labels)]

@@ -41,6 +41,7 @@ A larger set for the benchmark, into any folder:
 
 or from Python: ``generate(Path("/tmp/scans"), ["office200", "rotated90"])`` (see generate()).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,35 +73,68 @@ class Level:
     """One degradation level. Gray levels are 0 (black) to 255 (white)."""
 
     dpi: int
-    max_skew: float      # degrees; each page is turned by uniform(-max_skew, max_skew)
-    noise: float         # std of the gaussian sensor noise, gray levels
-    specks: float        # salt-and-pepper: fraction of pixels set dark (80%) or white (20%)
-    dust: int            # dark dust dots per page (radius 1-3 px at 300 dpi)
-    blur300: float       # gaussian blur sigma in px at 300 dpi (scaled by dpi/300); 0 = none
+    max_skew: float  # degrees; each page is turned by uniform(-max_skew, max_skew)
+    noise: float  # std of the gaussian sensor noise, gray levels
+    specks: float  # salt-and-pepper: fraction of pixels set dark (80%) or white (20%)
+    dust: int  # dark dust dots per page (radius 1-3 px at 300 dpi)
+    blur300: float  # gaussian blur sigma in px at 300 dpi (scaled by dpi/300); 0 = none
     jpeg_quality: int
-    paper: int           # gray of blank paper
-    ink: int             # gray of solid black print
-    shading: float       # strongest illumination fall-off, as a fraction of the brightness
-    rotate: int = 0      # quarter turn of the page on the glass, clockwise: 0, 90, 180, 270
+    paper: int  # gray of blank paper
+    ink: int  # gray of solid black print
+    shading: float  # strongest illumination fall-off, as a fraction of the brightness
+    rotate: int = 0  # quarter turn of the page on the glass, clockwise: 0, 90, 180, 270
     about: str = ""
 
 
-_OFFICE = dict(dpi=200, max_skew=2.0, noise=5.0, specks=2e-4, dust=12, blur300=0.7,
-               jpeg_quality=60, paper=238, ink=35, shading=0.06)
+_OFFICE = dict(
+    dpi=200,
+    max_skew=2.0,
+    noise=5.0,
+    specks=2e-4,
+    dust=12,
+    blur300=0.7,
+    jpeg_quality=60,
+    paper=238,
+    ink=35,
+    shading=0.06,
+)
 
 LEVELS: dict[str, Level] = {
-    "clean300": Level(dpi=300, max_skew=0.5, noise=1.5, specks=2e-5, dust=3, blur300=0.0,
-                      jpeg_quality=90, paper=248, ink=20, shading=0.02,
-                      about="good flatbed scan: 300 dpi, barely skewed, light noise, JPEG q90"),
-    "office200": Level(**_OFFICE,
-                       about="office MFP: 200 dpi, skew up to 2°, noise, mild blur, JPEG q60"),
-    "poor150": Level(dpi=150, max_skew=3.0, noise=9.0, specks=6e-4, dust=25, blur300=1.0,
-                     jpeg_quality=40, paper=225, ink=50, shading=0.10,
-                     about="poor scan: 150 dpi, skew up to 3°, more noise, blur, JPEG q40"),
-    "rotated90": Level(**_OFFICE, rotate=90,
-                       about="as office200, page fed sideways: content turned 90° clockwise"),
-    "rotated180": Level(**_OFFICE, rotate=180,
-                        about="as office200, page fed upside down: content turned 180°"),
+    "clean300": Level(
+        dpi=300,
+        max_skew=0.5,
+        noise=1.5,
+        specks=2e-5,
+        dust=3,
+        blur300=0.0,
+        jpeg_quality=90,
+        paper=248,
+        ink=20,
+        shading=0.02,
+        about="good flatbed scan: 300 dpi, barely skewed, light noise, JPEG q90",
+    ),
+    "office200": Level(
+        **_OFFICE, about="office MFP: 200 dpi, skew up to 2°, noise, mild blur, JPEG q60"
+    ),
+    "poor150": Level(
+        dpi=150,
+        max_skew=3.0,
+        noise=9.0,
+        specks=6e-4,
+        dust=25,
+        blur300=1.0,
+        jpeg_quality=40,
+        paper=225,
+        ink=50,
+        shading=0.10,
+        about="poor scan: 150 dpi, skew up to 3°, more noise, blur, JPEG q40",
+    ),
+    "rotated90": Level(
+        **_OFFICE, rotate=90, about="as office200, page fed sideways: content turned 90° clockwise"
+    ),
+    "rotated180": Level(
+        **_OFFICE, rotate=180, about="as office200, page fed upside down: content turned 180°"
+    ),
 }
 
 # The small committed set: (seed prefix, level, container, pages).
@@ -114,6 +148,7 @@ COMMITTED = [
 
 
 # ---------------------------------------------------------------- sources and pages
+
 
 def seed_sources(seeds: Sequence[str] | None = None) -> list[Path]:
     """The wqy-zenhei source PDFs, all or those whose name starts with one of ``seeds``."""
@@ -176,6 +211,7 @@ def select_pages(src: Path, pages: str | Sequence[int]) -> list[int]:
 
 # ---------------------------------------------------------------- degradation
 
+
 def _rng(stem: str, level: str, page_no: int) -> np.random.Generator:
     digest = hashlib.sha256(f"{stem}|{level}|{page_no}".encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:8], "big"))
@@ -191,8 +227,13 @@ def page_params(stem: str, level: str, page_no: int) -> dict:
     angle = round(float(_rng(stem, level, page_no).uniform(-lv.max_skew, lv.max_skew)), 2)
     params = asdict(lv)
     params.pop("about")
-    return {"level": level, "page": page_no, "skew": angle,
-            "blur_px": round(lv.blur300 * lv.dpi / 300, 3), **params}
+    return {
+        "level": level,
+        "page": page_no,
+        "skew": angle,
+        "blur_px": round(lv.blur300 * lv.dpi / 300, 3),
+        **params,
+    }
 
 
 def _render(pdf: pdfium.PdfDocument, page_no: int, dpi: int, color: bool) -> np.ndarray:
@@ -213,8 +254,15 @@ def _skew(img: np.ndarray, angle: float, margin: int) -> np.ndarray:
     ys, xs = np.nonzero(gray < 200)
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     if len(xs):
-        box = np.array([[xs.min(), ys.min(), 1], [xs.max(), ys.min(), 1],
-                        [xs.min(), ys.max(), 1], [xs.max(), ys.max(), 1]], float)
+        box = np.array(
+            [
+                [xs.min(), ys.min(), 1],
+                [xs.max(), ys.min(), 1],
+                [xs.min(), ys.max(), 1],
+                [xs.max(), ys.max(), 1],
+            ],
+            float,
+        )
         span = box @ m.T
         bw, bh = np.ptp(span[:, 0]), np.ptp(span[:, 1])
         scale = min(1.0, (w - 2 * margin) / bw, (h - 2 * margin) / bh)
@@ -225,8 +273,9 @@ def _skew(img: np.ndarray, angle: float, margin: int) -> np.ndarray:
             lo, hi = span[:, axis].min(), span[:, axis].max()
             m[axis, 2] += max(0.0, margin - lo) - max(0.0, hi - (size - margin))
     fill = (255,) * (1 if img.ndim == 2 else img.shape[2])
-    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+    return cv2.warpAffine(
+        img, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
+    )
 
 
 def _illumination(h: int, w: int, strength: float, rng: np.random.Generator) -> np.ndarray:
@@ -272,8 +321,11 @@ def degrade_page(img: np.ndarray, stem: str, level: str, page_no: int) -> np.nda
         ys = rng.integers(0, h, n)
         xs = rng.integers(0, w, n)
         dark = rng.random(n) < 0.8
-        f[ys[dark], xs[dark]] = rng.uniform(0, 80, int(dark.sum()))[:, None] if img.ndim == 3 \
+        f[ys[dark], xs[dark]] = (
+            rng.uniform(0, 80, int(dark.sum()))[:, None]
+            if img.ndim == 3
             else rng.uniform(0, 80, int(dark.sum()))
+        )
         f[ys[~dark], xs[~dark]] = 255.0
     for _ in range(lv.dust):
         centre = (int(rng.integers(0, w)), int(rng.integers(0, h)))
@@ -286,6 +338,7 @@ def degrade_page(img: np.ndarray, stem: str, level: str, page_no: int) -> np.nda
 
 # ---------------------------------------------------------------- containers
 
+
 def _jpeg_roundtrip(im: Image.Image, quality: int) -> Image.Image:
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=quality, optimize=True)
@@ -295,19 +348,37 @@ def _jpeg_roundtrip(im: Image.Image, quality: int) -> Image.Image:
     return out
 
 
-def _write(images: list[Image.Image], pages: list[int], lv: Level, container: str,
-           out_dir: Path, base: str) -> list[Path]:
+def _write(
+    images: list[Image.Image], pages: list[int], lv: Level, container: str, out_dir: Path, base: str
+) -> list[Path]:
     dpi = (lv.dpi, lv.dpi)
     q = lv.jpeg_quality
     if container == "pdf":
         path = out_dir / f"{base}.pdf"
-        images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=lv.dpi,
-                       quality=q, optimize=True, title=base, creationDate=None, modDate=None)
+        images[0].save(
+            path,
+            "PDF",
+            save_all=True,
+            append_images=images[1:],
+            resolution=lv.dpi,
+            quality=q,
+            optimize=True,
+            title=base,
+            creationDate=None,
+            modDate=None,
+        )
         return [path]
     if container == "tiff":
         path = out_dir / f"{base}.tiff"
-        images[0].save(path, "TIFF", save_all=True, append_images=images[1:], dpi=dpi,
-                       compression="jpeg", quality=q)
+        images[0].save(
+            path,
+            "TIFF",
+            save_all=True,
+            append_images=images[1:],
+            dpi=dpi,
+            compression="jpeg",
+            quality=q,
+        )
         return [path]
     paths = []
     for im, page_no in zip(images, pages):
@@ -320,8 +391,14 @@ def _write(images: list[Image.Image], pages: list[int], lv: Level, container: st
     return paths
 
 
-def scan(src: Path, level: str, out_dir: Path, container: str = "pdf",
-         pages: str | Sequence[int] = "all", color: bool = False) -> list[Path]:
+def scan(
+    src: Path,
+    level: str,
+    out_dir: Path,
+    container: str = "pdf",
+    pages: str | Sequence[int] = "all",
+    color: bool = False,
+) -> list[Path]:
     """Scan the given pages of one source PDF at one level into one container; the paths."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; known: {', '.join(LEVELS)}")
@@ -342,9 +419,15 @@ def scan(src: Path, level: str, out_dir: Path, container: str = "pdf",
     return _write(images, page_list, lv, container, out_dir, f"{stem}.{level}")
 
 
-def generate(out_dir: Path, levels: list[str], seeds: list[str] | None = None, *,
-             container: str = "pdf", pages: str | Sequence[int] = "all",
-             color: bool = False) -> list[Path]:
+def generate(
+    out_dir: Path,
+    levels: list[str],
+    seeds: list[str] | None = None,
+    *,
+    container: str = "pdf",
+    pages: str | Sequence[int] = "all",
+    color: bool = False,
+) -> list[Path]:
     """Scan every seed at every level into ``out_dir``; returns the files written, in order.
 
     levels:    names from LEVELS (clean300, office200, poor150, rotated90, rotated180).
@@ -366,6 +449,7 @@ def generate(out_dir: Path, levels: list[str], seeds: list[str] | None = None, *
 
 
 # ---------------------------------------------------------------- read back
+
 
 def inspect(path: Path) -> dict:
     """Pages, pixel sizes, dpi and (for PDFs) text characters of one output file."""
@@ -396,6 +480,7 @@ def inspect(path: Path) -> dict:
 
 # ---------------------------------------------------------------- the committed set
 
+
 def _readme(jobs: list[tuple[Path, str, str, list[int], list[Path]]]) -> str:
     lines = [
         "# Simulated scans",
@@ -420,7 +505,8 @@ def _readme(jobs: list[tuple[Path, str, str, list[int], list[Path]]]) -> str:
         for path in paths:
             lines.append(
                 f"| `{path.name}` | `samples/pdf/{src.name}` | {pages} | {lv.dpi} | {skews} | "
-                f"{lv.noise:g} / {lv.specks:g} | {blur} | {lv.jpeg_quality} | {rotation} |")
+                f"{lv.noise:g} / {lv.specks:g} | {blur} | {lv.jpeg_quality} | {rotation} |"
+            )
     lines += [
         "",
         "- `000…clean300.pdf`: only the pages holding the three tables (4-6); all 7 pages would be about 7 MB.",
@@ -437,9 +523,11 @@ def _readme(jobs: list[tuple[Path, str, str, list[int], list[Path]]]) -> str:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, lv in LEVELS.items():
-        lines.append(f"| {name} | {lv.dpi} | ±{lv.max_skew:g}° | {lv.noise:g} | {lv.specks:g} | "
-                     f"{lv.dust} | {lv.blur300:g} px | {lv.jpeg_quality} | {lv.paper} / {lv.ink} | "
-                     f"{lv.shading:g} | {lv.rotate}° |")
+        lines.append(
+            f"| {name} | {lv.dpi} | ±{lv.max_skew:g}° | {lv.noise:g} | {lv.specks:g} | "
+            f"{lv.dust} | {lv.blur300:g} px | {lv.jpeg_quality} | {lv.paper} / {lv.ink} | "
+            f"{lv.shading:g} | {lv.rotate}° |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -448,7 +536,9 @@ def make_committed(out_dir: Path = SCAN_DIR) -> list[Path]:
     for seed, level, container, pages in COMMITTED:
         src = seed_sources([seed])[0]
         page_list = select_pages(src, pages)
-        jobs.append((src, level, container, page_list, scan(src, level, out_dir, container, page_list)))
+        jobs.append(
+            (src, level, container, page_list, scan(src, level, out_dir, container, page_list))
+        )
     # Beside samples/, not in it: `nianbao run samples/` would take a README for a document.
     readme = ROOT / "docs" / "scan-samples.md"
     readme.parent.mkdir(exist_ok=True)
@@ -464,8 +554,10 @@ def report(paths: list[Path]) -> bool:
         info = inspect(path)
         sizes = sorted(set(info["sizes"]))
         dpis = sorted(set(info["dpi"]), key=str)
-        line = (f"{path.name:45} {path.stat().st_size / 1e6:6.2f} MB  {info['pages']} page(s)  "
-                f"px {', '.join(f'{w}x{h}' for w, h in sizes)}  dpi {dpis}")
+        line = (
+            f"{path.name:45} {path.stat().st_size / 1e6:6.2f} MB  {info['pages']} page(s)  "
+            f"px {', '.join(f'{w}x{h}' for w, h in sizes)}  dpi {dpis}"
+        )
         if "chars" in info:
             line += f"  text chars {info['chars']}"
             ok &= info["chars"] == 0
@@ -479,18 +571,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--levels", nargs="+", default=list(LEVELS), choices=list(LEVELS))
     ap.add_argument("--seeds", nargs="+", help="seed stems or prefixes (default: all)")
     ap.add_argument("--container", default="pdf", choices=CONTAINERS)
-    ap.add_argument("--pages", default="all",
-                    help="all, tables, applications, or comma-separated 1-based page numbers")
+    ap.add_argument(
+        "--pages",
+        default="all",
+        help="all, tables, applications, or comma-separated 1-based page numbers",
+    )
     ap.add_argument("--color", action="store_true", help="RGB instead of grayscale")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.out is None:
         paths = make_committed()
     else:
-        pages = args.pages if args.pages in ("all", "tables", "applications") \
+        pages = (
+            args.pages
+            if args.pages in ("all", "tables", "applications")
             else [int(p) for p in args.pages.split(",")]
-        paths = generate(args.out, args.levels, args.seeds, container=args.container,
-                         pages=pages, color=args.color)
+        )
+        paths = generate(
+            args.out,
+            args.levels,
+            args.seeds,
+            container=args.container,
+            pages=pages,
+            color=args.color,
+        )
     elapsed = time.perf_counter() - t0
     ok = report(paths)
     total = sum(p.stat().st_size for p in paths)

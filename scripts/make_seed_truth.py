@@ -3,6 +3,7 @@
 An independent reading of the seeds for the tests: it knows the template's row order and
 nothing of the pipeline's label matching, so the two can disagree. Run once; review the diff.
 """
+
 import json
 import re
 import sys
@@ -46,7 +47,9 @@ def truth(path):
     active = {}
     for row, cells in zip(ACTIVE_DISCLOSURE.rows, numeric[:6]):
         cols = ACTIVE_DISCLOSURE.columns_of(row)
-        active[row.id] = {c: value(v, row.kind == "decimal") for c, v in zip(cols, cells[-len(cols):])}
+        active[row.id] = {
+            c: value(v, row.kind == "decimal") for c, v in zip(cols, cells[-len(cols) :])
+        }
     # applications: the next 25 numeric rows, seven values at the right.
     apps = {}
     for row, cells in zip(table_rows(APPLICATIONS, "split"), numeric[6:31]):
@@ -56,14 +59,22 @@ def truth(path):
     assert len(last) == 15, (path, last)
     reviews = {}
     for i, row in enumerate(REVIEWS_LITIGATION.rows):
-        reviews[row.id] = {c.id: value(v) for c, v in zip(REVIEWS_LITIGATION.columns, last[5 * i:5 * i + 5])}
-    return {"id": path.stem, "file": f"seeds/{path.name}", "active_disclosure": active,
-            "applications": apps, "reviews_litigation": reviews}
+        reviews[row.id] = {
+            c.id: value(v) for c, v in zip(REVIEWS_LITIGATION.columns, last[5 * i : 5 * i + 5])
+        }
+    return {
+        "id": path.stem,
+        "file": f"seeds/{path.name}",
+        "active_disclosure": active,
+        "applications": apps,
+        "reviews_litigation": reviews,
+    }
 
 
 if __name__ == "__main__":
     out = ROOT / "tests" / "truth"
     for seed in sorted(SEEDS.glob("*.txt")):
         (out / f"{seed.stem}.json").write_text(
-            json.dumps(truth(seed), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            json.dumps(truth(seed), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         print("wrote", seed.stem)

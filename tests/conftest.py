@@ -11,5 +11,7 @@ def process(tmp_path):
 
     def run(path: Path) -> dict:
         return process_document(path, tmp_path / "out" / path.name, path.name).model_dump(
-            mode="json")
+            mode="json"
+        )
+
     return run

@@ -1,5 +1,6 @@
 """What the tests share: where samples and truth files are, and scoring a report cell by cell
 against hand-checked truth (tests/truth/*.json). The benchmark scores with these too."""
+
 from __future__ import annotations
 
 import json
@@ -40,5 +41,8 @@ def truth_cells(truth: dict) -> Cells:
 
 def report_cells(report: dict) -> Cells:
     """The cells of a report as written in report.json."""
-    return {(t, c["row"], c["col"]): c["value"]
-            for t, table in report["tables"].items() for c in table["cells"]}
+    return {
+        (t, c["row"], c["col"]): c["value"]
+        for t, table in report["tables"].items()
+        for c in table["cells"]
+    }

@@ -1,4 +1,5 @@
 """Bad input fails alone, with a reason a clerk understands, and writes a whole report."""
+
 import json
 import os
 import shutil
@@ -78,6 +79,8 @@ def test_failed_report_is_written_whole(process, tmp_path):
     path = tmp_path / "empty.bin"
     path.write_bytes(b"")
     process(path)
-    written = json.loads((tmp_path / "out" / "empty.bin" / "report.json").read_text(encoding="utf-8"))
+    written = json.loads(
+        (tmp_path / "out" / "empty.bin" / "report.json").read_text(encoding="utf-8")
+    )
     assert written["status"] == "failed" and written["error"]
     assert sorted(p.name for p in (tmp_path / "out" / "empty.bin").iterdir()) == ["report.json"]

@@ -4,6 +4,7 @@ The CLI runs in subprocesses, which share one Prefect server started here (the e
 Prefect would start itself, via PREFECT_API_URL): each would otherwise spend seconds starting
 its own. tests/test_run.py covers starting it.
 """
+
 import hashlib
 import json
 import os
@@ -16,6 +17,8 @@ import time
 
 import pytest
 from helpers import ROOT, SAMPLES, SEED_IDS
+
+pytestmark = pytest.mark.slow  # through the CLI and Prefect, kill -9 and a watcher
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 SUMMARY = re.compile(r"(\d+) documents in [\d.]+s: (\d+) processed, (\d+) skipped")
@@ -36,8 +39,11 @@ def prefect_api():
 
 
 def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def reports(out):
@@ -49,8 +55,9 @@ def cli(*args):
 
 
 def nianbao(*args):
-    return subprocess.run(cli(*args), cwd=ROOT, env=ENV, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        cli(*args), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300
+    )
 
 
 def counts(result):
@@ -81,9 +88,14 @@ def resumed(tmp_path_factory):
     assert counts(nianbao("run", inbox, "--out", clean)) == (total, total, 0)
 
     # --workers 1 makes it slow enough to be caught part-way.
-    killed = subprocess.Popen(cli("run", inbox, "--out", out, "--workers", "1"), cwd=ROOT,
-                              env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)  # its own group: the Prefect server too
+    killed = subprocess.Popen(
+        cli("run", inbox, "--out", out, "--workers", "1"),
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # its own group: the Prefect server too
     deadline = time.monotonic() + 120
     while len(reports(out)) < 2 and killed.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -97,8 +109,14 @@ def resumed(tmp_path_factory):
     (out / ".dataset.csv.k1ll3d.tmp").write_bytes(b"half a file")
 
     again = nianbao("run", inbox, "--out", out)
-    return {"inbox": inbox, "clean": clean, "out": out, "total": total,
-            "done_before": done_before, "again": again}
+    return {
+        "inbox": inbox,
+        "clean": clean,
+        "out": out,
+        "total": total,
+        "done_before": done_before,
+        "again": again,
+    }
 
 
 def test_resume_after_kill(resumed):
@@ -108,8 +126,9 @@ def test_resume_after_kill(resumed):
     assert again.returncode == 0, again.stderr
     # Only the missing documents were processed; the others were skipped, not rewritten.
     assert counts(again) == (total, total - len(done_before), len(done_before))
-    assert {doc: p.stat().st_mtime_ns for doc, p in reports(out).items()
-            if doc in done_before} == done_before
+    assert {
+        doc: p.stat().st_mtime_ns for doc, p in reports(out).items() if doc in done_before
+    } == done_before
     printed = [line.split()[1] for line in again.stdout.splitlines()[:-1]]
     assert sorted(printed) == sorted(set(reports(out)) - set(done_before))
     # Every document has its outputs, byte for byte those of a clean run, dataset included.
@@ -137,6 +156,7 @@ def test_changed_content_is_redone(tmp_path):
     source, out = tmp_path / "a.txt", tmp_path / "out"
     source.write_bytes((SAMPLES / "text" / f"{SEED_IDS[0]}.txt").read_bytes())
     from flows.document import process_document
+
     process_document(source, out / "a.txt", "a.txt")
     job = Job(source, "a.txt")
     assert previous_outcome(job, out).skipped
@@ -178,8 +198,7 @@ def test_a_big_run_is_split_into_flow_runs(tmp_path, monkeypatch):
 def test_incomplete_files_are_not_ready(tmp_path):
     from flows.watch import ready_to_read
 
-    for sample in (SAMPLES / "docx" / f"{SEED_IDS[0]}.docx",
-                   next((SAMPLES / "pdf").glob("*.pdf"))):
+    for sample in (SAMPLES / "docx" / f"{SEED_IDS[0]}.docx", next((SAMPLES / "pdf").glob("*.pdf"))):
         data = sample.read_bytes()
         part = tmp_path / sample.name
         for cut in (len(data) // 3, len(data) - 100):
@@ -212,9 +231,14 @@ def test_inbox_is_quiet_when_every_file_seen_was_handed_over(tmp_path):
 class Watcher:
     def __init__(self, inbox, out, log):
         self.log = log
-        self.proc = subprocess.Popen(cli("watch", inbox, "--out", out, "--interval", "0.5"),
-                                     cwd=ROOT, env=ENV, stdout=open(log, "w"),  # noqa: SIM115  (open while it runs)
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cli("watch", inbox, "--out", out, "--interval", "0.5"),
+            cwd=ROOT,
+            env=ENV,
+            stdout=open(log, "w"),  # noqa: SIM115  (open while it runs)
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.wait_for("Watching")
 
     def text(self):
@@ -250,7 +274,7 @@ def test_watch_takes_a_slowly_copied_file_once(tmp_path):
         step = len(sample) // 4 + 1
         for start in range(0, len(sample), step):
             with open(inbox / "slow.docx", "ab") as f:
-                f.write(sample[start:start + step])
+                f.write(sample[start : start + step])
             if start + step < len(sample):
                 time.sleep(1.5)  # three polls with the file unchanged, but incomplete
                 assert not report.exists()
@@ -265,6 +289,7 @@ def test_watch_takes_a_slowly_copied_file_once(tmp_path):
         # Idle, the watcher leaves OUT to others (`reprocess`, the review page), but a second
         # watcher on the same OUT is refused.
         from outputs.lock import OutputLock
+
         with OutputLock(out):
             pass
         second = nianbao("watch", inbox, "--out", out)

@@ -3,6 +3,7 @@
 A seed's text route gives every cell at confidence 1.0; each test lowers or changes cells the
 way OCR would, then checks what the identities may and may not do about it.
 """
+
 import pytest
 from helpers import SAMPLES, SEED_002
 
@@ -32,8 +33,13 @@ def test_second_reading_the_identities_confirm_replaces_the_first(seed000):
     doc, apps = seed000
     cell = misread(apps, GRANTED, 480, 0.8, second=[(430, 0.7)])
     (fix,) = correct(doc)
-    assert (fix.row, fix.col, fix.read_value, fix.value, fix.evidence) == \
-        ("granted", "natural_person", 480, 430, "second_reading")
+    assert (fix.row, fix.col, fix.read_value, fix.value, fix.evidence) == (
+        "granted",
+        "natural_person",
+        480,
+        430,
+        "second_reading",
+    )
     assert cell.value == 430 and cell.confidence == CONFIRMED_BY_READING
     assert Flag.CORRECTED in cell.flags and identity_failures(doc) == []
 
@@ -73,8 +79,10 @@ def test_two_unsure_cells_in_every_identity_vouch_for_neither(seed000):
     doc, apps = seed000
     # granted/natural_person is in its row total and its column's outcome sum; make both hold
     # a second unsure cell, so no identity has it alone.
-    cells = [misread(apps, ref, apps.cell(*ref).value, 0.85)
-             for ref in (GRANTED, ("granted", "total"), ("total_processed", "natural_person"))]
+    cells = [
+        misread(apps, ref, apps.cell(*ref).value, 0.85)
+        for ref in (GRANTED, ("granted", "total"), ("total_processed", "natural_person"))
+    ]
     confirm(doc)
     assert cells[0].confidence == 0.85 and Flag.CONFIRMED_BY_IDENTITIES not in cells[0].flags
 

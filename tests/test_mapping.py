@@ -1,4 +1,5 @@
 """Rows are matched by label, tolerant to how reports print them; both （六） layouts."""
+
 import docx
 from docx.oxml import parse_xml
 from helpers import SAMPLES, load_truth
@@ -24,7 +25,9 @@ def test_other_as_a_single_row_older_layout():
     start = text.index("\t（六）其他处理")
     end = text.index("\t（七）总计")
     # 20+51+80, 3+0+6, …, 23+51+86: the three rows of seed 000 added up, printed as one.
-    single = "\t（六）其他处理\n" + "\n".join(f"\t{v}" for v in (151, 9, 0, 0, 0, 0, 160)) + "\n\n\t\n"
+    single = (
+        "\t（六）其他处理\n" + "\n".join(f"\t{v}" for v in (151, 9, 0, 0, 0, 0, 160)) + "\n\n\t\n"
+    )
     text = text[:start] + single + text[end:]
     extraction = parse(text)
     doc = rebuild(extraction)
@@ -42,10 +45,14 @@ def test_other_as_a_single_row_older_layout():
 
 def test_labels_tolerate_spacing_width_and_line_breaks():
     text = seed_text()
-    text = text.replace("\t一、本年新收政府信息公开申请数量", "\t一、本年新收政府信息\n公开申请 数量")
+    text = text.replace(
+        "\t一、本年新收政府信息公开申请数量", "\t一、本年新收政府信息\n公开申请 数量"
+    )
     text = text.replace("\t（四）无法提供", "\t(四) 无法\n提供")
     text = text.replace("\t3.危及“三安全一稳定”", '\t3．危及"三安全一稳定"')
-    text = text.replace("\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "\t（二）部分公开")
+    text = text.replace(
+        "\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "\t（二）部分公开"
+    )
     got = values(rebuild(parse(text)))
     want = load_truth(SEED)["applications"]
     assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
@@ -60,29 +67,48 @@ def test_rows_are_matched_by_label_not_position():
     rows[i], rows[j] = rows[j], rows[i]
     got = values(rebuild(parse("\n\n".join(rows))))
     truth = load_truth(SEED)["applications"]
-    assert got[("ignored.duplicate", "natural_person")] == truth["ignored.duplicate"]["natural_person"] == 5
-    assert got[("ignored.publication", "natural_person")] == truth["ignored.publication"]["natural_person"] == 0
+    assert (
+        got[("ignored.duplicate", "natural_person")]
+        == truth["ignored.duplicate"]["natural_person"]
+        == 5
+    )
+    assert (
+        got[("ignored.publication", "natural_person")]
+        == truth["ignored.publication"]["natural_person"]
+        == 0
+    )
 
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 def tc(text, span=1, vmerge=None):
-    props = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + \
-        ({"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}[vmerge] if vmerge else "")
+    props = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + (
+        {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}[vmerge]
+        if vmerge
+        else ""
+    )
     return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
 
 
 def test_docx_grid_honours_grid_before_span_and_vertical_merge():
-    xml = (f"<w:tbl {W}>"
-           f"<w:tr>{tc('A', vmerge='restart')}{tc('B', span=2)}</w:tr>"
-           f"<w:tr>{tc('', vmerge='continue')}{tc('c1')}{tc('c2')}</w:tr>"
-           f"<w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr>{tc('d1')}{tc('d2')}</w:tr>"
-           "</w:tbl>")
+    xml = (
+        f"<w:tbl {W}>"
+        f"<w:tr>{tc('A', vmerge='restart')}{tc('B', span=2)}</w:tr>"
+        f"<w:tr>{tc('', vmerge='continue')}{tc('c1')}{tc('c2')}</w:tr>"
+        f'<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>{tc("d1")}{tc("d2")}</w:tr>'
+        "</w:tbl>"
+    )
     grid = read_table(parse_xml(xml))
     cells = {(c.row, c.col): (c.text, c.rowspan, c.colspan) for c in grid.cells}
-    assert cells == {(0, 0): ("A", 2, 1), (0, 1): ("B", 1, 2), (1, 1): ("c1", 1, 1),
-                     (1, 2): ("c2", 1, 1), (2, 1): ("d1", 1, 1), (2, 2): ("d2", 1, 1)}
+    assert cells == {
+        (0, 0): ("A", 2, 1),
+        (0, 1): ("B", 1, 2),
+        (1, 1): ("c1", 1, 1),
+        (1, 2): ("c2", 1, 1),
+        (2, 1): ("d1", 1, 1),
+        (2, 2): ("d2", 1, 1),
+    }
 
 
 def test_docx_sample_keeps_the_templates_merges():

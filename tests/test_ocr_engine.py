@@ -4,6 +4,7 @@ Crops are made without system fonts, so the tests run on a bare machine: numbers
 Pillow's built-in font, and Chinese text is cut from a page of a sample PDF rendered by PDFium
 (the PDF embeds its font).
 """
+
 import json
 import os
 import subprocess
@@ -18,6 +19,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr import engine
+
+pytestmark = pytest.mark.ocr
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF = ROOT / "samples" / "pdf" / "000_de4a6e6b343917dd.wqy-zenhei.pdf"
@@ -53,7 +56,9 @@ def cut(index: int, text: str) -> np.ndarray:
     k = DPI / 72
     x0, top, x1, bottom = (round(v * k) for v in (hit["x0"], hit["top"], hit["x1"], hit["bottom"]))
     m = (bottom - top) // 2
-    return np.pad(page_image(index)[top:bottom, x0:x1], ((m, m), (m, m), (0, 0)), constant_values=255)
+    return np.pad(
+        page_image(index)[top:bottom, x0:x1], ((m, m), (m, m), (0, 0)), constant_values=255
+    )
 
 
 OFFLINE_SCRIPT = r"""
@@ -80,17 +85,29 @@ def test_builds_and_reads_with_no_network(tmp_path):
     for name, crop in (("number", drawn("2111")), ("label", cut(4, LABEL))):
         np.save(tmp_path / f"{name}.npy", crop)
         paths.append(str(tmp_path / f"{name}.npy"))
-    env = {**os.environ, "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
-           "ALL_PROXY": "http://127.0.0.1:9", "NO_PROXY": "", "HF_HUB_OFFLINE": "1",
-           "NIANBAO_MODEL_CACHE": str(tmp_path / "models"),  # model folders assembled afresh, offline
-           "HOME": str(tmp_path / "home")}  # nothing cached by an earlier run is used
+    env = {
+        **os.environ,
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "ALL_PROXY": "http://127.0.0.1:9",
+        "NO_PROXY": "",
+        "HF_HUB_OFFLINE": "1",
+        "NIANBAO_MODEL_CACHE": str(tmp_path / "models"),  # model folders assembled afresh, offline
+        "HOME": str(tmp_path / "home"),
+    }  # nothing cached by an earlier run is used
     for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
         env.pop(name, None)
-    run = subprocess.run([sys.executable, "-c", OFFLINE_SCRIPT, *paths], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", OFFLINE_SCRIPT, *paths],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     line = next(l for l in run.stdout.splitlines() if l.startswith("RESULT "))
-    result = json.loads(line[len("RESULT "):])
+    result = json.loads(line[len("RESULT ") :])
     assert result["attempts"] == []
     assert result["texts"] == ["2111", LABEL]
     assert (tmp_path / "models" / engine.REC_MODEL / "inference.onnx").exists()
@@ -117,7 +134,9 @@ def test_recognize_reads_numbers_cut_from_a_rendered_page(ocr):
 def test_recognize_edge_cases(ocr):
     assert ocr.recognize([]) == []
     blank = np.full((60, 200), 255, np.uint8)
-    rgba = np.dstack([np.repeat(drawn("14")[:, :, None], 3, axis=2), np.full((60, 200), 255, np.uint8)])
+    rgba = np.dstack(
+        [np.repeat(drawn("14")[:, :, None], 3, axis=2), np.full((60, 200), 255, np.uint8)]
+    )
     assert [r.text for r in ocr.recognize([blank, rgba])] == ["", "14"]
 
 

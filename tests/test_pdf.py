@@ -1,4 +1,5 @@
 """Born-digital PDFs: a real WPS export (hzq2023) cell by cell, and PDFs that must not pass."""
+
 import io
 
 import pytest
@@ -13,8 +14,10 @@ BUDGET = FIXTURES / "not_a_report_budget_2024.pdf"
 @pytest.fixture(scope="module")
 def hzq(tmp_path_factory):
     from flows.document import process_document
+
     return process_document(HZQ, tmp_path_factory.mktemp("hzq") / "out", "hzq2023.pdf").model_dump(
-        mode="json")
+        mode="json"
+    )
 
 
 def test_hzq2023_every_cell_matches_truth(hzq):
@@ -28,8 +31,10 @@ def test_hzq2023_every_cell_matches_truth(hzq):
 
 def test_hzq2023_review_table_breaks_identity_4_in_the_source(hzq):
     failed = [(c["rule"], c["where"], c["expected"], c["found"], c["cause"]) for c in hzq["checks"]]
-    assert failed == [("reviews_litigation.row_total", "row=review", 11, 0, "source"),
-                      ("reviews_litigation.row_total", "row=suit_after_review", 5, 0, "source")]
+    assert failed == [
+        ("reviews_litigation.row_total", "row=review", 11, 0, "source"),
+        ("reviews_litigation.row_total", "row=suit_after_review", 5, 0, "source"),
+    ]
     assert hzq["status"] == "ok"  # every cell read exactly: the printed table is inconsistent
 
 
@@ -44,8 +49,9 @@ def test_hzq2023_cells_keep_page_and_bbox_across_page_breaks(hzq):
     assert all(c["page"] and len(c["bbox"]) == 4 for c in cells.values())
     x0, top, x1, bottom = cells[("applications", "new_received", "total")]["bbox"]
     assert 0 < x0 < x1 <= 595 and 0 < top < bottom <= 842
-    assert all(c["confidence"] == 1.0 and c["flags"] in ([], ["in_failed_check"])
-               for c in cells.values())
+    assert all(
+        c["confidence"] == 1.0 and c["flags"] in ([], ["in_failed_check"]) for c in cells.values()
+    )
 
 
 def test_budget_document_is_not_a_report(process):
@@ -71,6 +77,7 @@ def test_damaged_pdf(process, tmp_path):
     assert report["status"] == "failed" and "损坏" in report["error"]
 
 
+@pytest.mark.ocr
 def test_blank_scanned_pdf_is_not_an_empty_success(process, tmp_path):
     path = tmp_path / "scan.pdf"
     Image.new("RGB", (1240, 1754), "white").save(path)
@@ -79,6 +86,7 @@ def test_blank_scanned_pdf_is_not_an_empty_success(process, tmp_path):
     assert any("OCR" in w and "第 1 页" in w for w in report["warnings"])
 
 
+@pytest.mark.ocr
 def test_invisible_text_layer_counts_as_a_scan(process, tmp_path):
     path = tmp_path / "ocr-layer.pdf"
     path.write_bytes(_pdf_with_text("12 34 56 78 90 " * 8, render_mode=3))
@@ -94,12 +102,14 @@ def test_invisible_text_layer_counts_as_a_scan(process, tmp_path):
 def _pdf_with_text(text: str, render_mode: int) -> bytes:
     """A one-page PDF drawing `text` in Helvetica with the given text render mode."""
     stream = f"BT /F1 10 Tf {render_mode} Tr 50 700 Td ({text}) Tj ET".encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -109,8 +119,9 @@ def _pdf_with_text(text: str, render_mode: int) -> bytes:
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()
 
 
@@ -125,9 +136,11 @@ def test_seed_pdf_every_cell_and_check(process, path):
     assert report_cells(report) == truth_cells(load_truth(seed))
     failed = [(c["rule"], c["where"], c["cause"]) for c in report["checks"]]
     if seed == SEED_002:
-        assert failed == [("applications.balance", "col=natural_person", "source"),
-                          ("applications.balance", "col=commercial", "source"),
-                          ("text.restated", "text=行政复议15件", "source")]
+        assert failed == [
+            ("applications.balance", "col=natural_person", "source"),
+            ("applications.balance", "col=commercial", "source"),
+            ("text.restated", "text=行政复议15件", "source"),
+        ]
     else:
         assert failed == []
     assert report["status"] == "ok"

@@ -1,5 +1,6 @@
 """`nianbao reprocess`: chosen scanned pages read again with other settings, outputs updated,
 the clerk's corrections kept."""
+
 import json
 import shutil
 
@@ -10,6 +11,8 @@ from cli.main import main
 from model.report import Report
 from outputs.review_log import record_correction
 from outputs.writers import write_document
+
+pytestmark = pytest.mark.ocr  # reads a scanned page again
 
 SIDEWAYS = SAMPLES / "scans" / "004_35a7a0986a780ec4.rotated90.p4.jpg"  # one page
 TEXT = SAMPLES / "text" / "000_de4a6e6b343917dd.txt"
@@ -35,15 +38,19 @@ def test_page_read_again_with_other_settings_keeps_the_review(processed, capsys)
     doc_dir = out / SIDEWAYS.name
     before = read_report(doc_dir)
     assert "scan_settings" not in before["source"]
-    corrected = record_correction(Report.model_validate(before), doc_dir, "applications",
-                                  "new_received", "total", "999")
+    corrected = record_correction(
+        Report.model_validate(before), doc_dir, "applications", "new_received", "total", "999"
+    )
     write_document(corrected, doc_dir)
 
     assert main(["reprocess", str(doc_dir), "--pages", "1", "--ocr", "page", "--dpi", "250"]) == 0
     after = read_report(doc_dir)
     assert after["source"]["scan_settings"] == {"dpi": 250.0, "ocr": "page", "pages": [1]}
-    cell = next(c for c in after["tables"]["applications"]["cells"]
-                if (c["row"], c["col"]) == ("new_received", "total"))
+    cell = next(
+        c
+        for c in after["tables"]["applications"]["cells"]
+        if (c["row"], c["col"]) == ("new_received", "total")
+    )
     assert cell["value"] == 999 and "reviewed" in cell["flags"]
     assert cell["machine"]["value"] == 0  # what the machine read, kept beside the correction
     # The run's dataset follows: documents.csv still lists both documents.
@@ -52,9 +59,12 @@ def test_page_read_again_with_other_settings_keeps_the_review(processed, capsys)
     assert SIDEWAYS.name in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args, says", [
-    (["--pages", "1"], "只有扫描的 PDF 页面和图片可以重新识别"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--pages", "1"], "只有扫描的 PDF 页面和图片可以重新识别"),
+    ],
+)
 def test_text_document_has_nothing_to_read_again(processed, capsys, args, says):
     _, out = processed
     assert main(["reprocess", str(out / TEXT.name), *args]) == 2

@@ -3,6 +3,7 @@
 Chromium is Debian's /usr/bin/chromium (`make setup` installs it), driven by Playwright for
 Python; `playwright install` is never run.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,15 +32,21 @@ from outputs.writers import write_dataset
 from review.server import ReviewServer
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-GAP = "keep/002_gap.txt"        # needs_review (a row is missing); never changed by a test
-EDIT = "2023/002_gap.txt"       # the same, corrected in the browser
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+GAP = "keep/002_gap.txt"  # needs_review (a row is missing); never changed by a test
+EDIT = "2023/002_gap.txt"  # the same, corrected in the browser
 PDF = "2023/002.pdf"
-TEXT = "002.txt"                # ok, with the source's own errors
-EMPTY = "empty.txt"             # failed
-TIFF = "scan.tiff"              # a two-page image (report made here, no OCR)
-LOCKED = "later/002.txt"        # corrected while another nianbao holds OUT's lock
+TEXT = "002.txt"  # ok, with the source's own errors
+EMPTY = "empty.txt"  # failed
+TIFF = "scan.tiff"  # a two-page image (report made here, no OCR)
+LOCKED = "later/002.txt"  # corrected while another nianbao holds OUT's lock
 LICENSING = ("active_disclosure", "licensing", "decisions")
 
 
@@ -50,21 +57,31 @@ def docs(tmp_path_factory):
     inputs.mkdir()
     seed = (SAMPLES / "text" / f"{SEED_002}.txt").read_text(encoding="utf-8")
     assert "\t行政许可\n\t0\n\n" in seed
-    (inputs / "002_gap.txt").write_text(seed.replace("\t行政许可\n\t0\n\n", "", 1),
-                                        encoding="utf-8")
+    (inputs / "002_gap.txt").write_text(
+        seed.replace("\t行政许可\n\t0\n\n", "", 1), encoding="utf-8"
+    )
     (inputs / "empty.txt").write_bytes(b"")
-    files = {GAP: inputs / "002_gap.txt", EDIT: inputs / "002_gap.txt",
-             PDF: SAMPLES / "pdf" / f"{SEED_002}.noto-serif-sc.pdf",
-             TEXT: SAMPLES / "text" / f"{SEED_002}.txt", EMPTY: inputs / "empty.txt",
-             LOCKED: SAMPLES / "text" / f"{SEED_002}.txt"}
+    files = {
+        GAP: inputs / "002_gap.txt",
+        EDIT: inputs / "002_gap.txt",
+        PDF: SAMPLES / "pdf" / f"{SEED_002}.noto-serif-sc.pdf",
+        TEXT: SAMPLES / "text" / f"{SEED_002}.txt",
+        EMPTY: inputs / "empty.txt",
+        LOCKED: SAMPLES / "text" / f"{SEED_002}.txt",
+    }
     reports = [(doc, process_document(path, out / doc, doc)) for doc, path in files.items()]
     # A scan's report without OCR: the text report's cells on a two-page TIFF.
     tiff = inputs / "scan.tiff"
-    Image.new("L", (400, 300), 255).save(tiff, save_all=True,
-                                          append_images=[Image.new("L", (300, 500), 255)])
+    Image.new("L", (400, 300), 255).save(
+        tiff, save_all=True, append_images=[Image.new("L", (300, 500), 255)]
+    )
     scan = json.loads((out / TEXT / "report.json").read_text(encoding="utf-8"))
-    scan["source"].update(file=str(tiff), format="image", pages=2,
-                          sha256=hashlib.sha256(tiff.read_bytes()).hexdigest())
+    scan["source"].update(
+        file=str(tiff),
+        format="image",
+        pages=2,
+        sha256=hashlib.sha256(tiff.read_bytes()).hexdigest(),
+    )
     for cell in scan["tables"]["applications"]["cells"]:
         cell.update(page=2, bbox=[10, 10, 60, 40])
     atomic_write_bytes(out / TIFF / "report.json", json_bytes(scan))
@@ -96,6 +113,7 @@ def server(docs):
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -141,8 +159,11 @@ def report_cell(report: dict, table: str, row: str, col: str) -> dict:
 
 # ---- (a) the list ----------------------------------------------------------------------------
 
+
+@pytest.mark.browser
 def test_list_shows_documents_needing_review_and_filters_the_others(server, page):
     from playwright.sync_api import expect
+
     page.goto(server.url)
     needing = page.locator(f'#documents tbody tr[data-doc="{GAP}"]')
     expect(needing).to_be_visible()
@@ -167,8 +188,11 @@ def test_list_shows_documents_needing_review_and_filters_the_others(server, page
 
 # ---- (b) a correction through the browser ---------------------------------------------------
 
+
+@pytest.mark.browser
 def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
     from playwright.sync_api import expect
+
     folder = docs["out"] / EDIT
     page.goto(doc_url(server, EDIT))
     cell = page.locator(cell_selector(*LICENSING))
@@ -209,16 +233,19 @@ def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
     assert licensing["machine"]["value"] is None and "missing" in licensing["machine"]["flags"]
     assert report_cell(report, "reviews_litigation", "review", "total")["machine"]["value"] == 14
     assert {(c["rule"], c["where"]) for c in report["checks"]} == {
-        ("applications.balance", "col=natural_person"), ("applications.balance", "col=commercial"),
-        ("reviews_litigation.row_total", "row=review")}
+        ("applications.balance", "col=natural_person"),
+        ("applications.balance", "col=commercial"),
+        ("reviews_litigation.row_total", "row=review"),
+    }
     assert report["summary"]["unsure_cells"] == 0 and report["summary"]["failed_checks"] == 3
 
     review = read_json(folder / REVIEW_NAME)
-    assert [(c["table"], c["row"], c["col"], c["old"], c["new"])
-            for c in review["corrections"]] == [
-        (*LICENSING, None, 0), ("reviews_litigation", "review", "total", 14, 15)]
-    assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]", c["time"])
-               for c in review["corrections"])
+    assert [
+        (c["table"], c["row"], c["col"], c["old"], c["new"]) for c in review["corrections"]
+    ] == [(*LICENSING, None, 0), ("reviews_litigation", "review", "total", 14, 15)]
+    assert all(
+        re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]", c["time"]) for c in review["corrections"]
+    )
     assert review["source_sha256"] == report["source"]["sha256"]
 
     wide = (folder / "active_disclosure.csv").read_text(encoding=CSV_ENCODING)
@@ -237,41 +264,48 @@ def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
     assert (folder / "report.json").read_bytes() == before
 
 
+@pytest.mark.browser
 def test_pdf_page_boxes_are_drawn_and_follow_the_table(server, page):
     from playwright.sync_api import expect
+
     page.goto(doc_url(server, PDF))
-    expect(page.locator('#page-bar button.on')).to_have_attribute("data-page", "3")
+    expect(page.locator("#page-bar button.on")).to_have_attribute("data-page", "3")
     expect(page.locator("#page-svg rect.box.failed")).to_have_count(6)  # page 3's part
     expect(page.locator("#page-svg image")).to_have_attribute("width", re.compile(r"^595\."))
     page.click(cell_selector("applications", "carried_forward", "natural_person"))
-    expect(page.locator('#page-bar button.on')).to_have_attribute("data-page", "4")
-    expect(page.locator('#page-svg rect.selected')).to_have_attribute(
-        "data-ref", "applications|carried_forward|natural_person")
+    expect(page.locator("#page-bar button.on")).to_have_attribute("data-page", "4")
+    expect(page.locator("#page-svg rect.selected")).to_have_attribute(
+        "data-ref", "applications|carried_forward|natural_person"
+    )
     page.locator('#check-list li[data-rule="applications.balance"]').first.click()
     expect(page.locator("td.focus")).to_have_count(4)
 
 
 # ---- (c) nothing outside OUT ----------------------------------------------------------------
 
-@pytest.mark.parametrize("path, status", [
-    ("/../../../../etc/passwd", 404),
-    ("/%2e%2e/%2e%2e/%2e%2e/etc/passwd", 404),
-    ("/api/../../../etc/passwd", 404),
-    ("/api/document?id=../secret", 403),
-    ("/api/document?id=%2e%2e%2fsecret", 403),
-    ("/api/document?id=%2e%2e/%2e%2e/%2e%2e/etc", 403),
-    ("/api/document?id=2023/../../secret", 403),
-    ("/api/document?id=/etc", 403),
-    ("/api/document?id=link", 403),             # a symlink inside OUT to a folder outside
-    ("/api/document?id=linked_report", 403),    # a report.json that is a symlink to outside
-    ("/api/page?id=../secret&n=1", 403),
-    ("/api/page?id=%2Fetc&n=1", 403),
-    ("/api/document?id=2023", 404),             # inside OUT, but no report there
-    ("/api/document?id=", 404),
-    ("/api/page?id=forged.pdf&n=1", 404),       # names a file other than the one it read
-    (f"/api/page?id={quote(TEXT)}&n=1", 404),   # text: no page image
-    (f"/api/page?id={quote(PDF)}&n=9", 404),
-])
+
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/../../../../etc/passwd", 404),
+        ("/%2e%2e/%2e%2e/%2e%2e/etc/passwd", 404),
+        ("/api/../../../etc/passwd", 404),
+        ("/api/document?id=../secret", 403),
+        ("/api/document?id=%2e%2e%2fsecret", 403),
+        ("/api/document?id=%2e%2e/%2e%2e/%2e%2e/etc", 403),
+        ("/api/document?id=2023/../../secret", 403),
+        ("/api/document?id=/etc", 403),
+        ("/api/document?id=link", 403),  # a symlink inside OUT to a folder outside
+        ("/api/document?id=linked_report", 403),  # a report.json that is a symlink to outside
+        ("/api/page?id=../secret&n=1", 403),
+        ("/api/page?id=%2Fetc&n=1", 403),
+        ("/api/document?id=2023", 404),  # inside OUT, but no report there
+        ("/api/document?id=", 404),
+        ("/api/page?id=forged.pdf&n=1", 404),  # names a file other than the one it read
+        (f"/api/page?id={quote(TEXT)}&n=1", 404),  # text: no page image
+        (f"/api/page?id={quote(PDF)}&n=9", 404),
+    ],
+)
 def test_paths_outside_the_output_folder_are_refused(server, path, status):
     code, _, body = get(server, path)
     assert code == status, body
@@ -291,6 +325,7 @@ def test_absolute_document_id_and_foreign_host_are_refused(server, docs):
 
 # ---- (d) page images ------------------------------------------------------------------------
 
+
 def test_page_image_of_a_pdf_is_a_png(server):
     code, content_type, body = get(server, f"/api/page?id={quote(PDF)}&n=3")
     assert (code, content_type) == (200, "image/png")
@@ -298,14 +333,16 @@ def test_page_image_of_a_pdf_is_a_png(server):
     assert Image.open(io.BytesIO(body)).size == (1191, 1684)  # A4 at 2 pixels per point
 
 
+@pytest.mark.browser
 def test_page_image_of_a_multipage_tiff_is_its_frame(server, page):
     from playwright.sync_api import expect
+
     code, content_type, body = get(server, f"/api/page?id={TIFF}&n=2")
     assert (code, content_type) == (200, "image/png")
     assert Image.open(io.BytesIO(body)).size == (300, 500)
     assert get(server, f"/api/page?id={TIFF}&n=3")[0] == 404
     page.goto(doc_url(server, TIFF))
-    expect(page.locator('#page-bar button.on')).to_have_attribute("data-page", "2")
+    expect(page.locator("#page-bar button.on")).to_have_attribute("data-page", "2")
     expect(page.locator("#page-svg")).to_have_attribute("viewBox", "0 0 300 500")
     expect(page.locator("#page-svg rect.box")).to_have_count(175)
 
@@ -313,20 +350,38 @@ def test_page_image_of_a_multipage_tiff_is_its_frame(server, page):
 def test_correction_while_a_run_writes_refreshes_the_run_files_after_it(server, docs):
     out = docs["out"]
     listing = out / "documents.csv"
-    line = lambda: next(l for l in listing.read_text(encoding=CSV_ENCODING).splitlines()  # noqa: E731
-                        if l.startswith(LOCKED + ","))
+
+    def line() -> str:
+        lines = listing.read_text(encoding=CSV_ENCODING).splitlines()
+        return next(l for l in lines if l.startswith(LOCKED + ","))
+
     assert line().endswith(",ok,北京市朝阳区政务服务管理局,2023,3,3,0,")
-    body = json.dumps({"id": LOCKED, "table": "applications", "row": "new_received",
-                       "col": "natural_person", "text": "700"})
+    body = json.dumps(
+        {
+            "id": LOCKED,
+            "table": "applications",
+            "row": "new_received",
+            "col": "natural_person",
+            "text": "700",
+        }
+    )
     with OutputLock(out):  # as a `nianbao run` into OUT would
         conn = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
-        conn.request("POST", "/api/correct", body=body,
-                     headers={"Content-Type": "application/json"})
+        conn.request(
+            "POST", "/api/correct", body=body, headers={"Content-Type": "application/json"}
+        )
         assert conn.getresponse().status == 200
         conn.close()
         # The document's own outputs are written at once; the run's files wait for the lock.
-        assert report_cell(read_json(out / LOCKED / "report.json"), "applications",
-                           "new_received", "natural_person")["value"] == 700
+        assert (
+            report_cell(
+                read_json(out / LOCKED / "report.json"),
+                "applications",
+                "new_received",
+                "natural_person",
+            )["value"]
+            == 700
+        )
         time.sleep(0.5)
         assert line().endswith(",3,3,0,")
     deadline = time.monotonic() + 20
@@ -336,6 +391,7 @@ def test_correction_while_a_run_writes_refreshes_the_run_files_after_it(server, 
 
 
 # ---- canonical/review.py without a browser --------------------------------------------------
+
 
 def json_bytes(report: dict) -> bytes:
     return Report.model_validate(report).to_json()
@@ -356,32 +412,56 @@ def as_json(report: Report) -> dict:
 def test_apply_corrections_is_idempotent_and_reversible(docs):
     report = read_model(docs["out"] / TEXT / "report.json")
     assert as_json(apply_corrections(report, [])) == as_json(report)
-    corrections = clerk({"table": "applications", "row": "new_received", "col": "natural_person",
-                         "new": 692, "text": "692"},
-                        {"table": "reviews_litigation", "row": "review", "col": "total", "new": 15,
-                         "text": "15"})
+    corrections = clerk(
+        {
+            "table": "applications",
+            "row": "new_received",
+            "col": "natural_person",
+            "new": 692,
+            "text": "692",
+        },
+        {"table": "reviews_litigation", "row": "review", "col": "total", "new": 15, "text": "15"},
+    )
     once = apply_corrections(report, corrections)
     assert as_json(apply_corrections(once, corrections)) == as_json(once)
     # the machine's reading is all still there
     assert as_json(apply_corrections(once, [])) == as_json(report)
     assert {(c.rule, c.where) for c in once.checks} == {
-        ("applications.balance", "col=commercial"), ("applications.row_total", "row=new_received"),
-        ("reviews_litigation.row_total", "row=review")}
+        ("applications.balance", "col=commercial"),
+        ("applications.row_total", "row=new_received"),
+        ("reviews_litigation.row_total", "row=review"),
+    }
 
 
 def test_rerun_on_a_changed_input_does_not_apply_old_corrections(docs, tmp_path):
     report = read_model(docs["out"] / TEXT / "report.json")
-    review = {"schema_version": 1, "source_sha256": "0" * 64, "corrections": [
-        {"table": "reviews_litigation", "row": "review", "col": "total", "old": 14, "new": 15,
-         "text": "15", "time": "2024-01-01T00:00:00+08:00"}]}
+    review = {
+        "schema_version": 1,
+        "source_sha256": "0" * 64,
+        "corrections": [
+            {
+                "table": "reviews_litigation",
+                "row": "review",
+                "col": "total",
+                "old": 14,
+                "new": 15,
+                "text": "15",
+                "time": "2024-01-01T00:00:00+08:00",
+            }
+        ],
+    }
     (tmp_path / REVIEW_NAME).write_text(json.dumps(review), encoding="utf-8")
     kept = as_json(reapply_review(report, tmp_path))
     assert kept["tables"] == as_json(report)["tables"] and "review" not in kept
     assert "没有应用" in kept["warnings"][-1]
     review["source_sha256"] = report.source.sha256
     (tmp_path / REVIEW_NAME).write_text(json.dumps(review), encoding="utf-8")
-    assert report_cell(as_json(reapply_review(report, tmp_path)), "reviews_litigation", "review",
-                       "total")["value"] == 15
+    assert (
+        report_cell(
+            as_json(reapply_review(report, tmp_path)), "reviews_litigation", "review", "total"
+        )["value"]
+        == 15
+    )
 
 
 def test_corrections_that_cannot_apply_are_reported_once(docs):
@@ -391,8 +471,13 @@ def test_corrections_that_cannot_apply_are_reported_once(docs):
     assert as_json(once)["tables"] == as_json(report)["tables"]
     assert apply_corrections(once, stray).warnings == once.warnings
     assert sum("没有应用" in w for w in once.warnings) == 1
-    blank_all = clerk(*({"table": t, "row": c.row, "col": c.col, "new": None}
-                        for t, table in report.tables.items() for c in table.cells))
+    blank_all = clerk(
+        *(
+            {"table": t, "row": c.row, "col": c.col, "new": None}
+            for t, table in report.tables.items()
+            for c in table.cells
+        )
+    )
     kept = apply_corrections(report, blank_all)
     assert as_json(kept)["tables"] == as_json(report)["tables"] and kept.status == report.status
     assert apply_corrections(kept, blank_all).warnings == kept.warnings

@@ -1,4 +1,5 @@
 """End to end: `nianbao run` through the real Prefect flow, on a mixed folder."""
+
 import hashlib
 import json
 import shutil
@@ -6,19 +7,30 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from helpers import ROOT, SAMPLES, SEED_002
+
+pytestmark = pytest.mark.slow  # the whole samples/ folder through the CLI
 
 GOOD = "000_de4a6e6b343917dd"
 
 
 def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def nianbao(*args):
-    return subprocess.run([sys.executable, "-m", "cli.main", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_run_a_mixed_folder_then_rerun_identically(tmp_path):
@@ -38,10 +50,16 @@ def test_run_a_mixed_folder_then_rerun_identically(tmp_path):
     assert any(l.startswith("ok") and "2023/report.docx" in l for l in lines)
     assert "4 documents" in lines[-1] and "1 failed" in lines[-1]
 
-    reports = {p.parent.relative_to(out).as_posix(): json.loads(p.read_text(encoding="utf-8"))
-               for p in out.rglob("report.json")}
-    assert sorted(reports) == ["2022/report.txt", "2023/report.docx", "2023/report.txt",
-                               "empty.pdf"]
+    reports = {
+        p.parent.relative_to(out).as_posix(): json.loads(p.read_text(encoding="utf-8"))
+        for p in out.rglob("report.json")
+    }
+    assert sorted(reports) == [
+        "2022/report.txt",
+        "2023/report.docx",
+        "2023/report.txt",
+        "empty.pdf",
+    ]
     assert reports["2023/report.txt"]["checks"][0]["rule"] == "applications.balance"
     assert reports["2023/report.docx"]["source"]["format"] == "docx"
     assert reports["empty.pdf"]["status"] == "failed"
@@ -49,15 +67,22 @@ def test_run_a_mixed_folder_then_rerun_identically(tmp_path):
     wide = (out / "2023" / "report.txt" / "applications.csv").read_bytes()
     assert wide.startswith(b"\xef\xbb\xbf")  # BOM: Excel/WPS read the Chinese right
     wide_rows = wide.decode("utf-8-sig").splitlines()
-    assert wide_rows[1].startswith("new_received,一、本年新收政府信息公开申请数量,706,31,0,0,0,8,745")
+    assert wide_rows[1].startswith(
+        "new_received,一、本年新收政府信息公开申请数量,706,31,0,0,0,8,745"
+    )
     long = pd.read_csv(out / "2023" / "report.txt" / "cells.csv", encoding="utf-8-sig")
     assert len(long) == 200
 
     dataset = pd.read_parquet(out / "dataset.parquet")
     assert len(dataset) == 3 * 200
-    agency = dataset[(dataset.document == "2023/report.txt") & (dataset.row == "new_received")
-                     & (dataset.col == "total")]
-    assert agency[["agency", "year", "value"]].values.tolist() == [["北京市朝阳区政务服务管理局", 2023, "745"]]
+    agency = dataset[
+        (dataset.document == "2023/report.txt")
+        & (dataset.row == "new_received")
+        & (dataset.col == "total")
+    ]
+    assert agency[["agency", "year", "value"]].values.tolist() == [
+        ["北京市朝阳区政务服务管理局", 2023, "745"]
+    ]
     assert pd.read_csv(out / "dataset.csv", encoding="utf-8-sig").shape == (600, 11)
     documents = pd.read_csv(out / "documents.csv", encoding="utf-8-sig")
     assert documents.status.tolist() == ["ok", "ok", "ok", "failed"]

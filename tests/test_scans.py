@@ -3,10 +3,13 @@
 The committed scans (docs/scan-samples.md) cover 300/200/150 dpi, skew up to 3°, noise, blur,
 JPEG down to quality 40, a sideways page, and PDF/TIFF/JPG containers.
 """
+
 import json
 
 import pytest
 from helpers import SAMPLES, SEED_002, load_truth, report_cells, truth_cells
+
+pytestmark = [pytest.mark.ocr, pytest.mark.slow]
 
 SCANS = SAMPLES / "scans"
 
@@ -14,6 +17,7 @@ SCANS = SAMPLES / "scans"
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory):
     from flows.document import process_document
+
     out = tmp_path_factory.mktemp("scans")
     cache = {}
 
@@ -21,6 +25,7 @@ def scanned(tmp_path_factory):
         if name not in cache:
             cache[name] = process_document(SCANS / name, out / name, name).model_dump(mode="json")
         return cache[name]
+
     return run
 
 
@@ -35,8 +40,11 @@ def test_clean_300dpi_pdf_reads_every_cell(scanned):
     assert report["source"]["format"] == "pdf" and report["source"]["pages"] == 3
     assert wrong_cells(report, "000_de4a6e6b343917dd") == {}
     assert report["checks"] == [] and report["status"] == "ok"
-    cell = next(c for c in report["tables"]["applications"]["cells"]
-                if (c["row"], c["col"]) == ("new_received", "natural_person"))
+    cell = next(
+        c
+        for c in report["tables"]["applications"]["cells"]
+        if (c["row"], c["col"]) == ("new_received", "natural_person")
+    )
     assert cell["page"] == 1 and cell["value"] == 2111 and cell["confidence"] >= 0.9
     x0, y0, x1, y1 = cell["bbox"]  # PDF points on the scanned page
     assert 0 < x0 < x1 < 596 and 0 < y0 < y1 < 843
@@ -46,14 +54,20 @@ def test_source_error_survives_scanning_as_a_source_error(scanned):
     report = scanned(f"{SEED_002}.office200.tiff")
     assert report["source"]["format"] == "image"
     assert wrong_cells(report, SEED_002) == {}
-    failed = [(c["rule"], c["where"], c["expected"], c["found"], c["cause"]) for c in report["checks"]]
-    assert failed[:2] == [("applications.balance", "col=natural_person", 719, 705, "source"),
-                          ("applications.balance", "col=commercial", 40, 54, "source")]
+    failed = [
+        (c["rule"], c["where"], c["expected"], c["found"], c["cause"]) for c in report["checks"]
+    ]
+    assert failed[:2] == [
+        ("applications.balance", "col=natural_person", 719, 705, "source"),
+        ("applications.balance", "col=commercial", 40, 54, "source"),
+    ]
     assert all(c["rule"] == "text.restated" for c in report["checks"][2:])
     assert report["status"] == "ok"
     # Nothing the identities touched was moved to make them hold.
-    assert not any(c["row"] in ("new_received", "carried_over", "total_processed", "carried_forward")
-                   for c in report["corrections"])
+    assert not any(
+        c["row"] in ("new_received", "carried_over", "total_processed", "carried_forward")
+        for c in report["corrections"]
+    )
 
 
 def test_poor_150dpi_scan_reads_every_cell_with_the_identities_help(scanned):
@@ -62,8 +76,13 @@ def test_poor_150dpi_scan_reads_every_cell_with_the_identities_help(scanned):
     assert report["status"] == "ok" and report["checks"] == []
     assert (report["agency"], report["year"]) == ("北京市石景山区人民政府", 2022)
     (fix,) = report["corrections"]  # "3" first read as "B": the second reading, as the sums say
-    assert (fix["row"], fix["col"], fix["read_text"], fix["value"], fix["evidence"]) == \
-        ("denied.enforcement_files", "total", "B", 3, "second_reading")
+    assert (fix["row"], fix["col"], fix["read_text"], fix["value"], fix["evidence"]) == (
+        "denied.enforcement_files",
+        "total",
+        "B",
+        3,
+        "second_reading",
+    )
 
 
 def test_sideways_photo_is_turned_and_read(scanned):
@@ -90,7 +109,10 @@ def test_page_images_in_a_folder_are_one_report_only_when_the_user_says_so(tmp_p
             frame.convert("L").save(pages / f"page{n}.png", dpi=(200, 200))
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     assert [j.doc_id for j in find_documents([inbox], out)] == [
-        "朝阳区2023/page1.png", "朝阳区2023/page2.png", "朝阳区2023/page3.png"]
+        "朝阳区2023/page1.png",
+        "朝阳区2023/page2.png",
+        "朝阳区2023/page3.png",
+    ]
 
     assert main(["run", str(inbox), "--one-report", str(pages), "--out", str(out)]) == 0
     report = json.loads((out / "朝阳区2023" / "report.json").read_text(encoding="utf-8"))
@@ -106,7 +128,8 @@ def test_upside_down_png_page_is_turned_and_read(scanned):
     assert report["source"]["scanned_pages"] == [{"page": 1, "turned": 180}]
     # Page 5 holds the applications table from （三）3 on, and table 四.
     wrong = wrong_cells(report, "001_1c640710511402cf")
-    assert {k for k, c in wrong.items() if c is None or "missing" not in c["flags"]} == \
-        {k for k in wrong if k[0] == "active_disclosure"}
+    assert {k for k, c in wrong.items() if c is None or "missing" not in c["flags"]} == {
+        k for k in wrong if k[0] == "active_disclosure"
+    }
     assert len([k for k in wrong if k[0] == "applications"]) == 42  # rows on page 4
     assert report["status"] == "needs_review"

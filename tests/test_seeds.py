@@ -1,4 +1,5 @@
 """Every cell of every seed, as text and as DOCX, against the truth; and the checks."""
+
 import pytest
 from helpers import SAMPLES, SEED_002, SEED_IDS, load_truth, report_cells, truth_cells
 
@@ -31,8 +32,9 @@ def test_every_cell_matches_truth(process, seed, route):
 @pytest.mark.parametrize("route", ROUTES)
 def test_seed_002_breaks_identity_1_in_two_columns_and_restates_review_count(process, route):
     report = process(seed_path(SEED_002, route))
-    failed = [(c["rule"], c["where"], c["expected"], c["found"], c["cause"])
-              for c in report["checks"]]
+    failed = [
+        (c["rule"], c["where"], c["expected"], c["found"], c["cause"]) for c in report["checks"]
+    ]
     assert failed == [
         ("applications.balance", "col=natural_person", 719, 705, "source"),
         ("applications.balance", "col=commercial", 40, 54, "source"),
@@ -54,5 +56,10 @@ def test_other_seeds_pass_every_identity(process, seed, route):
     report = process(seed_path(seed, route))
     assert report["checks"] == []
     assert report["status"] == "ok"
-    assert report["summary"] == {"cells": 200, "unsure_cells": 0, "failed_checks": 0,
-                                 "source_errors": 0, "corrections": 0}
+    assert report["summary"] == {
+        "cells": 200,
+        "unsure_cells": 0,
+        "failed_checks": 0,
+        "source_errors": 0,
+        "corrections": 0,
+    }

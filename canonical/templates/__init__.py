@@ -1,5 +1,6 @@
 """The report templates nianbao knows, by the id report.json records. Adding a template means
 adding one module of data here (and its tests)."""
+
 from __future__ import annotations
 
 from ..template import Template

@@ -1,4 +1,5 @@
 """The 2021 template (国办公开办函〔2021〕30号), used for reports on 2021 and later."""
+
 from __future__ import annotations
 
 from ..template import Column, Row, TableSpec, Template
