@@ -21,10 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows import (
-    batch,
-    settings,  # noqa: F401  (must precede prefect)
-)
+from flows import batch
 from flows.inputs import find_documents
 
 

@@ -27,11 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows import (
-    batch,
-    scale,
-    settings,  # noqa: F401  (must precede prefect)
-)
+from flows import batch, scale
 from flows.document import process_document
 from flows.inputs import Job, find_documents
 

@@ -30,12 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows import (
-    batch,
-    settings,  # noqa: F401  (must precede prefect)
-)
+from flows import batch
 from flows.document import process_document
 from flows.inputs import find_documents
+from outputs.run_files import write_run_outputs
 
 
 def load() -> str:
@@ -71,7 +69,7 @@ def overhead(tmp: Path, copies: int, workers: int) -> None:
     t_prefect = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    batch.write_run_outputs([j.doc_id for j in jobs], tmp / "prefect")
+    write_run_outputs([j.doc_id for j in jobs], tmp / "prefect")
     t_dataset = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -111,7 +109,7 @@ def throughput(tmp: Path, folder: Path, workers: int) -> None:
     started = bool(STARTED)
     t0 = time.perf_counter()
     counts = batch.run(jobs, tmp / "out", workers)
-    batch.write_run_outputs([j.doc_id for j in jobs], tmp / "out")
+    write_run_outputs([j.doc_id for j in jobs], tmp / "out")
     elapsed = time.perf_counter() - t0
     statuses = {s: counts[s] for s in ("ok", "needs_review", "failed")}
     print(

@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-from flows import settings  # noqa: F401  (must precede prefect)
 from model.settings import OCR_MODES
 
 from .console import document_line, print_line

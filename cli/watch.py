@@ -15,10 +15,7 @@ from types import FrameType
 
 from prefect.exceptions import TerminationSignal
 
-from flows import (
-    batch,
-    settings,  # noqa: F401  (must precede prefect)
-)
+from flows import batch
 from flows.watch import Watcher
 from outputs.layout import WATCH_LOCK_NAME
 from outputs.lock import OutputBusy, OutputLock

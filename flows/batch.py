@@ -29,7 +29,6 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from model.report import Status
 
-from . import settings  # noqa: F401  (must precede prefect)
 from .document import process_document
 from .inputs import Job
 from .resume import Brief, brief, previous_outcome

@@ -17,7 +17,6 @@ from outputs.layout import DOCUMENTS_NAME, REPORT_NAME
 from outputs.lock import OutputLock
 from outputs.run_files import read_report, refresh_run_outputs
 
-from . import settings  # noqa: F401  (must precede prefect)
 from .document import process_document
 
 SCANNED_FORMATS = ("pdf", "image")

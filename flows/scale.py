@@ -26,10 +26,7 @@ from pathlib import Path
 from prefect.context import SettingsContext, serialize_context
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from . import (
-    batch,
-    settings,  # noqa: F401  (must precede prefect)
-)
+from . import batch
 from .inputs import Job
 
 CONNECT_TIMEOUT = "30s"

@@ -2,6 +2,8 @@ from pathlib import Path
 
 import pytest
 
+import flows  # noqa: F401  (sets Prefect's settings before any test imports prefect)
+
 
 @pytest.fixture
 def process(tmp_path):

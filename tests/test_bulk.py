@@ -28,8 +28,6 @@ SUMMARY = re.compile(r"(\d+) documents in [\d.]+s: (\d+) processed, (\d+) skippe
 def prefect_api():
     from prefect.server.api.server import SubprocessASGIServer
 
-    from flows import settings  # noqa: F401  (must precede prefect)
-
     server = SubprocessASGIServer()
     server.start()
     ENV["PREFECT_API_URL"] = server.api_url

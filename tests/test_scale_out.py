@@ -79,8 +79,6 @@ def prefect_api():
 
     from prefect.server.api.server import SubprocessASGIServer
 
-    from flows import settings  # noqa: F401  (must precede prefect)
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
