@@ -3,9 +3,10 @@
 status:
 - ok: every table found, every cell read with high confidence, and any failed identity is the
   source's own (all its cells were read exactly, so the printed table is inconsistent).
-- needs_review: a table or cell is missing, a cell is unsure, or a failed identity involves an
-  unsure cell (it may be a misreading).
-- failed: the document could not be read, or is not an annual report; `error` says why.
+- needs_review: a table or cell is missing, a cell is unsure, a failed identity involves an
+  unsure cell (it may be a misreading), or a header label or cell is not the template's.
+- failed: the document could not be read, is not an annual report, or is one without the
+  standard tables (2018 and before, or narrative only); `error` says why.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ REVIEW_BELOW = 0.90  # a value less likely than this to be right is flagged for 
 EXACT = 0.98
 
 EMPTY_TABLES = "找到了年度报告的表格，但表格里没有填写任何数字（可能是空白模板）。"
+NO_STANDARD_TABLES = (
+    "这是{year}政府信息公开工作年度报告，但其中没有标准表格（主动公开、收到和处理申请、"
+    "行政复议和诉讼三张表）：{why}因此没有可读取的表格数据。"
+)
+BEFORE_TABLES = "统一格式的表格自 2019 年度报告起才有，2018 年及以前的年度报告没有这些表格，"
+NO_TABLES_FOUND = "表格可能以图片形式插入，或被省略，"
 NOT_A_REPORT = (
     "文件中没有找到年度报告的三张表格（主动公开、收到和处理申请、行政复议和诉讼），"
     "它可能不是政府信息公开工作年度报告。"
@@ -35,9 +42,16 @@ def assess(
     checks: list[Check],
     corrections: list[Correction],
     warnings: list[str],
+    titled: bool = False,
 ) -> Report:
     """The report of a document whose tables were rebuilt: flags, causes, status, summary.
-    Derived flags (low_confidence, in_failed_check) are set on the document's cells."""
+    Derived flags (low_confidence, in_failed_check) are set on the document's cells. `titled`:
+    the document's title says it is an annual report (政府信息公开工作年度报告)."""
+    if not doc.tables and titled:
+        why = BEFORE_TABLES if year is not None and year < 2019 else NO_TABLES_FOUND
+        when = f" {year} 年度的" if year else "一份"
+        message = NO_STANDARD_TABLES.format(year=when, why=why)
+        return failed_report(source, message, "no_standard_tables", warnings)
     if not doc.tables:
         return failed_report(source, NOT_A_REPORT, "not_a_report", warnings)
     cells = dict(((t, c.row, c.col), c) for t, c in doc.all_cells())
@@ -56,7 +70,10 @@ def assess(
     missing = [t for t in doc.template.tables if t.id not in doc.tables]
     unsure = [c for c in cells.values() if UNSURE & set(c.flags)]
     needs_review = (
-        bool(unsure) or bool(missing) or any(check.cause != Cause.SOURCE for check in checks)
+        bool(unsure)
+        or bool(missing)
+        or bool(doc.unrecognised)
+        or any(check.cause != Cause.SOURCE for check in checks)
     )
     return Report(
         source=source,
@@ -74,7 +91,7 @@ def assess(
             source_errors=sum(c.cause == Cause.SOURCE for c in checks),
             corrections=len(corrections),
         ),
-        warnings=[*warnings, *(f"没有找到表格：{t.title}" for t in missing)],
+        warnings=[*warnings, *doc.unrecognised, *(f"没有找到表格：{t.title}" for t in missing)],
     )
 
 

@@ -93,7 +93,11 @@ def _identity(
     refs = {(identity.table, r, c): 1 for r, c in lhs} | {
         (identity.table, r, c): -1 for r, c in rhs
     }
-    message = identity.message.format(label=label, expected=expected, found=found)
+    blank_total = expected != 0 and all(table.cell(r, c).value is None for r, c in rhs)
+    template = (
+        identity.blank_message if blank_total and identity.blank_message else identity.message
+    )
+    message = template.format(label=label, expected=expected, found=found)
     return [
         Check(
             rule=identity.rule,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from model.report import Cell, CellRef, Table
 
-from .template import TableSpec, Template
+from .template import TableSpec, Template, ValueKind
 
 
 @dataclass
@@ -16,6 +16,9 @@ class CanonicalDocument:
     template: Template
     tables: dict[str, Table]  # only the tables found, in template order
     warnings: list[str] = field(default_factory=list)
+    # Labels or cells the template does not know: never guessed into an id, they make the
+    # document needs_review.
+    unrecognised: list[str] = field(default_factory=list)
 
     def table(self, table_id: str) -> Table | None:
         return self.tables.get(table_id)
@@ -29,5 +32,5 @@ class CanonicalDocument:
     def all_cells(self) -> Iterator[tuple[str, Cell]]:
         return ((table_id, c) for table_id, t in self.tables.items() for c in t.cells)
 
-    def kind(self, ref: CellRef) -> str:
-        return self.spec(ref[0]).row(ref[1]).kind
+    def kind(self, ref: CellRef) -> ValueKind:
+        return self.spec(ref[0]).column(ref[2]).kind

@@ -4,7 +4,10 @@ Rows are matched by their labels, never by position: each grid row is offered, i
 order and across all grids (so tables continued over a page break join up), to one matcher per
 table. Merged group labels (（三）不予公开 …) sit only in the first row of their group, so the
 applications matcher carries the current group from row to row. Values are the cells right of
-the matched label.
+the matched label, placed in columns by the header row above them that names the columns (信息内容
+| 本年制发件数 | …) where the table has one, otherwise by their order, but only when the row
+has exactly the template's number of cells. Header labels or extra cells the template does not
+know are `unrecognised`: they make the document needs_review, and are never guessed into an id.
 """
 
 from __future__ import annotations
@@ -19,20 +22,22 @@ from model.report import Cell, Flag, Table
 from . import values
 from .document import CanonicalDocument
 from .labels import has_cjk, label_key, match_score
-from .template import Group, Row, TableSpec, Template
+from .template import Column, Group, Row, TableSpec, Template
 from .templates import DEFAULT
 
 MIN_SCORE = 0.75
 
 
 class Matcher(Protocol):
-    """Takes the grid rows of one table, offered one by one in document order."""
+    """Takes the grid rows of one table, offered one by one in document order, with the number
+    of the grid they come from."""
 
     table: TableSpec
     matched: dict[str, MatchedRow]
     warnings: list[str]
+    unrecognised: list[str]
 
-    def feed(self, cells: list[GridCell]) -> bool: ...
+    def feed(self, cells: list[GridCell], grid_no: int) -> bool: ...
 
     def found(self) -> bool: ...
 
@@ -40,7 +45,16 @@ class Matcher(Protocol):
 @dataclass
 class MatchedRow:
     row: Row
-    cells: list[GridCell]  # value cells, in column order
+    cells: dict[str, GridCell]  # column id -> the value cell placed there
+
+
+@dataclass
+class Header:
+    """A row naming the columns of the rows below it: each cell right of 信息内容, and the
+    column id its label matches (None: a label the template does not have)."""
+
+    cells: list[tuple[GridCell, str | None]]
+    grid_no: int
 
 
 class LabelledTableMatcher:
@@ -51,12 +65,18 @@ class LabelledTableMatcher:
         self.group: str | None = None  # current merged group label
         self.matched: dict[str, MatchedRow] = {}
         self.warnings: list[str] = []
+        self.unrecognised: list[str] = []
+        self.header: Header | None = None
         self._groups = {g.id: g for g in table.groups}
         self._unique_keys = self._labels_printed_once()
+        self._header_key = label_key(table.header_key) if table.header_key else None
 
-    def feed(self, cells: list[GridCell]) -> bool:
-        """Take the row if it is one of this table's data rows; return whether it was taken."""
+    def feed(self, cells: list[GridCell], grid_no: int) -> bool:
+        """Take the row if it is one of this table's rows; return whether it was taken."""
         labelled = [i for i, c in enumerate(cells) if has_cjk(c.text)]
+        if labelled and self._header_key and label_key(cells[labelled[0]].text) == self._header_key:
+            self._read_header(cells[labelled[0] + 1 :], grid_no)
+            return True
         for n, i in enumerate(labelled):
             is_last_label = n == len(labelled) - 1
             node = self._match(cells[i].text, prefer_row=is_last_label)
@@ -64,10 +84,24 @@ class LabelledTableMatcher:
                 self.group = node.id
             elif isinstance(node, Row):
                 self.group = node.parent if node.parent in self._groups else None
-                return self._take(node, cells[i + 1 :])
+                return self._take(node, cells[i + 1 :], grid_no)
         return False
 
-    def _take(self, row: Row, value_cells: list[GridCell]) -> bool:
+    def _read_header(self, cells: list[GridCell], grid_no: int) -> None:
+        named: list[tuple[GridCell, str | None]] = []
+        for cell in cells:
+            column = self._column_named(cell.text)
+            if column is None and cell.text.strip():
+                self._unrecognised(f"表头“{_one_line(cell.text)}”不是该模板的栏目")
+            named.append((cell, column))
+        self.header = Header(named, grid_no)
+
+    def _column_named(self, text: str) -> str | None:
+        scored = [(match_score(text, c.label), c.id) for c in self.table.columns]
+        best = max(scored, default=(0.0, None))
+        return best[1] if best[0] >= MIN_SCORE else None
+
+    def _take(self, row: Row, value_cells: list[GridCell], grid_no: int) -> bool:
         if not value_cells:
             return False
         if row.id in self.matched:
@@ -75,18 +109,50 @@ class LabelledTableMatcher:
                 f"{self.table.title}：“{row.label}”一行出现了不止一次，采用第一次出现的数据。"
             )
             return True
-        wanted = len(self.table.columns_of(row))
-        while len(value_cells) > wanted and not value_cells[0].text.strip():
-            value_cells = value_cells[1:]  # an empty label column left of the values
-        if len(value_cells) > wanted:
-            extra = len(value_cells) - wanted
-            self.warnings.append(
-                f"{self.table.title}：“{row.label}”一行多出 {extra} 个单元格，"
-                f"取最右侧 {wanted} 个。"
-            )
-            value_cells = value_cells[-wanted:]
-        self.matched[row.id] = MatchedRow(row, value_cells)
+        columns = self._columns_under_header(value_cells, grid_no)
+        wanted = self.table.columns_of(row)
+        if columns is None:  # no header names them: by order, only if the count is the template's
+            while len(value_cells) > len(wanted) and not value_cells[0].text.strip():
+                value_cells = value_cells[1:]  # an empty label column left of the values
+            if len(value_cells) > len(wanted):
+                self._unrecognised(
+                    f"“{row.label}”一行有 {len(value_cells)} 个数值单元格，模板只有 "
+                    f"{len(wanted)} 个，无法确定各数值属于哪一栏"
+                )
+                value_cells = []
+            columns = list(wanted[: len(value_cells)])
+        placed = {}
+        for cell, column in zip(value_cells, columns):
+            if column in wanted:
+                placed[column] = cell
+            elif cell.text.strip() and column is not None:
+                label = self.table.column_label(column)
+                self._unrecognised(f"“{row.label}”一行在“{label}”栏有数值，模板中此行没有该栏")
+        self.matched[row.id] = MatchedRow(row, placed)
         return True
+
+    def _columns_under_header(
+        self, value_cells: list[GridCell], grid_no: int
+    ) -> list[str | None] | None:
+        """The column each value cell stands under; None when no header row names them."""
+        if self.header is None:
+            return None
+        named = self.header.cells
+        while len(value_cells) > len(named) and not value_cells[0].text.strip():
+            value_cells = value_cells[1:]
+        if len(value_cells) == len(named):
+            return [column for _, column in named]
+        if self.header.grid_no != grid_no:  # grid columns are only comparable within a grid
+            return None
+        return [
+            next((col for h, col in named if h.col <= v.col < h.col + h.colspan), None)
+            for v in value_cells
+        ]
+
+    def _unrecognised(self, what: str) -> None:
+        message = f"{self.table.title}：{what}。"
+        if message not in self.unrecognised:
+            self.unrecognised.append(message)
 
     def _match(self, text: str, prefer_row: bool) -> Row | Group | None:
         scored = [
@@ -135,10 +201,11 @@ class SingleRowMatcher:
         self.seen_header = False
         self.matched: dict[str, MatchedRow] = {}
         self.warnings: list[str] = []
+        self.unrecognised: list[str] = []
         self._width = sum(len(table.columns_of(r)) for r in table.rows)
         self._header_keys = {label_key(node.label) for node in table.nodes() if node.parent is None}
 
-    def feed(self, cells: list[GridCell]) -> bool:
+    def feed(self, cells: list[GridCell], grid_no: int) -> bool:
         keys = {label_key(c.text) for c in cells}
         if self._header_keys & keys:
             self.seen_header = True
@@ -147,10 +214,18 @@ class SingleRowMatcher:
             return False
         if len(cells) < self._width or not any(c.text.strip() for c in cells):
             return False
-        row_cells = cells[-self._width :]
+        while len(cells) > self._width and not cells[0].text.strip():
+            cells = cells[1:]  # an empty column left of the numbers
+        if len(cells) > self._width:
+            self.unrecognised.append(
+                f"{self.table.title}：数据行有 {len(cells)} 个单元格，模板只有 {self._width} 个，"
+                "无法确定各数值属于哪一栏。"
+            )
+            cells = []
         for row in self.table.rows:
-            n = len(self.table.columns_of(row))
-            self.matched[row.id], row_cells = MatchedRow(row, row_cells[:n]), row_cells[n:]
+            columns = self.table.columns_of(row)
+            self.matched[row.id] = MatchedRow(row, dict(zip(columns, cells)))
+            cells = cells[len(columns) :]
         return True
 
     def found(self) -> bool:
@@ -167,9 +242,9 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
     # A row is taken once: tables with more rows, and so more specific labels, are offered it first.
     specs = sorted(template.tables, key=lambda t: -len(t.rows))
     matchers = [MATCHERS[spec.matcher](spec) for spec in specs]
-    for grid in extraction.tables:
+    for grid_no, grid in enumerate(extraction.tables):
         for cells in grid.rows():
-            any(m.feed(cells) for m in matchers)
+            any(m.feed(cells, grid_no) for m in matchers)
     found = {m.table.id: m for m in matchers if m.found()}
     tables = {
         spec.id: _canonical_table(spec, found[spec.id].matched)
@@ -177,7 +252,8 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
         if spec.id in found
     }
     warnings = [w for m in matchers for w in m.warnings]
-    return CanonicalDocument(template, tables, warnings)
+    unrecognised = [u for m in matchers if m.table.id in found for u in m.unrecognised]
+    return CanonicalDocument(template, tables, warnings, unrecognised)
 
 
 def _canonical_table(spec: TableSpec, matched: dict[str, MatchedRow]) -> Table:
@@ -185,10 +261,10 @@ def _canonical_table(spec: TableSpec, matched: dict[str, MatchedRow]) -> Table:
     cells: list[Cell] = []
     for row in spec.rows_of(layout):
         found = matched.get(row.id)
-        source = found.cells if found else []
-        for i, col in enumerate(spec.columns_of(row)):
-            if i < len(source):
-                cells.append(_cell(row, col, source[i]))
+        placed = found.cells if found else {}
+        for col in spec.columns_of(row):
+            if col in placed:
+                cells.append(_cell(row, spec.column(col), placed[col]))
             else:
                 cells.append(
                     Cell(
@@ -203,23 +279,29 @@ def _canonical_table(spec: TableSpec, matched: dict[str, MatchedRow]) -> Table:
     return Table(other_layout=layout, cells=cells)
 
 
-def _cell(row: Row, col: str, grid_cell: GridCell) -> Cell:
-    value, flags = values.parse(grid_cell.text, row.kind)
+def _cell(row: Row, column: Column, grid_cell: GridCell) -> Cell:
+    parsed = values.parse(grid_cell.text, column.kind)
     alternatives = [
         (v, conf)
         for v, conf in (
-            (values.parse(text, row.kind)[0], conf) for text, conf in grid_cell.alternatives
+            (values.parse(text, column.kind).value, conf) for text, conf in grid_cell.alternatives
         )
-        if v is not None and v != value
+        if v is not None and v != parsed.value
     ]
+    unit = parsed.unit or (column.unit if parsed.value is not None else None)
     return Cell(
         row=row.id,
-        col=col,
-        value=value,
+        col=column.id,
+        value=parsed.value,
+        unit=unit,
         text=grid_cell.text.strip(),
         confidence=grid_cell.confidence,
         page=grid_cell.page,
         bbox=grid_cell.bbox,
-        flags=[*grid_cell.flags, *flags],
+        flags=[*grid_cell.flags, *parsed.flags],
         alternatives=alternatives,
     )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

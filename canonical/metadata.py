@@ -30,6 +30,12 @@ def agency_and_year(body_text: str) -> tuple[str | None, int | None]:
     return None, None
 
 
+def has_title(body_text: str) -> bool:
+    """Does the document call itself a 政府信息公开工作年度报告 near its start?"""
+    lines = [ln for ln in body_text.splitlines() if ln.strip()][:_TITLE_SEARCH_LINES]
+    return any(TITLE in to_compact(line) for line in lines)
+
+
 def _with_region(agency: str | None, body_text: str) -> str | None:
     """'洪泽区人民政府' → '淮安市洪泽区人民政府' when the text names it so
     ('本报告由淮安市洪泽区人民政府办公室…'): titles often drop the city."""

@@ -120,10 +120,10 @@ def _restated(doc: CanonicalDocument, old_checks: list[Check]) -> list[Check]:
     return out
 
 
-def parse_value(report: Report, table_id: str, row_id: str, text: str) -> Value:
+def parse_value(report: Report, table_id: str, col_id: str, text: str) -> Value:
     """What a clerk typed, as a cell value (blank is None); ReviewError if it is no number."""
-    kind = template(report.template).table(table_id).row(row_id).kind
-    value, flags = values.parse(text, kind)
-    if Flag.NOT_A_NUMBER in flags:
+    kind = template(report.template).table(table_id).column(col_id).kind
+    parsed = values.parse(text, kind)
+    if Flag.NOT_A_NUMBER in parsed.flags:
         raise ReviewError(f"“{text}”不是{values.WANTED[kind]}。")
-    return value
+    return parsed.value

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ValueKind = Literal["count", "decimal"]
+# count: a non-negative integer; signed: an integer with its sign (本年增/减 +3, -3);
+# decimal: a non-negative exact decimal, maybe with its unit written in the cell (251000元).
+ValueKind = Literal["count", "signed", "decimal"]
 CellRef = tuple[str, str, str]  # (table, row, col)
 
 
@@ -18,6 +20,8 @@ CellRef = tuple[str, str, str]  # (table, row, col)
 class Column:
     id: str
     label: str
+    kind: ValueKind = "count"
+    unit: str | None = None  # the unit the template prints for the column, if any
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,6 @@ class Row:
     label: str
     parent: str | None = None  # id of the group the row sits under, None for top level
     columns: tuple[str, ...] = ()  # column ids; empty means all of the table's columns
-    kind: ValueKind = "count"
     layout: str | None = None  # the one layout of the table this row belongs to; None: all
 
 
@@ -47,7 +50,8 @@ class TableSpec:
     （六）其他处理 as three rows, "split", or as one, "single"); a row with a `layout` exists
     only in that one. `matcher` says how the table is found in a grid (canonical/mapping.py):
     "labelled" rows carry their labels; a "single_row" table is one unlabelled row of numbers
-    under a header made of its row and group labels.
+    under a header made of its row and group labels. Where a row starting with `header_key`
+    (信息内容) names the columns of the rows below it, values are placed by those names.
     """
 
     id: str
@@ -57,6 +61,7 @@ class TableSpec:
     groups: tuple[Group, ...] = ()
     layouts: tuple[str, ...] = ()
     matcher: Literal["labelled", "single_row"] = "labelled"
+    header_key: str | None = None
 
     def row(self, row_id: str) -> Row:
         return next(r for r in self.rows if r.id == row_id)
@@ -68,8 +73,11 @@ class TableSpec:
     def columns_of(self, row: Row) -> tuple[str, ...]:
         return row.columns or tuple(c.id for c in self.columns)
 
+    def column(self, col_id: str) -> Column:
+        return next(c for c in self.columns if c.id == col_id)
+
     def column_label(self, col_id: str) -> str:
-        return next(c.label for c in self.columns if c.id == col_id)
+        return self.column(col_id).label
 
     def rows_of(self, layout: str | None = None) -> tuple[Row, ...]:
         """The rows the table has when printed in `layout` (None: the default one)."""
@@ -99,7 +107,8 @@ class SumIdentity:
     """sum(lhs) = sum(rhs), in one table, checked once per column (`per="col"`: lhs and rhs are
     row ids) or once per row (`per="row"`: they are column ids). Rows or columns the table
     does not have in its layout are left out. `message` may use {label} (of that column or
-    row), {expected} (sum of lhs) and {found} (sum of rhs)."""
+    row), {expected} (sum of lhs) and {found} (sum of rhs). A blank cell counts 0: a blank
+    total beside non-blank parts fails, as a source error when they were read surely."""
 
     rule: str
     table: str
@@ -107,6 +116,7 @@ class SumIdentity:
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
     message: str
+    blank_message: str | None = None  # when every cell of rhs is blank (a total left empty)
 
 
 @dataclass(frozen=True)
@@ -124,9 +134,18 @@ class Template:
     tables: tuple[TableSpec, ...]
     identities: tuple[SumIdentity, ...]
     restated: tuple[Restated, ...] = ()
+    years: tuple[int, int | None] = (2019, None)  # the report years it was prescribed for
+
+    def prescribed_for(self, year: int) -> bool:
+        first, last = self.years
+        return first <= year and (last is None or year <= last)
 
     def table(self, table_id: str) -> TableSpec:
         return next(t for t in self.tables if t.id == table_id)
+
+    def labels(self) -> set[str]:
+        """Every printed row, group and column label of the template."""
+        return {n.label for t in self.tables for n in (*t.nodes(), *t.columns)}
 
     @property
     def table_ids(self) -> tuple[str, ...]:

@@ -1,30 +1,60 @@
-"""Cell text → value: counts are non-negative integers, fees an exact decimal string."""
+"""Cell text → value, by the kind of its column (canonical/template.py):
+
+- count: a non-negative integer (`1,036` is 1036);
+- signed: an integer with its sign, for 本年增/减. Accepted: `+3`, `-3`, `0`, the minus signs
+  `－ − ﹣ —`, and the words `增加3`/`增3` (+3) and `减少3`/`减3` (-3). Nothing else.
+- decimal: a non-negative exact decimal, kept as the string printed (`5098.4139`), with its
+  unit when the cell has one (`251000元`, `35.6万元`).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from model.report import Flag, Value
-from model.text import compact as to_compact
+from model.text import compact
 
 from .template import ValueKind
 
 _COUNT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
-_DECIMAL = re.compile(r"\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-WANTED = {"count": "非负整数", "decimal": "非负数"}  # what a cell of each kind must hold
+_SIGNED = re.compile(r"(?P<sign>[+\-−﹣—]|增加?|减少?)?(?P<digits>\d+|\d{1,3}(?:,\d{3})+)")
+_DECIMAL = re.compile(
+    r"(?P<number>\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?P<unit>元|万元|亿元)?"
+)
+_NEGATIVE = ("-", "−", "﹣", "—", "减")
+WANTED = {"count": "非负整数", "signed": "整数（可带正负号）", "decimal": "非负数"}
 
 
-def parse(text: str, kind: ValueKind) -> tuple[Value, list[Flag]]:
-    """Return (value, flags). A blank cell is None with flag BLANK; unparsable text is None
-    with flag NOT_A_NUMBER (identity 5 then reports it)."""
-    compact = to_compact(unicodedata.normalize("NFKC", text))
-    if compact == "":
-        return None, [Flag.BLANK]
+@dataclass
+class Parsed:
+    value: Value
+    flags: list[Flag] = field(default_factory=list)
+    unit: str | None = None  # written in the cell
+
+
+def parse(text: str, kind: ValueKind) -> Parsed:
+    """A blank cell is None with flag BLANK; unparsable text is None with flag NOT_A_NUMBER
+    (identity 5 then reports it)."""
+    printed = compact(unicodedata.normalize("NFKC", text))
+    if printed == "":
+        return Parsed(None, [Flag.BLANK])
     if len(text.strip().splitlines()) > 1:
-        return None, [Flag.NOT_A_NUMBER]  # a number never wraps: two lines are two things
-    pattern = _COUNT if kind == "count" else _DECIMAL
-    if not pattern.fullmatch(compact):
-        return None, [Flag.NOT_A_NUMBER]
-    digits = compact.replace(",", "")
-    return (int(digits) if kind == "count" else digits), []
+        return Parsed(None, [Flag.NOT_A_NUMBER])  # a number never wraps: two lines are two things
+    if kind == "count":
+        return (
+            Parsed(int(printed.replace(",", ""))) if _COUNT.fullmatch(printed) else _not_a_number()
+        )
+    if kind == "signed":
+        m = _SIGNED.fullmatch(printed)
+        if not m:
+            return _not_a_number()
+        number = int(m["digits"].replace(",", ""))
+        return Parsed(-number if (m["sign"] or "").startswith(_NEGATIVE) else number)
+    m = _DECIMAL.fullmatch(printed)
+    return Parsed(m["number"].replace(",", ""), unit=m["unit"]) if m else _not_a_number()
+
+
+def _not_a_number() -> Parsed:
+    return Parsed(None, [Flag.NOT_A_NUMBER])

@@ -11,7 +11,8 @@ from canonical.assess import assess, failed_report
 from canonical.checks import run_checks
 from canonical.corrections import confirm, correct
 from canonical.mapping import rebuild
-from canonical.metadata import agency_and_year
+from canonical.metadata import agency_and_year, has_title
+from canonical.template_choice import choose_template
 from extractors import UnreadableDocument, detect_format, extract
 from model.files import sha256_file
 from model.report import Report, ScannedPage, ScanRecord, Source
@@ -68,11 +69,20 @@ def _read(path: Path, source: Source, scan: ScanSettings) -> Report:
         source.scanned_pages = [
             ScannedPage(page=n, turned=t) for n, t in sorted(extraction.scanned_pages.items())
         ]
-    tables = rebuild(extraction)
+    agency, year = agency_and_year(extraction.body_text)
+    template, notes = choose_template(extraction, year)
+    tables = rebuild(extraction, template)
     corrections = correct(tables)
     confirm(tables)
     checks = run_checks(tables, extraction.body_text)
-    agency, year = agency_and_year(extraction.body_text)
+    warnings = [*extraction.warnings, *notes, *tables.warnings]
     return assess(
-        source, agency, year, tables, checks, corrections, extraction.warnings + tables.warnings
+        source,
+        agency,
+        year,
+        tables,
+        checks,
+        corrections,
+        warnings,
+        titled=has_title(extraction.body_text),
     )

@@ -75,6 +75,7 @@ class Cell(_Model):
     row: str
     col: str
     value: Value
+    unit: str | None = _optional()  # of an amount: 元 or 万元, as printed
     text: str
     confidence: float  # the probability that `value` is right
     page: int | None = None  # 1-based

@@ -73,7 +73,7 @@ def record_correction(
     if not report.tables[table_id].has(row_id, col_id):
         raise ReviewError("没有这个单元格。")
     cell = report.tables[table_id].cell(row_id, col_id)
-    new = parse_value(report, table_id, row_id, text)
+    new = parse_value(report, table_id, col_id, text)
     review = load_review(doc_dir)
     review.source_sha256 = report.source.sha256
     review.corrections.append(

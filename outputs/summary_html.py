@@ -50,6 +50,7 @@ class RunSummary:
         self.documents = 0
         self.status: Counter = Counter()
         self.formats: Counter = Counter()
+        self.templates: Counter = Counter()  # (template, year) -> documents with tables
         self.confidence = [0] * len(CONFIDENCE_BINS)
         self.cells = 0
         self.checks: dict[str, Counter] = defaultdict(Counter)  # rule -> cause -> count
@@ -67,6 +68,8 @@ class RunSummary:
         self.documents += 1
         self.status[report.status] += 1
         self.formats[report.source.format or "unknown"] += 1
+        if report.template:
+            self.templates[(report.template, report.year)] += 1
         if report.status == Status.FAILED and len(self.failures) < LISTED_FAILURES:
             self.failures.append((doc_id, report.error or ""))
         for table in report.tables.values():
@@ -108,6 +111,10 @@ class RunSummary:
             (f"{agency} {year or ''}".strip(), value, "#00695c")
             for (agency, year), (_, value) in top
         ]
+        template_bars = [
+            (f"{template} 年模板 · {year or '年份未识别'}", n, "#5e35b1")
+            for (template, year), n in sorted(self.templates.items(), key=_template_order)
+        ]
         parts = [
             _HEAD,
             "<h1>nianbao 运行汇总 · run summary</h1>",
@@ -116,6 +123,10 @@ class RunSummary:
             + "</p>",
             "<h2>状态 · documents by status</h2>",
             _bars(status_bars),
+            "<h2>模板与年份 · documents by template and year</h2>",
+            "<p>2019 年模板用于 2019、2020 年度报告，2021 年模板用于此后的报告；"
+            "两者的表二各有其栏目。 Table 二 has other rows and columns in each template.</p>",
+            _bars(template_bars) if template_bars else "<p>无 · none</p>",
             "<h2>置信度 · confidence of every cell</h2>",
             "<p>橙色低于 0.9 的单元格会被标记复核。 Orange bins are below 0.9: those cells are "
             "flagged for review.</p>",
@@ -146,6 +157,11 @@ class RunSummary:
                 )
         parts.append("</body></html>\n")
         return "\n".join(parts)
+
+
+def _template_order(item: tuple[tuple[str, int | None], int]) -> tuple[str, int]:
+    (template, year), _ = item
+    return template, year or 0
 
 
 def _bin(confidence: float) -> int:

@@ -355,7 +355,7 @@ def test_correction_while_a_run_writes_refreshes_the_run_files_after_it(server, 
         lines = listing.read_text(encoding=CSV_ENCODING).splitlines()
         return next(l for l in lines if l.startswith(LOCKED + ","))
 
-    assert line().endswith(",ok,北京市朝阳区政务服务管理局,2023,3,3,0,")
+    assert line().endswith(",ok,北京市朝阳区政务服务管理局,2023,2021,3,3,0,")
     body = json.dumps(
         {
             "id": LOCKED,
@@ -387,7 +387,7 @@ def test_correction_while_a_run_writes_refreshes_the_run_files_after_it(server, 
     deadline = time.monotonic() + 20
     while line().endswith(",3,3,0,") and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert line().endswith(",ok,北京市朝阳区政务服务管理局,2023,4,4,0,")
+    assert line().endswith(",ok,北京市朝阳区政务服务管理局,2023,2021,4,4,0,")
 
 
 # ---- canonical/review.py without a browser --------------------------------------------------

@@ -4,9 +4,9 @@ adding one module of data here (and its tests)."""
 from __future__ import annotations
 
 from ..template import Template
-from . import t2021
+from . import t2019, t2021
 
-TEMPLATES: dict[str, Template] = {t.id: t for t in (t2021.TEMPLATE,)}
+TEMPLATES: dict[str, Template] = {t.id: t for t in (t2019.TEMPLATE, t2021.TEMPLATE)}
 DEFAULT = t2021.TEMPLATE
 
 

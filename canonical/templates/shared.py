@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from ..template import Column, Group, Restated, Row, SumIdentity, TableSpec
 
+# In table 二 of both templates, a row starting 信息内容 names the columns of the rows below it.
+HEADER_KEY = "信息内容"
+
 APPLICANT_COLUMNS = (
     "natural_person",
     "commercial",
@@ -133,6 +136,7 @@ IDENTITIES = (
         APPLICANT_COLUMNS,
         ("total",),
         "“{label}”一行：六类申请人之和为 {expected}，但“总计”为 {found}。",
+        "“{label}”一行：总计栏空白，但六类申请人之和为 {expected}。",
     ),
     SumIdentity(
         "reviews_litigation.row_total",
@@ -141,6 +145,7 @@ IDENTITIES = (
         ("upheld", "corrected", "other", "pending"),
         ("total",),
         "“{label}”一行：维持+纠正+其他+尚未审结为 {expected}，但“总计”为 {found}。",
+        "“{label}”一行：总计栏空白，但维持+纠正+其他+尚未审结为 {expected}。",
     ),
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..template import Column, Row, TableSpec, Template
-from .shared import APPLICATIONS, IDENTITIES, RESTATED, REVIEWS_LITIGATION
+from .shared import APPLICATIONS, HEADER_KEY, IDENTITIES, RESTATED, REVIEWS_LITIGATION
 
 ACTIVE_DISCLOSURE = TableSpec(
     id="active_disclosure",
@@ -13,7 +13,7 @@ ACTIVE_DISCLOSURE = TableSpec(
         Column("repealed", "本年废止件数"),
         Column("in_force", "现行有效件数"),
         Column("decisions", "本年处理决定数量"),
-        Column("amount", "本年收费金额（单位：万元）"),
+        Column("amount", "本年收费金额（单位：万元）", kind="decimal", unit="万元"),
     ),
     rows=(
         Row("rules", "规章", columns=("issued", "repealed", "in_force")),
@@ -21,8 +21,9 @@ ACTIVE_DISCLOSURE = TableSpec(
         Row("licensing", "行政许可", columns=("decisions",)),
         Row("penalty", "行政处罚", columns=("decisions",)),
         Row("coercion", "行政强制", columns=("decisions",)),
-        Row("fees", "行政事业性收费", columns=("amount",), kind="decimal"),
+        Row("fees", "行政事业性收费", columns=("amount",)),
     ),
+    header_key=HEADER_KEY,
 )
 
 TEMPLATE = Template(
@@ -31,4 +32,5 @@ TEMPLATE = Template(
     tables=(ACTIVE_DISCLOSURE, APPLICATIONS, REVIEWS_LITIGATION),
     identities=IDENTITIES,
     restated=RESTATED,
+    years=(2021, None),
 )
