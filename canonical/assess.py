@@ -14,6 +14,7 @@ from __future__ import annotations
 from model.report import Cause, Check, Correction, Flag, Report, Source, Status, Summary
 
 from .document import CanonicalDocument
+from .templates import FIRST_YEAR
 
 REVIEW_BELOW = 0.90  # a value less likely than this to be right is flagged for review
 # Read at least this surely, a failed identity is the source's error. On 3,000 cells of fresh
@@ -47,8 +48,12 @@ def assess(
     """The report of a document whose tables were rebuilt: flags, causes, status, summary.
     Derived flags (low_confidence, in_failed_check) are set on the document's cells. `titled`:
     the document's title says it is an annual report (政府信息公开工作年度报告)."""
-    if not doc.tables and titled:
-        why = BEFORE_TABLES if year is not None and year < 2019 else NO_TABLES_FOUND
+    before_tables = year is not None and year < FIRST_YEAR
+    # Before 2019 no report had the standard tables: what was found is some other table.
+    if titled and (
+        not doc.tables or (before_tables and len(doc.tables) < len(doc.template.tables))
+    ):
+        why = BEFORE_TABLES if before_tables else NO_TABLES_FOUND
         when = f" {year} 年度的" if year else "一份"
         message = NO_STANDARD_TABLES.format(year=when, why=why)
         return failed_report(source, message, "no_standard_tables", warnings)

@@ -128,6 +128,9 @@ class LabelledTableMatcher:
             elif cell.text.strip() and column is not None:
                 label = self.table.column_label(column)
                 self._unrecognised(f"“{row.label}”一行在“{label}”栏有数值，模板中此行没有该栏")
+            elif cell.text.strip():
+                text = _one_line(cell.text)
+                self._unrecognised(f"“{row.label}”一行的“{text}”不在该模板的任何栏目下")
         self.matched[row.id] = MatchedRow(row, placed)
         return True
 

@@ -8,6 +8,9 @@ from . import t2019, t2021
 
 TEMPLATES: dict[str, Template] = {t.id: t for t in (t2019.TEMPLATE, t2021.TEMPLATE)}
 DEFAULT = t2021.TEMPLATE
+FIRST_YEAR = min(
+    t.years[0] for t in TEMPLATES.values()
+)  # reports before it have no standard tables
 
 
 def template(template_id: str | None) -> Template:

@@ -7,6 +7,8 @@ the 2021 template's do (FORMAT.md), so the others have ids of their own.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..template import Column, Row, TableSpec, Template
 from .shared import APPLICATIONS, HEADER_KEY, IDENTITIES, RESTATED, REVIEWS_LITIGATION
 
@@ -41,7 +43,12 @@ ACTIVE_DISCLOSURE = TableSpec(
 TEMPLATE = Template(
     id="2019",
     name="2019 年模板（国办公开办函〔2019〕60号）",
-    tables=(ACTIVE_DISCLOSURE, APPLICATIONS, REVIEWS_LITIGATION),
+    # The 2019 template prints （六）其他处理 as one row.
+    tables=(
+        ACTIVE_DISCLOSURE,
+        replace(APPLICATIONS, layouts=("single", "split")),
+        REVIEWS_LITIGATION,
+    ),
     identities=IDENTITIES,
     restated=RESTATED,
     years=(2019, 2020),
