@@ -37,7 +37,7 @@ INK_WITHOUT_TEXT = 0.2
 MIXED_TEXT = 0.5  # digits mixed with letters: likely a misreading
 ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
 TITLE_LINES = 8
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"[+\-−]?\d+(?:\.\d+)?")  # signed: 本年增/减 of the 2019 template
 
 
 @dataclass
