@@ -8,10 +8,18 @@ import faulthandler
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from model.settings import OCR_MODES
 
 from .console import document_line, print_line
+
+if TYPE_CHECKING:  # rich and flows are imported when a command runs, not at start-up
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from flows.inputs import Job
+    from flows.resume import Brief
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,7 +166,6 @@ def run_command(
     one_report: list[Path] = (),
 ) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows import batch, scale
     from flows.inputs import find_documents
@@ -172,36 +179,19 @@ def run_command(
         return 2
     try:
         jobs = find_documents([*paths, *one_report], out, one_report)
-    except FileNotFoundError as e:
+        if not jobs:
+            console.print("没有找到要处理的文件。 No files found.")
+            return 2
+        lock = OutputLock(out)
+    except (FileNotFoundError, OutputBusy) as e:
         console.print(str(e))
-        return 2
-    if not jobs:
-        console.print("没有找到要处理的文件。 No files found.")
         return 2
     started = time.perf_counter()
-    try:
-        lock = OutputLock(out)
-    except OutputBusy as e:
-        console.print(str(e))
-        return 2
-    # Each document's line is printed as it is done. On a terminal the bar stays below them;
-    # when stdout is a file or a pipe, the lines go there and the bar stays on stderr.
-    with (
-        lock,
-        Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            redirect_stdout=sys.stdout.isatty(),
-        ) as progress,
-    ):
+    with lock, _progress(console) as progress:
         bar = progress.add_task("starting Prefect…", total=len(jobs))
 
-        def done(job, report):
-            print_line(job, report)
+        def done(job: Job, outcome: Brief) -> None:
+            print_line(job, outcome)
             progress.update(bar, advance=1, description=job.doc_id[-40:])
 
         batch.on_document_done = done
@@ -223,6 +213,23 @@ def run_command(
         f"{batch.summary_counts(counts)}. Outputs in {out}/"
     )
     return 1 if counts["failed"] else 0
+
+
+def _progress(console: Console) -> Progress:
+    """The progress bar. Each document's line is printed as it is done: on a terminal the bar
+    stays below them; when stdout is a file or a pipe, the lines go there and the bar stays on
+    stderr."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        redirect_stdout=sys.stdout.isatty(),
+    )
 
 
 def reprocess_command(
