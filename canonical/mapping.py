@@ -292,6 +292,9 @@ def _cell(row: Row, column: Column, grid_cell: GridCell) -> Cell:
         if v is not None and v != parsed.value
     ]
     unit = parsed.unit or (column.unit if parsed.value is not None else None)
+    if column.kind == "signed" and Flag.UNREAD_SIGN in grid_cell.flags and parsed.value:
+        # A scan's dash the recogniser did not read: the value is its negative, still unsure.
+        parsed.value = -abs(int(parsed.value))
     return Cell(
         row=row.id,
         col=column.id,

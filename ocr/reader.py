@@ -35,6 +35,7 @@ LOOKALIKE_DIGITS = set("06891 7".replace(" ", ""))
 LOOKALIKE_PENALTY = 0.02  # per look-alike digit, on readings below SURE
 INK_WITHOUT_TEXT = 0.2
 MIXED_TEXT = 0.5  # digits mixed with letters: likely a misreading
+UNREAD_SIGN = 0.5  # a dash stands before a number read without it: its sign is unsure
 ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
 TITLE_LINES = 8
 _NUMBER = re.compile(r"[+\-−]?\d+(?:\.\d+)?")  # signed: 本年增/减 of the 2019 template
@@ -133,6 +134,9 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
     per_cell: dict[int, list] = {}
     for cell, reading in zip(owners, readings):
         per_cell.setdefault(id(cell), []).append(reading)
+    first_line = {}
+    for cell, line in zip(owners, crops):
+        first_line.setdefault(id(cell), line)
     for cell in cells:
         found = per_cell.get(id(cell))
         if found:
@@ -140,6 +144,13 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
             cell.confidence = cell_confidence(cell.text, min(r.score for r in found))
             if not cell.text.strip():
                 cell.flags.append(Flag.INK_WITHOUT_TEXT)
+            elif (
+                _NUMBER.fullmatch(to_compact(cell.text))
+                and cell.text.strip()[0].isdigit()
+                and leads_with_dash(first_line[id(cell)])
+            ):
+                cell.confidence = min(cell.confidence, UNREAD_SIGN)
+                cell.flags.append(Flag.UNREAD_SIGN)
     _reread_unsure(gray, table, cells)
     return Grid(cells)
 
@@ -285,12 +296,32 @@ def _text_lines(crop: np.ndarray, min_height: int = 4) -> list[np.ndarray]:
 def _without_specks(line: np.ndarray, dark: np.ndarray) -> np.ndarray:
     """The line with ink that is not text painted white: small marks before the first
     character, after the last, or far from any. Small marks between characters stay (a decimal
-    point, 、); at either end of a line they are specks, read as ".0" or "0.".
-
-    Marks are ink blobs grouped with the blobs a few pixels away: a blurred low-resolution
-    character (章) falls apart into several small blobs, which together are tall."""
+    point, 、); at either end of a line they are specks, read as ".0" or "0.". A minus sign just
+    before the first character stays too (本年增/减 -3 of the 2019 template)."""
     height = line.shape[0]
-    reach = max(3, height // 8) | 1
+    labels, marks = _marks(dark)
+    big = [(x0, x1) for _, x0, x1, y0, y1 in marks if y1 - y0 >= 0.35 * height]
+    if not big:
+        return line
+    tallest = max(((y0, y1) for *_, y0, y1 in marks), key=lambda span: span[1] - span[0])
+    first, last = min(a for a, _ in big), max(b for _, b in big)
+    clean = line.copy()
+    paper = int(np.median(line))
+    for i, x0, x1, y0, y1 in marks:
+        if y1 - y0 >= 0.35 * height:
+            continue
+        if x1 <= first and first - x1 <= 0.6 * height and _is_minus((x0, x1, y0, y1), tallest):
+            continue
+        if x1 <= first or x0 >= last or min(max(a - x1, x0 - b, 0) for a, b in big) > 0.6 * height:
+            clean[labels == i] = paper
+    return clean
+
+
+def _marks(dark: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int, int]]]:
+    """Ink blobs grouped with the blobs a few pixels away, as (label, x0, x1, y0, y1): a blurred
+    low-resolution character (章) falls apart into several small blobs, which together are
+    tall. Also the label image."""
+    reach = max(3, dark.shape[0] // 8) | 1
     grouped = cv2.dilate(dark.astype(np.uint8), np.ones((reach, reach), np.uint8))
     count, labels = cv2.connectedComponents(grouped, connectivity=8)
     labels = np.where(dark, labels, 0)
@@ -298,19 +329,34 @@ def _without_specks(line: np.ndarray, dark: np.ndarray) -> np.ndarray:
     for i in range(1, count):
         ys, xs = np.nonzero(labels == i)
         if xs.size:
-            marks.append((i, xs.min(), xs.max() + 1, ys.max() + 1 - ys.min()))
-    big = [(x0, x1) for _, x0, x1, h in marks if h >= 0.35 * height]
-    if not big:
-        return line
-    first, last = min(a for a, _ in big), max(b for _, b in big)
-    clean = line.copy()
-    paper = int(np.median(line))
-    for i, x0, x1, h in marks:
-        if h >= 0.35 * height:
-            continue
-        if x1 <= first or x0 >= last or min(max(a - x1, x0 - b, 0) for a, b in big) > 0.6 * height:
-            clean[labels == i] = paper
-    return clean
+            marks.append((i, int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1))
+    return labels, marks
+
+
+def leads_with_dash(line: np.ndarray) -> bool:
+    """Does the line (a cell's text line) start with a minus-like dash? The recogniser drops a
+    short dash before one digit ("-1" read "1" at 0.996), so a reading is checked against it."""
+    marks = sorted(_marks(line < 140)[1], key=lambda m: m[1])
+    height = line.shape[0]
+    if len(marks) < 2:
+        return False
+    (_, x0, x1, y0, y1), (_, nx0, _, ny0, ny1) = marks[0], marks[1]
+    glyph_height = ny1 - ny0
+    return (
+        glyph_height >= 0.35 * height
+        and nx0 - x1 <= 0.6 * glyph_height
+        and _is_minus((x0, x1, y0, y1), (ny0, ny1))
+    )
+
+
+def _is_minus(dash: tuple[int, int, int, int], glyph: tuple[int, int]) -> bool:
+    """Is `dash` (x0, x1, y0, y1) a flat stroke at the middle height of a glyph spanning rows
+    `glyph` (y0, y1), as long as a quarter of its height or more?"""
+    x0, x1, y0, y1 = dash
+    top, bottom = glyph
+    height, width, thickness = bottom - top, x1 - x0, y1 - y0
+    middle = ((y0 + y1) / 2 - top) / max(1, height)
+    return width >= 0.25 * height and width >= 2.5 * thickness and 0.3 < middle < 0.75
 
 
 def _area(box) -> int:
