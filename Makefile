@@ -24,8 +24,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -c "import cv2, sys; print('OpenCV', cv2.__version__, file=sys.stderr)"
 	touch $@
 
+# Exit status 1 means some documents failed, as samples/pre2019 (a 2018 report) does on purpose.
 run: setup
-	$(BIN)/nianbao run samples/ --out $(OUT)
+	$(BIN)/nianbao run samples/ --out $(OUT) || [ $$? -eq 1 ]
 
 test: setup chromium
 	$(BIN)/python -m pytest -q

@@ -59,7 +59,10 @@ def bench_routes(samples: Path) -> None:
                 mode="json"
             )
             secs = time.perf_counter() - started
-            route = per_route[report["source"]["format"] or "unknown"]
+            # A route is the input kind and the template: "pdf 2019" (a failed document: "pdf -").
+            route = per_route[
+                f"{report['source']['format'] or 'unknown'} {report['template'] or '-'}"
+            ]
             route["secs"].append(secs)
             if report["source"]["pages"]:
                 route["per_page"].append(secs / report["source"]["pages"])
@@ -70,14 +73,14 @@ def bench_routes(samples: Path) -> None:
                 route["right"] += right
                 route["cells"] += total
     print(
-        f"{'route':8} {'docs':>4} {'s/doc median':>12} {'s/doc max':>9} "
+        f"{'route':12} {'docs':>4} {'s/doc median':>12} {'s/doc max':>9} "
         f"{'s/page median':>13} {'cell accuracy':>22}  statuses"
     )
     for name, r in sorted(per_route.items()):
         s_page = f"{statistics.median(r['per_page']):.3f}" if r["per_page"] else "n/a"
         acc = f"{r['right']}/{r['cells']} = {r['right'] / r['cells']:.2%}" if r["cells"] else "n/a"
         print(
-            f"{name:8} {len(r['secs']):>4} {statistics.median(r['secs']):>12.4f} "
+            f"{name:12} {len(r['secs']):>4} {statistics.median(r['secs']):>12.4f} "
             f"{max(r['secs']):>9.4f} {s_page:>13} {acc:>22}  {dict(r['status'])}"
         )
 

@@ -56,7 +56,8 @@ def assess(
         why = BEFORE_TABLES if before_tables else NO_TABLES_FOUND
         when = f" {year} 年度的" if year else "一份"
         message = NO_STANDARD_TABLES.format(year=when, why=why)
-        return failed_report(source, message, "no_standard_tables", warnings)
+        report = failed_report(source, message, "no_standard_tables", warnings)
+        return report.model_copy(update={"agency": agency, "year": year})
     if not doc.tables:
         return failed_report(source, NOT_A_REPORT, "not_a_report", warnings)
     cells = dict(((t, c.row, c.col), c) for t, c in doc.all_cells())
