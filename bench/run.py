@@ -85,9 +85,13 @@ def bench_routes(samples: Path) -> None:
         )
 
 
-def bench_scans(levels: list[str], modes: list[str], seeds: list[str] | None) -> None:
+def bench_scans(
+    levels: list[str], modes: list[str], seeds: list[str] | None, sources: list[Path] = ()
+) -> None:
+    """Scan the seeds' table pages (or every page of `sources`, born-digital PDFs with a truth
+    file) afresh at each level, and read them."""
     sys.path.insert(0, str(ROOT / "scripts"))
-    from make_scan_samples import generate
+    from make_scan_samples import generate, scan
 
     from model.settings import ScanSettings
     from ocr import engine
@@ -99,7 +103,10 @@ def bench_scans(levels: list[str], modes: list[str], seeds: list[str] | None) ->
     )
     with tempfile.TemporaryDirectory() as tmp:
         for level in levels:
-            scans = generate(Path(tmp) / level, [level], seeds, container="pdf", pages="tables")
+            if sources:
+                scans = [p for src in sources for p in scan(src, level, Path(tmp) / level)]
+            else:
+                scans = generate(Path(tmp) / level, [level], seeds, container="pdf", pages="tables")
             for mode in modes:
                 per_page, right, cells, wrong_ok, unflagged = [], 0, 0, 0, 0
                 statuses: dict[str, int] = defaultdict(int)
@@ -170,12 +177,19 @@ if __name__ == "__main__":
     )
     parser.add_argument("--ocr", nargs="+", default=["cells"], choices=["cells", "page"])
     parser.add_argument("--seeds", nargs="+", help="seed prefixes for --scans (default: all)")
+    parser.add_argument(
+        "--sources",
+        nargs="+",
+        type=Path,
+        default=[],
+        help="for --scans: scan these born-digital PDFs (every page) instead of the seeds",
+    )
     args = parser.parse_args()
     if args.scans is not None:
         sys.path.insert(0, str(ROOT / "scripts"))
         from make_scan_samples import LEVELS
 
-        bench_scans(args.scans or list(LEVELS), args.ocr, args.seeds)
+        bench_scans(args.scans or list(LEVELS), args.ocr, args.seeds, args.sources)
         sys.exit(0)
     bench_routes(args.samples)
     if args.prefect:

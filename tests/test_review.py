@@ -251,7 +251,7 @@ def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
     wide = (folder / "active_disclosure.csv").read_text(encoding=CSV_ENCODING)
     assert re.search(r"^licensing,行政许可,,,,0,$", wide, re.M)
     long = (folder / "cells.csv").read_text(encoding=CSV_ENCODING)
-    assert re.search(r"^reviews_litigation,review,total,.*,15,15,1\.0,,,reviewed", long, re.M)
+    assert re.search(r"^reviews_litigation,review,total,.*,15,,15,1\.0,,,reviewed", long, re.M)
     listing = (docs["out"] / "documents.csv").read_text(encoding=CSV_ENCODING)
     assert re.search(rf"^{re.escape(EDIT)},.*,ok,", listing, re.M)
     assert re.search(rf"^{re.escape(GAP)},.*,needs_review,", listing, re.M)

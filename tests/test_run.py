@@ -83,7 +83,7 @@ def test_run_a_mixed_folder_then_rerun_identically(tmp_path):
     assert agency[["agency", "year", "value"]].values.tolist() == [
         ["北京市朝阳区政务服务管理局", 2023, "745"]
     ]
-    assert pd.read_csv(out / "dataset.csv", encoding="utf-8-sig").shape == (600, 11)
+    assert pd.read_csv(out / "dataset.csv", encoding="utf-8-sig").shape == (600, 13)
     documents = pd.read_csv(out / "documents.csv", encoding="utf-8-sig")
     assert documents.status.tolist() == ["ok", "ok", "ok", "failed"]
 
