@@ -12,14 +12,31 @@ Standard library only (ThreadingHTTPServer). The routes, all GET except one:
 DOC is the document's folder relative to OUT (`2023/report.pdf`). Nothing outside OUT is read
 through a URL: DOC must resolve to a folder inside OUT holding report.json, and a page image
 comes only from the input file that report names, and only while its sha256 is unchanged.
+
+Other web pages open in the clerk's browser must not reach these routes:
+- the Host header must be one of this server's own names (127.0.0.1, localhost, [::1] with its
+  port), so a page of another site cannot reach it by a name it controls (DNS rebinding);
+- every /api/ request carries the token made at start (header X-Nianbao-Token; for /api/page,
+  which <img> loads, also `t=` in the query). On loopback the token is put into the page,
+  which only this server's own names can read; on any other address it is printed with the URL;
+- a POST with an Origin header must come from this server's own origin.
+Each connection has a time-out and their number is capped, so stalled clients cannot pile up
+threads; a page image is decoded one frame at a time, and refused above MAX_PAGE_PIXELS.
 """
 
 from __future__ import annotations
 
+import hmac
 import io
+import ipaddress
 import json
 import os
+import re
+import secrets
+import socket
 import threading
+import time
+from dataclasses import dataclass
 from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,7 +45,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from canonical.review import ReviewError
 from canonical.templates import template
-from model.files import sha256_file
+from model.files import page_files, sha256_file
 from model.report import Report
 from outputs.layout import REPORT_NAME
 from outputs.lock import OutputBusy, OutputLock
@@ -39,8 +56,14 @@ from outputs.writers import write_document
 STATIC = Path(__file__).resolve().parent / "static"
 PDF_RENDER_SCALE = 2.0  # 144 dpi: sharp enough to read a table cell
 MAX_IMAGE_SIDE = 2400  # scans are served at most this many pixels on their long side
+MAX_PAGE_PIXELS = 200_000_000  # a larger page is refused, not decoded (decompression bombs)
 MAX_BODY = 64 * 1024
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+REQUEST_TIMEOUT = 15.0  # seconds a connection may wait on the client before it is dropped
+MAX_CONNECTIONS = 32  # connections handled at once; more are answered 503 at once
+RENDERS = threading.BoundedSemaphore(2)  # page images decoded at once (each may take 1 GB)
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+TOKEN_HEADER = "X-Nianbao-Token"
+TOKEN_META = '<meta name="nianbao-token" content="{}">'
 
 
 class Refused(Exception):
@@ -51,16 +74,114 @@ class Refused(Exception):
 
 class ReviewServer(ThreadingHTTPServer):
     daemon_threads = True
+    max_connections = MAX_CONNECTIONS
 
     def __init__(self, out: Path, host: str = "127.0.0.1", port: int = 8765):
         self.out = Path(out).resolve()
         self.write_lock = threading.Lock()  # one correction at a time
+        self.token = secrets.token_urlsafe(32)
+        self.request_timeout = REQUEST_TIMEOUT
+        self.slots = threading.BoundedSemaphore(self.max_connections)
+        if ":" in host:
+            self.address_family = socket.AF_INET6
         super().__init__((host, port), Handler)
+        bound, port = self.server_address[:2]
+        self.loopback = _is_loopback(host) and _is_loopback(bound)
+        self.allowed_hosts = allowed_hosts(bound, host, port)
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+        return f"http://{_authority(host, port)}/"
+
+    def process_request(self, request, client_address) -> None:
+        """A thread per connection, up to max_connections; past that, 503 at once."""
+        if not self.slots.acquire(blocking=False):
+            _refuse_busy(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # the thread did not start: its slot is free again
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
+def _refuse_busy(request: socket.socket) -> None:
+    body = b'{"error": "busy: too many connections"}'
+    try:
+        request.settimeout(1)  # never hold up the accepting thread
+        request.sendall(
+            b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
+        )
+    except OSError:
+        pass
+
+
+def allowed_hosts(bound: str, given: str, port: int) -> frozenset[str] | None:
+    """The Host headers this server answers: its loopback names and the address it was given,
+    with its port. None (any Host) when it listens on every address (0.0.0.0): its names on
+    the network are not known here, and the token is what guards it."""
+    if _unspecified(bound):
+        return None
+    names = {*LOOPBACK_NAMES, bound.lower(), given.lower()}
+    hosts = {_authority(name, port) for name in names}
+    if port == 80:  # browsers leave a default port out of Host
+        hosts |= {_authority(name) for name in names}
+    return frozenset(hosts)
+
+
+def _authority(host: str, port: int | None = None) -> str:
+    """`host:port` as in a URL and a Host header: an IPv6 address in brackets."""
+    host = f"[{host}]" if ":" in host else host
+    return host if port is None else f"{host}:{port}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _unspecified(host: str) -> bool:
+    try:
+        return not host or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+def banner(server: ReviewServer) -> str:
+    """What `nianbao review` prints at start. Off loopback: a warning, and the URL with the
+    token (the page is not given it there, since anyone on the network could read the page)."""
+    where = f"(outputs in {server.out}; Ctrl+C to stop)"
+    if server.loopback:
+        return f"复核页面 review page: {server.url}  {where}"
+    host = server.server_address[0]
+    lines = [
+        "!" * 78,
+        f"警告：复核页面在 {host} 上开放，不只本机可以访问。任何能访问这个地址的人，只要拿到下面"
+        "打印的令牌（网址里的 t=…），就能读取这些年报并修改它们；连接不加密。"
+        "只在可信的网络上这样做，用完请按 Ctrl+C 关闭。",
+        f"WARNING: the review page is open on {host}, not only on this computer. Anyone who can "
+        "reach this address can read the reports and change them with the token printed here "
+        "(t=… in the URL); the connection is not encrypted. Do this only on a trusted network, "
+        "and stop it with Ctrl+C when done.",
+        "!" * 78,
+        f"复核页面 review page: {server.url}?t={server.token}  {where}",
+    ]
+    if _unspecified(host):
+        lines.append(f"（把 {host} 换成本机的 IP 地址或名字 use this computer's address there）")
+    return "\n".join(lines)
 
 
 def serve(out: Path, host: str = "127.0.0.1", port: int = 8765) -> int:
@@ -72,9 +193,7 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8765) -> int:
     except OSError as e:
         print(f"无法在 {host}:{port} 上启动（{e.strerror or e}），请用 --port 换一个端口。")
         return 2
-    print(
-        f"复核页面 review page: {server.url}  (outputs in {server.out}; Ctrl+C to stop)", flush=True
-    )
+    print(banner(server), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -210,18 +329,70 @@ def _scanned(report: Report) -> dict[int, int]:
 
 
 def page_list(report: Report) -> list[dict]:
-    """Each page with the scale of its PNG: PNG pixels per bbox unit (PDF point, image pixel)."""
+    """Each page with the scale of its PNG: PNG pixels per bbox unit (PDF point, image pixel).
+    An image page too large to show has an error instead."""
     path = source_file(report)
-    if path is None:
+    if path is None or report.source.sha256 is None:
         return []
     if report.source.format == "pdf":
         return [
             {"n": n, "scale": PDF_RENDER_SCALE} for n in range(1, (report.source.pages or 0) + 1)
         ]
-    from extractors.image import frames
+    pages = []
+    for n, frame in enumerate(image_frames(str(path), report.source.sha256), start=1):
+        problem = frame.problem()
+        if problem:
+            pages.append({"n": n, "scale": 1.0, "error": problem})
+        else:
+            pages.append({"n": n, "scale": _image_scale(frame.size)})
+    return pages
 
-    sizes = [frame.size for frame in frames(path)]
-    return [{"n": n, "scale": _image_scale(size)} for n, size in enumerate(sizes, start=1)]
+
+@dataclass(frozen=True)
+class Frame:
+    """Where one page of an image document is: a file, and a frame of it (a TIFF's pages)."""
+
+    file: Path
+    index: int
+    size: tuple[int, int] | None  # None: the file cannot be opened
+
+    def problem(self) -> str | None:
+        """Why this page is not shown, in the clerk's words; None if it can be."""
+        if self.size is None:
+            return f"无法读取页面图像 {self.file.name} (cannot read the page image)"
+        width, height = self.size
+        if width * height > MAX_PAGE_PIXELS:
+            return (
+                f"页面图像过大（{width}×{height} 像素），不予显示 "
+                f"(page image too large: {width}x{height} pixels)"
+            )
+        return None
+
+
+@lru_cache(maxsize=64)
+def image_frames(path: str, sha256: str) -> tuple[Frame, ...]:
+    """The pages of an image document, as extractors.image.frames numbers them, with their
+    sizes read from the files' headers: no pixel data is decoded. `sha256` keys the cache."""
+    from PIL import Image
+
+    found: list[Frame] = []
+    for file in page_files(Path(path)):
+        try:
+            with Image.open(file) as image:
+                found += _frames_of(file, image)
+        except (OSError, ValueError, Image.DecompressionBombError):  # the run could not read it
+            found.append(Frame(file, 0, None))
+    return tuple(found)
+
+
+def _frames_of(file: Path, image) -> list[Frame]:
+    if image.format != "TIFF":  # a GIF's or PNG's frames share one size; seeking would decode
+        return [Frame(file, i, image.size) for i in range(getattr(image, "n_frames", 1))]
+    sizes = []
+    for i in range(image.n_frames):
+        image.seek(i)  # reads the frame's header (IFD) only
+        sizes.append(Frame(file, i, image.size))
+    return sizes
 
 
 def _image_scale(size: tuple[int, int]) -> float:
@@ -252,41 +423,66 @@ def _render(
     import numpy as np
     from PIL import Image
 
-    if fmt == "pdf":
-        import pypdfium2 as pdfium
+    with RENDERS:
+        if fmt == "pdf":
+            image = _pdf_page(path, number)
+        else:
+            image = _image_page(path, sha256, number)
+        if scanned:
+            from ocr.preprocess import upright
 
-        from extractors.native import PDFIUM
+            gray, turns, _ = upright(np.asarray(image.convert("L")))
+            if turned is not None and (turned - 90 * turns) % 360 == 180:  # told by the recogniser
+                gray = np.rot90(gray, 2)
+            image = Image.fromarray(np.ascontiguousarray(gray))
+        buf = io.BytesIO()
+        image.save(buf, "PNG")
+        return buf.getvalue()
 
-        with PDFIUM:
-            document = pdfium.PdfDocument(path)
-            try:
-                if not 1 <= number <= len(document):
-                    raise Refused(HTTPStatus.NOT_FOUND, "no such page")
-                image = document[number - 1].render(scale=PDF_RENDER_SCALE).to_pil()
-            finally:
-                document.close()
-    else:
-        from extractors.image import frames
 
-        pages = frames(Path(path))  # a file's frames, or a folder's files (one report)
-        image = pages[number - 1] if 1 <= number <= len(pages) else None
-        if image is None:
+def _pdf_page(path: str, number: int):
+    import pypdfium2 as pdfium
+
+    from extractors.native import PDFIUM
+
+    with PDFIUM:
+        document = pdfium.PdfDocument(path)
+        try:
+            if not 1 <= number <= len(document):
+                raise Refused(HTTPStatus.NOT_FOUND, "no such page")
+            page = document[number - 1]
+            width, height = (round(side * PDF_RENDER_SCALE) for side in page.get_size())
+            problem = Frame(Path(path), number - 1, (width, height)).problem()
+            if problem:
+                raise Refused(HTTPStatus.UNPROCESSABLE_ENTITY, problem)
+            return page.render(scale=PDF_RENDER_SCALE).to_pil()
+        finally:
+            document.close()
+
+
+def _image_page(path: str, sha256: str, number: int):
+    """Page `number` of an image document, in grayscale as extractors.image.frames gives it,
+    at most MAX_IMAGE_SIDE pixels on its long side. Only that frame is decoded."""
+    from PIL import Image
+
+    frames = image_frames(path, sha256)
+    if not 1 <= number <= len(frames):
+        raise Refused(HTTPStatus.NOT_FOUND, "no such page")
+    frame = frames[number - 1]
+    problem = frame.problem()
+    if problem:
+        raise Refused(HTTPStatus.UNPROCESSABLE_ENTITY, problem)
+    with Image.open(frame.file) as image:
+        image.seek(frame.index)
+        if image.size != frame.size:  # the file changed since it was listed
             raise Refused(HTTPStatus.NOT_FOUND, "no such page")
         scale = _image_scale(image.size)
-        if scale < 1:
-            image = image.resize(
-                (round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS
-            )
-    if scanned:
-        from ocr.preprocess import upright
-
-        gray, turns, _ = upright(np.asarray(image.convert("L")))
-        if turned is not None and (turned - 90 * turns) % 360 == 180:  # told by the recogniser
-            gray = np.rot90(gray, 2)
-        image = Image.fromarray(np.ascontiguousarray(gray))
-    buf = io.BytesIO()
-    image.save(buf, "PNG")
-    return buf.getvalue()
+        size = (round(image.width * scale), round(image.height * scale))
+        image.draft("L", size)  # a JPEG is decoded at a fraction of its size if it can be
+        page = image.convert("L")
+    if page.size != size:
+        page = page.resize(size, Image.Resampling.LANCZOS)
+    return page
 
 
 # ---- HTTP ---------------------------------------------------------------------------------
@@ -295,6 +491,10 @@ def _render(
 class Handler(BaseHTTPRequestHandler):
     server: ReviewServer
     server_version = "nianbao-review"
+
+    def setup(self) -> None:
+        self.timeout = self.server.request_timeout  # a stalled client frees its thread
+        super().setup()
 
     def do_GET(self) -> None:
         self._dispatch(
@@ -313,15 +513,19 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self, routes) -> None:
         url = urlsplit(self.path)
         try:
+            query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             self._check_host()
+            self._check_token(url.path, query)
+            if self.command == "POST":
+                self._check_origin()
             route = routes.get(url.path)
             if route is None:
                 raise Refused(HTTPStatus.NOT_FOUND, "not found")
-            route({k: v[-1] for k, v in parse_qs(url.query).items()})
+            route(query)
         except Refused as e:
             self._error(e.status, str(e))
-        except (BrokenPipeError, ConnectionResetError):  # the browser went elsewhere
-            pass
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):  # the client went away
+            self.close_connection = True
         except (OSError, ValueError) as e:  # e.g. a report.json being rewritten by hand
             self.log_error("%s: %r", url.path, e)
             self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"{type(e).__name__}: {e}")
@@ -333,19 +537,53 @@ class Handler(BaseHTTPRequestHandler):
             "application/json; charset=utf-8",
         )
 
+    # ---- who may ask
+
+    def _host(self) -> str:
+        hosts = self.headers.get_all("Host") or []
+        return hosts[0].strip().lower() if len(hosts) == 1 else ""
+
     def _check_host(self) -> None:
-        """A page from another site may not reach this server by a name it controls
-        (DNS rebinding): on loopback, the Host header must be a loopback name."""
-        if not _loopback(self.server.server_address[0]):
-            return
-        if not _loopback(urlsplit("//" + (self.headers.get("Host") or "")).hostname or ""):
+        """A page from another site may not reach this server by a name it controls (DNS
+        rebinding): the Host header must be one of the server's own names, port included."""
+        allowed = self.server.allowed_hosts
+        host = self._host()
+        if not host or (allowed is not None and host not in allowed):
             raise Refused(HTTPStatus.FORBIDDEN, "bad Host header")
+
+    def _check_token(self, path: str, query: dict) -> None:
+        """Every /api/ request carries the token; an <img> cannot send headers, so a page
+        image may carry it in the query instead."""
+        if not path.startswith("/api/"):
+            return
+        given = self.headers.get(TOKEN_HEADER)
+        if given is None and path == "/api/page":
+            given = query.get("t")
+        if not given or not hmac.compare_digest(given.encode(), self.server.token.encode()):
+            raise Refused(
+                HTTPStatus.FORBIDDEN,
+                "缺少令牌或令牌不对：请打开 nianbao review 启动时打印的网址。"
+                " Missing or wrong token: open the URL nianbao review printed.",
+            )
+
+    def _check_origin(self) -> None:
+        """A change may come only from this server's own page: a browser names the page that
+        sends a POST in Origin, and it must be this server's (the Host already checked)."""
+        origin = self.headers.get("Origin")
+        if origin is not None and origin.strip().lower() != f"http://{self._host()}":
+            raise Refused(HTTPStatus.FORBIDDEN, "cross-site request")
+
+    # ---- routes
 
     def _favicon(self, query) -> None:
         self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
 
     def _index(self, query) -> None:
-        self._send(HTTPStatus.OK, (STATIC / "index.html").read_bytes(), "text/html; charset=utf-8")
+        html = (STATIC / "index.html").read_text(encoding="utf-8")
+        if self.server.loopback:  # only this server's own names can read it (_check_host)
+            meta = TOKEN_META.format(self.server.token)
+            html = html.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n{meta}', 1)
+        self._send(HTTPStatus.OK, html.encode("utf-8"), "text/html; charset=utf-8")
 
     def _documents(self, query) -> None:
         self._json({"out": str(self.server.out), "documents": list_documents(self.server.out)})
@@ -364,11 +602,8 @@ class Handler(BaseHTTPRequestHandler):
     def _correct(self, query) -> None:
         if self.headers.get_content_type() != "application/json":  # forms from other sites can't
             raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send application/json")
-        length = int(self.headers.get("Content-Length") or 0)
-        if not 0 <= length <= MAX_BODY:
-            raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too large")
         try:
-            body = json.loads(self.rfile.read(length) or b"{}")
+            body = json.loads(self._read_body(self._content_length()) or b"{}")
             doc_id, *args = [str(body[k]) for k in ("id", "table", "row", "col", "text")]
         except (ValueError, KeyError, TypeError):
             raise Refused(HTTPStatus.BAD_REQUEST, "expected id, table, row, col, text")
@@ -382,6 +617,39 @@ class Handler(BaseHTTPRequestHandler):
             write_document(report, folder)
             refresh_dataset(out)
         self._json(document_payload(out, doc_id))
+
+    # ---- reading and writing
+
+    def _content_length(self) -> int:
+        """Content-Length: one plain decimal of at most 6 digits, at most MAX_BODY."""
+        values = self.headers.get_all("Content-Length") or []
+        if not values:
+            raise Refused(HTTPStatus.LENGTH_REQUIRED, "Content-Length required")
+        if len(values) > 1 or not re.fullmatch(r"[0-9]{1,6}", values[0].strip()):
+            raise Refused(HTTPStatus.BAD_REQUEST, "bad Content-Length")
+        length = int(values[0])
+        if length > MAX_BODY:
+            raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too large")
+        return length
+
+    def _read_body(self, length: int) -> bytes:
+        """The body, within the time-out as a whole: a client trickling a byte at a time
+        would pass each read's time-out."""
+        deadline = time.monotonic() + self.server.request_timeout
+        chunks = []
+        try:
+            while length > 0:
+                if time.monotonic() > deadline:
+                    raise TimeoutError
+                chunk = self.rfile.read1(length)
+                if not chunk:
+                    raise Refused(HTTPStatus.BAD_REQUEST, "body shorter than Content-Length")
+                chunks.append(chunk)
+                length -= len(chunk)
+        except TimeoutError:
+            self.close_connection = True
+            raise Refused(HTTPStatus.REQUEST_TIMEOUT, "request body timed out")
+        return b"".join(chunks)
 
     def _json(self, data) -> None:
         self._send(
@@ -398,7 +666,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self'; "
+            "default-src 'self'; img-src 'self'; frame-ancestors 'none'; "
             "style-src 'unsafe-inline'; script-src 'unsafe-inline'",
         )
         self.end_headers()
@@ -407,7 +675,3 @@ class Handler(BaseHTTPRequestHandler):
     def log_request(self, code="-", size="-") -> None:  # quiet: refusals and errors only
         if not (isinstance(code, int) and code < 400):
             super().log_request(code, size)
-
-
-def _loopback(host: str) -> bool:
-    return host in LOOPBACK or host.startswith("127.")

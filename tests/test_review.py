@@ -134,7 +134,7 @@ def get(server, path: str, headers: dict | None = None) -> tuple[int, str, bytes
     """GET `path` exactly as written (no client-side normalisation of '..')."""
     conn = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
     try:
-        conn.request("GET", path, headers=headers or {})
+        conn.request("GET", path, headers={"X-Nianbao-Token": server.token, **(headers or {})})
         response = conn.getresponse()
         return response.status, response.getheader("Content-Type"), response.read()
     finally:
@@ -318,7 +318,12 @@ def test_absolute_document_id_and_foreign_host_are_refused(server, docs):
     assert get(server, f"/api/page?id={secret}&n=2")[0] == 403
     assert get(server, "/api/documents", {"Host": "evil.example:80"})[0] == 403
     conn = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
-    conn.request("POST", "/api/correct", body="id=x", headers={"Content-Type": "text/plain"})
+    conn.request(
+        "POST",
+        "/api/correct",
+        body="id=x",
+        headers={"Content-Type": "text/plain", "X-Nianbao-Token": server.token},
+    )
     assert conn.getresponse().status == 415
     conn.close()
 
@@ -368,7 +373,10 @@ def test_correction_while_a_run_writes_refreshes_the_run_files_after_it(server, 
     with OutputLock(out):  # as a `nianbao run` into OUT would
         conn = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
         conn.request(
-            "POST", "/api/correct", body=body, headers={"Content-Type": "application/json"}
+            "POST",
+            "/api/correct",
+            body=body,
+            headers={"Content-Type": "application/json", "X-Nianbao-Token": server.token},
         )
         assert conn.getresponse().status == 200
         conn.close()
