@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from model.grid import Extraction, Grid, GridCell
+from model.limits import DEFAULT as DEFAULT_LIMITS
+from model.limits import Limits
 from model.settings import DEFAULT, ScanSettings
 
 from . import docx, image, pdf, text
@@ -18,11 +20,12 @@ EXTRACTORS = {
     "image": image.extract,
 }
 
-SCANNED = {"pdf", "image"}  # formats whose pages may need OCR, read with ScanSettings
 
-
-def extract(path: Path, fmt: str, scan: ScanSettings = DEFAULT) -> Extraction:
-    return EXTRACTORS[fmt](path, scan) if fmt in SCANNED else EXTRACTORS[fmt](path)
+def extract(
+    path: Path, fmt: str, scan: ScanSettings = DEFAULT, limits: Limits = DEFAULT_LIMITS
+) -> Extraction:
+    """Raises UnreadableDocument, or LimitExceeded for a document over one of `limits`."""
+    return EXTRACTORS[fmt](path, scan, limits)
 
 
 __all__ = ["Extraction", "Grid", "GridCell", "UnreadableDocument", "detect_format", "extract"]

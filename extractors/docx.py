@@ -16,11 +16,17 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from model.grid import Extraction, Grid, GridCell
+from model.limits import DEFAULT as DEFAULT_LIMITS
+from model.limits import Limits, check
+from model.settings import DEFAULT, ScanSettings
 
 from .errors import UnreadableDocument
 
 
-def extract(path: Path) -> Extraction:
+def extract(
+    path: Path, scan: ScanSettings = DEFAULT, limits: Limits = DEFAULT_LIMITS
+) -> Extraction:
+    _check_parts(path, limits)
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as e:
@@ -33,20 +39,34 @@ def extract(path: Path) -> Extraction:
         if element.tag == qn("w:p"):
             body.append(_text(element))
         elif element.tag == qn("w:tbl"):
-            tables.append(read_table(element))
+            tables.append(read_table(element, limits))
     return Extraction(
         format="docx", body_text="\n".join(body), tables=tables, pages=_page_count(path)
     )
 
 
-def read_table(tbl) -> Grid:
+def _check_parts(path: Path, limits: Limits) -> None:
+    """A zip bomb is refused before anything is decompressed: by the sizes its directory
+    declares (the reader stops at the declared size, so a lie cannot get past it)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            largest = max((info.file_size for info in z.infolist()), default=0)
+    except (zipfile.BadZipFile, OSError):
+        return  # docx.Document says it is damaged, in the clerk's words
+    check(limits, "max_part_mb", largest / 1e6)
+
+
+def read_table(tbl, limits: Limits = DEFAULT_LIMITS) -> Grid:
     cells: list[GridCell] = []
+    positions = 0  # grid positions so far, a merged cell counting each one it covers
     open_above: dict[int, GridCell] = {}  # grid column -> cell a vMerge continue extends
     for r, tr in enumerate(tbl.iterchildren(qn("w:tr"))):
         col = _int_prop(tr.find(qn("w:trPr")), "w:gridBefore", 0)
         for tc in tr.iterchildren(qn("w:tc")):
             tc_pr = tc.find(qn("w:tcPr"))
-            span = _int_prop(tc_pr, "w:gridSpan", 1)
+            span = max(1, _int_prop(tc_pr, "w:gridSpan", 1))
+            positions += span
+            check(limits, "max_cells", positions)
             v_merge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
             if (
                 v_merge is not None

@@ -15,19 +15,22 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from model.files import page_files
 from model.grid import Extraction, turned_warning
+from model.limits import DEFAULT as DEFAULT_LIMITS
+from model.limits import Limits, check
 from model.settings import DEFAULT, ScanSettings
 
 from .errors import UnreadableDocument
 
-MAX_PIXELS = 12000 * 12000
 A4_SHORT_INCHES = 8.27
 
 
-def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
+def extract(
+    path: Path, scan: ScanSettings = DEFAULT, limits: Limits = DEFAULT_LIMITS
+) -> Extraction:
     from ocr.reader import read_page
 
     grids, text, warnings, turned = [], [], [], {}
-    pages = load_pages(path)
+    pages = load_pages(path, limits)
     for number, gray in enumerate(pages, start=1):
         settings = scan.for_page(number)
         image, scale = enlarged(gray, settings.dpi)
@@ -62,19 +65,23 @@ def enlarged(gray: np.ndarray, want_dpi: float | None = None) -> tuple[np.ndarra
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC), scale
 
 
-def load_pages(path: Path) -> list[np.ndarray]:
+def load_pages(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[np.ndarray]:
     """Every frame as an 8-bit grayscale array."""
-    return [np.asarray(frame) for frame in frames(path)]
+    return [np.asarray(frame) for frame in frames(path, limits)]
 
 
-def frames(path: Path) -> list[Image.Image]:
-    """Every page of an image file (a TIFF's frames), or of a folder of them, in grayscale."""
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    pages = []
+def frames(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Image.Image]:
+    """Every page of an image file (a TIFF's frames), or of a folder of them, in grayscale.
+    Sizes and frame counts are checked from the headers, before any pixel is decoded."""
+    Image.MAX_IMAGE_PIXELS = None  # our own limit below, with a message that names it
+    pages: list[Image.Image] = []
     for file in page_files(path):
         try:
             with Image.open(file) as image:
-                pages += [frame.convert("L") for frame in ImageSequence.Iterator(image)]
+                check(limits, "max_frames", len(pages) + getattr(image, "n_frames", 1))
+                for frame in ImageSequence.Iterator(image):
+                    check(limits, "max_megapixels", frame.width * frame.height / 1e6)
+                    pages.append(frame.convert("L"))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
             raise UnreadableDocument(
                 f"图片文件{_name(path, file)}已损坏或格式不受支持，无法读取（{type(e).__name__}）。"

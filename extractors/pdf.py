@@ -22,6 +22,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
 from model.grid import Extraction, Grid, GridCell, turned_warning
+from model.limits import DEFAULT as DEFAULT_LIMITS
+from model.limits import Limits, check
 from model.settings import DEFAULT, ScanSettings
 
 from . import second_opinion
@@ -34,8 +36,11 @@ INVISIBLE_RENDER_MODE = 3
 EDGE_TOLERANCE = 2.0  # points; cell edges closer than this are the same grid line
 
 
-def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
+def extract(
+    path: Path, scan: ScanSettings = DEFAULT, limits: Limits = DEFAULT_LIMITS
+) -> Extraction:
     visible = _visible_char_counts(path)
+    check(limits, "max_pages", len(visible))
     try:
         pdf = pdfplumber.open(path)
     except (PDFPasswordIncorrect, PDFEncryptionError):
@@ -51,7 +56,7 @@ def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
         for number, page in enumerate(pdf.pages, start=1):
             if visible[number - 1] < MIN_VISIBLE_CHARS:
                 page_grids, page_text, scanned[number] = _read_scanned_page(
-                    path, number, page.width, scan.for_page(number)
+                    path, number, page.width, scan.for_page(number), limits
                 )
                 if scanned[number]:
                     warnings.append(turned_warning(number, scanned[number]))
@@ -79,7 +84,7 @@ def extract(path: Path, scan: ScanSettings = DEFAULT) -> Extraction:
 
 
 def _read_scanned_page(
-    path: Path, number: int, width_points: float, scan: ScanSettings
+    path: Path, number: int, width_points: float, scan: ScanSettings, limits: Limits
 ) -> tuple[list[Grid], str, int]:
     """Render the page at its scan's own resolution (or the one asked for) and read it with OCR."""
     from ocr.reader import read_page
@@ -89,6 +94,8 @@ def _read_scanned_page(
         try:
             page = document[number - 1]
             dpi = scan.dpi or _scan_dpi(page, width_points)
+            width, height = page.get_size()
+            check(limits, "max_megapixels", width * height * (dpi / 72) ** 2 / 1e6)
             image = page.render(scale=dpi / 72, grayscale=True).to_numpy()
         finally:
             document.close()

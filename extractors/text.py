@@ -10,11 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from model.grid import Extraction, Grid, GridCell
+from model.limits import DEFAULT as DEFAULT_LIMITS
+from model.limits import Limits, check
+from model.settings import DEFAULT, ScanSettings
 
 from .errors import UnreadableDocument
 
 
-def extract(path: Path) -> Extraction:
+def extract(
+    path: Path, scan: ScanSettings = DEFAULT, limits: Limits = DEFAULT_LIMITS
+) -> Extraction:
+    check(limits, "max_part_mb", path.stat().st_size / 1e6)
     return parse(_decode(path.read_bytes()))
 
 

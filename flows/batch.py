@@ -27,11 +27,16 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from model.limits import DEFAULT as DEFAULT_LIMITS
+from model.limits import Limits
 from model.report import Status
+from outputs.atomic import DISK_FULL, is_disk_full
 
+from . import embedded_server
 from .document import process_document
 from .inputs import Job
 from .resume import Brief, brief, previous_outcome
+from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +46,9 @@ on_document_done: Callable[[Job, Brief], None] | None = None
 # Set to stop submitting documents: those under way finish, and the flow returns what was done.
 # `nianbao watch` sets it on Ctrl-C.
 stop_requested = threading.Event()
+# The worker processes documents run in on this machine (flows/workers.py); None on a Dask
+# worker, where the document runs in the Dask worker's own process.
+worker_pool: WorkerPool | None = None
 WINDOW_PER_WORKER = 4  # documents submitted ahead per worker
 DEFAULT_WINDOW = 32  # when the flow is called without one
 PART_SIZE = 500  # documents per flow run (run_in_parts)
@@ -49,7 +57,10 @@ PART_SIZE = 500  # documents per flow run (run_in_parts)
 @task(name="document", cache_policy=NO_CACHE, task_run_name="{doc_id}")
 def document_task(path: str, doc_id: str, out: str) -> Brief:
     # Only the brief goes back: Prefect keeps every task's result until the flow ends.
-    return brief(process_document(Path(path), Path(out) / doc_id, doc_id))
+    pool = _worker_pool()
+    if pool is not None:  # this machine: in a worker process (flows/workers.py)
+        return pool.process(Path(path), Path(out) / doc_id, doc_id)
+    return brief(process_document(Path(path), Path(out) / doc_id, doc_id))  # a Dask worker
 
 
 @flow(name="nianbao-run", validate_parameters=False)
@@ -78,12 +89,15 @@ def run_documents(
         except BaseException as e:  # the task itself crashed (process_document never raises)
             if not isinstance(e, Exception):
                 raise
-            log.exception("document task for %s crashed", job.doc_id)
-            outcome = Brief(
-                Status.FAILED,
-                error=f"处理该文件的任务意外中止（{type(e).__name__}: {e}）。",
-                error_code="internal_error",
-            )
+            if is_disk_full(e):
+                outcome = Brief(Status.FAILED, error=DISK_FULL, error_code="disk_full")
+            else:
+                log.exception("document task for %s crashed", job.doc_id)
+                outcome = Brief(
+                    Status.FAILED,
+                    error=f"处理该文件的任务意外中止（{type(e).__name__}: {e}）。",
+                    error_code="internal_error",
+                )
         done(job, outcome)
 
     for job in jobs:
@@ -111,6 +125,7 @@ def run_in_parts(
 
     Why parts: a flow run keeps a record of each of its task runs (about 5 KB) until it ends,
     so one flow run over 100,000 documents would hold 500 MB. Parts keep memory flat."""
+    embedded_server.install()
     parts = range(0, len(jobs), PART_SIZE)
     counts: Counter = Counter()
     for number, start in enumerate(parts, 1):
@@ -139,12 +154,16 @@ class JobList(list):
         return JobList(copy.deepcopy(list(self), memo))
 
 
-# The flow's function reaches these two globals only through functions: a Dask run
+# The flow's function reaches these globals only through functions: a Dask run
 # (flows/scale.py) pickles the flow's function with the globals it names, and neither the CLI's
-# callback (a progress bar, with its locks) nor an Event can be pickled.
+# callback (a progress bar, with its locks), an Event nor a pool of processes can be pickled.
 def _document_done(job: Job, outcome: Brief) -> None:
     if on_document_done:
         on_document_done(job, outcome)
+
+
+def _worker_pool() -> WorkerPool | None:
+    return worker_pool
 
 
 def _stopping() -> bool:
@@ -159,12 +178,28 @@ def summary_counts(counts: dict[str, int]) -> str:
     )
 
 
-def run(jobs: list[Job], out: Path, workers: int, force: bool = False) -> Counter:
-    """The flow on this machine, `workers` documents at a time."""
-    return run_in_parts(
-        jobs,
-        out,
-        ThreadPoolTaskRunner(max_workers=workers),
-        WINDOW_PER_WORKER * workers,
-        force=force,
-    )
+def run(
+    jobs: list[Job],
+    out: Path,
+    workers: int,
+    force: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    pool: WorkerPool | None = None,
+) -> Counter:
+    """The flow on this machine, `workers` documents at a time, each in a worker process of
+    `pool` (one of `workers` processes with `limits` is started for the run if none is given)."""
+    global worker_pool
+    own = pool is None
+    worker_pool = pool or WorkerPool(workers, limits)
+    try:
+        return run_in_parts(
+            jobs,
+            out,
+            ThreadPoolTaskRunner(max_workers=workers),
+            WINDOW_PER_WORKER * workers,
+            force=force,
+        )
+    finally:
+        if own:
+            worker_pool.close()
+        worker_pool = None

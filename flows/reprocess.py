@@ -17,6 +17,7 @@ from outputs.layout import DOCUMENTS_NAME, REPORT_NAME
 from outputs.lock import OutputLock
 from outputs.run_files import read_report, refresh_run_outputs
 
+from . import embedded_server
 from .document import process_document
 
 SCANNED_FORMATS = ("pdf", "image")
@@ -73,6 +74,7 @@ def reprocess(
     """Read the document again and rewrite its outputs, and the run's files around it, under
     OUT's lock. Returns (shown path, report). Raises CannotReprocess, or OutputBusy."""
     path, shown, scan = plan(doc_dir, pages, dpi, ocr, source)
+    embedded_server.install()
     out = output_root(doc_dir)
     with OutputLock(out) if out else contextlib.nullcontext():
         report = reprocess_flow(str(path), str(doc_dir), shown, scan)

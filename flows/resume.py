@@ -5,9 +5,10 @@ A document is done, and is skipped by the next run unless `--force`, when all of
 - its `source.sha256` is the input's sha256 now (the content, not the name or the mtime);
 - its `schema_version` and `pipeline_version` are the ones this code writes (bump
   flows.document.PIPELINE_VERSION when a change alters the outputs, and every document is redone);
-- it is not `failed` with `error_code: internal_error`: that is a bug of ours, which may since
-  be fixed, so it is retried on every run. Other failures (empty, damaged, not a report …) are
-  facts about the file and are not retried: the same bytes would fail the same way.
+- it is not `failed` with `error_code` `internal_error` (a bug of ours, which may since be
+  fixed) or `crashed` (its worker died): those are retried on every run. Other failures (empty,
+  damaged, not a report, over a limit …) are facts about the file and are not retried: the same
+  bytes would fail the same way.
 
 A hard kill (kill -9, power loss) can leave a `.<name>.<random>.tmp` beside a file that was being
 written. Before a document is looked at, these are removed from its folder, and before the
@@ -30,6 +31,11 @@ from outputs.writers import ALL_TABLE_IDS
 
 from .document import PIPELINE_VERSION
 from .inputs import Job
+
+# Failures that are not facts about the file: a bug of ours, or a worker that died (out of
+# memory while the machine was busy, say). Other failures (damaged, too large for the limits,
+# not a report …) would fail the same way again; `--force` redoes them.
+RETRIED = ("internal_error", "crashed")
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def previous_outcome(job: Job, out: Path) -> Brief | None:
     except (OSError, ValueError, ValidationError):
         return None  # none, or written by another version
     if (report.schema_version, report.pipeline_version) != (SCHEMA_VERSION, PIPELINE_VERSION) or (
-        report.status == Status.FAILED and report.error_code == "internal_error"
+        report.status == Status.FAILED and report.error_code in RETRIED
     ):
         return None
     try:

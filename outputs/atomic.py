@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -10,6 +11,23 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .layout import TEMP_SUFFIX
+
+
+def _file_mode() -> int:
+    """0666 less the process's umask: the mode open() gives a new file (0644 usually)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
+
+
+DISK_FULL = "输出文件夹所在的磁盘已满，无法写入结果；请腾出空间后重新运行（已完成的文件不会重做）。"
+
+
+def is_disk_full(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -25,6 +43,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
+        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600; outputs are for everyone who may read OUT
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
