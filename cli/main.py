@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "watch":
         from .watch import watch_command
 
-        return watch_command(args.inbox, args.out, args.interval, max(1, args.workers))
+        return watch_command(args.inbox, args.out, args.interval, max(1, args.workers), args.quiet)
     return run_command(
         args.paths, args.out, args.workers, args.dask, force=args.force, one_report=args.one_report
     )
@@ -101,6 +101,13 @@ def _add_watch(commands: argparse._SubParsersAction) -> None:
         type=float,
         default=5.0,
         help="seconds between looks at the folder (default: 5)",
+    )
+    watch_cmd.add_argument(
+        "--quiet",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="a file is taken once its size and time have not changed for this long (default: 10)",
     )
     watch_cmd.add_argument(
         "--workers", type=int, default=2, help="documents processed at once (default: 2)"
@@ -181,6 +188,9 @@ def run_command(
         jobs = find_documents([*paths, *one_report], out, one_report)
         if not jobs:
             console.print("没有找到要处理的文件。 No files found.")
+            for entry in jobs.skipped[:20]:  # why not, if there were entries
+                line = f"  跳过 skipped: {entry.path}  {entry.reason} ({entry.code})"
+                console.print(line, markup=False, highlight=False)  # names may hold [brackets]
             return 2
         lock = OutputLock(out)
     except (FileNotFoundError, OutputBusy) as e:
@@ -206,11 +216,13 @@ def run_command(
         finally:
             batch.on_document_done = None
         progress.update(bar, description="writing dataset.csv, dataset.parquet, summary.html…")
-        write_run_outputs([j.doc_id for j in jobs], out)
+        write_run_outputs([j.doc_id for j in jobs], out, skipped=jobs.skipped)
     elapsed = time.perf_counter() - started
+    # Inputs skipped (links to nothing, pipes, …) are listed, not failures: exit 0 without them.
+    left_out = f"; {len(jobs.skipped)} inputs skipped (see skipped.csv)" if jobs.skipped else ""
     print(
         f"{counts['processed'] + counts['skipped']} documents in {elapsed:.1f}s: "
-        f"{batch.summary_counts(counts)}. Outputs in {out}/"
+        f"{batch.summary_counts(counts)}{left_out}. Outputs in {out}/"
     )
     return 1 if counts["failed"] else 0
 

@@ -16,14 +16,17 @@ from types import FrameType
 from prefect.exceptions import TerminationSignal
 
 from flows import batch
-from flows.watch import Watcher
+from flows.watch import QUIET_SECONDS, Watcher
 from outputs.layout import WATCH_LOCK_NAME
 from outputs.lock import OutputBusy, OutputLock
 
 from .console import print_line
 
 
-def watch_command(inbox: Path, out: Path, interval: float, workers: int) -> int:
+def watch_command(
+    inbox: Path, out: Path, interval: float, workers: int, quiet: float = QUIET_SECONDS
+) -> int:
+    """Watch `inbox` every `interval` seconds; a file is taken once unchanged for `quiet`."""
     if not inbox.is_dir():
         print(f"找不到文件夹：{inbox}。 No such folder: {inbox}", file=sys.stderr)
         return 2
@@ -46,8 +49,11 @@ def watch_command(inbox: Path, out: Path, interval: float, workers: int) -> int:
         stop.set()
 
     previous_handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    watcher = Watcher(inbox, out, workers, say=_say, on_document=print_line)
-    _say(f"Watching {inbox}/ every {interval:g}s; outputs in {out}/. Press Ctrl-C to stop.")
+    watcher = Watcher(inbox, out, workers, say=_say, on_document=print_line, quiet=quiet)
+    _say(
+        f"Watching {inbox}/ every {interval:g}s (files are taken once unchanged for {quiet:g}s); "
+        f"outputs in {out}/. Press Ctrl-C to stop."
+    )
     try:
         with watcher_lock:
             while not stop.is_set():

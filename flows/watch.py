@@ -15,13 +15,19 @@ How it is built, and why not `flow.serve`:
   other run; an idle poll makes no flow run at all.
 
 A file still being written is never handed over. It is ready when
-  1. its size and mtime are unchanged over two consecutive polls (one interval apart), and
+  1. its size and mtime have stayed the same, poll after poll, for the quiet period
+     (`--quiet`, default QUIET_SECONDS): a copy that pauses between chunks (a slow network
+     share, a script writing a page at a time) is not taken between two of them. It is counted
+     from the first poll that saw them so, since a file's mtime may be set to anything
+     (`cp -p`, unzip); and
   2. it looks whole: not empty; a ZIP container (DOCX, XLSX, …) opens with its central directory,
      which is written last; a PDF has `%%EOF` in its last kilobyte. Other files (text, images)
      have only rule 1.
   A file that is stable but never looks whole (a truncated upload) is taken anyway once it has
   been unchanged for GIVE_UP_AFTER seconds, and is then reported as damaged or empty, as it is.
   Names of partial downloads (.part, .crdownload, …) are ignored; hidden files already are.
+  Entries that are not documents (broken links, pipes, …: flows/inputs.py) are printed once
+  when first seen, and listed in OUT/skipped.csv with the run's files.
 
 Nothing is lost or redone across restarts: on start every file in INBOX is looked at again, and
 the flow skips those whose report.json records the same content hash (flows/resume.py). A file
@@ -45,6 +51,7 @@ done again on the next start.
 from __future__ import annotations
 
 import os
+import stat
 import time
 import zipfile
 from collections.abc import Callable
@@ -54,11 +61,12 @@ from outputs.lock import OutputBusy, OutputLock
 from outputs.run_files import write_run_outputs
 
 from . import batch
-from .inputs import Job, find_documents
+from .inputs import Job, Skipped, find_documents
 from .resume import Brief
 
 PARTIAL_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".filepart", ".tmp", "~")
 GIVE_UP_AFTER = 120.0  # seconds a stable file may look incomplete before it is taken anyway
+QUIET_SECONDS = 10.0  # seconds a file must stay unchanged before it is taken (`--quiet`)
 RUN_FILES_EVERY = 60.0  # seconds the run's files may lag behind while files keep arriving
 
 
@@ -84,19 +92,19 @@ def ready_to_read(path: Path, size: int) -> bool:
 class Inbox:
     """Which files of the inbox are ready, poll after poll."""
 
-    def __init__(self, inbox: Path, out: Path):
-        self.inbox, self.out = inbox, out
+    def __init__(self, inbox: Path, out: Path, quiet: float = QUIET_SECONDS):
+        self.inbox, self.out, self.quiet_for = inbox, out, quiet
         self.previous: dict[Path, tuple[int, int]] = {}  # path -> (size, mtime_ns) last poll
         self.stable_since: dict[Path, float] = {}  # path -> when it was first seen so
         self.handled: dict[Path, tuple[int, int]] = {}  # path -> signature when handed over
+        self.skipped: list[Skipped] = []  # the entries of the last poll that are not documents
 
     def poll(self) -> tuple[list[Job], list[Job]]:
-        """(ready jobs, all jobs now in the inbox)."""
-        jobs = [
-            j
-            for j in find_documents([self.inbox], self.out)
-            if not j.path.name.lower().endswith(PARTIAL_SUFFIXES)
-        ]
+        """(ready jobs, all jobs now in the inbox). FileNotFoundError if the inbox is gone."""
+        found = find_documents([self.inbox], self.out)
+        self.skipped = found.skipped
+        # By the name it has in the inbox: a link's target may be named otherwise.
+        jobs = [j for j in found if not j.doc_id.lower().endswith(PARTIAL_SUFFIXES)]
         now = time.monotonic()
         current, ready = {}, []
         for job in jobs:
@@ -104,6 +112,8 @@ class Inbox:
                 st = os.stat(job.path)
             except OSError:
                 continue  # gone since the walk
+            if not stat.S_ISREG(st.st_mode):
+                continue  # replaced since the walk (by a FIFO?): never opened
             signature = (st.st_size, st.st_mtime_ns)
             current[job.path] = signature
             if self.previous.get(job.path) != signature:
@@ -111,10 +121,7 @@ class Inbox:
                 continue
             if self.handled.get(job.path) == signature:
                 continue
-            if (
-                ready_to_read(job.path, st.st_size)
-                or now - self.stable_since[job.path] >= GIVE_UP_AFTER
-            ):
+            if self._settled(job.path, st.st_size, now - self.stable_since[job.path]):
                 ready.append(job)
         self.previous = current
         for gone in set(self.stable_since) - set(current):
@@ -122,6 +129,12 @@ class Inbox:
         for gone in set(self.handled) - set(current):
             del self.handled[gone]
         return ready, [j for j in jobs if j.path in current]
+
+    def _settled(self, path: Path, size: int, unchanged_for: float) -> bool:
+        """Rules 1 and 2 (module docstring), for a file seen unchanged by two polls at least."""
+        if unchanged_for < self.quiet_for:
+            return False
+        return ready_to_read(path, size) or unchanged_for >= max(GIVE_UP_AFTER, self.quiet_for)
 
     def mark_handled(self, job: Job) -> None:
         self.handled[job.path] = self.previous[job.path]
@@ -142,16 +155,28 @@ class Watcher:
         workers: int,
         say: Callable[[str], None],
         on_document: Callable[[Job, Brief], None],
+        quiet: float = QUIET_SECONDS,
     ):
-        self.inbox = Inbox(inbox, out)
+        self.inbox = Inbox(inbox, out, quiet)
         self.out, self.workers = out, workers
         self.say, self.on_document = say, on_document
         self.present: list[Job] = []
         self.stale_since: float | None = None  # when a batch was done that the run files lack
         self.waiting = False
+        self.skipped_said: set[Skipped] = set()  # the skipped entries printed, still there
+        self.skipped_written: list[Skipped] = []  # those in OUT/skipped.csv
+        self.inbox_missing = False
 
     def step(self) -> None:
-        ready, self.present = self.inbox.poll()
+        try:
+            ready, self.present = self.inbox.poll()
+        except FileNotFoundError:  # the inbox is gone (unmounted?): wait for it, change nothing
+            if not self.inbox_missing:
+                self.say(f"找不到文件夹：{self.inbox.inbox}。 No such folder; waiting for it.")
+            self.inbox_missing = True
+            return
+        self.inbox_missing = False
+        self._note_skipped(self.inbox.skipped)
         if ready:
             self._run_batch(ready)
         if self.stale_since is None:
@@ -194,6 +219,15 @@ class Watcher:
         )
         self.stale_since = self.stale_since or time.monotonic()
 
+    def _note_skipped(self, skipped: list[Skipped]) -> None:
+        """Print each new skipped entry once; a change to them makes skipped.csv stale."""
+        for entry in skipped:
+            if entry not in self.skipped_said:
+                self.say(f"跳过 skipped: {entry.path}  {entry.reason} ({entry.code})")
+        self.skipped_said = set(skipped)  # one that goes and comes back is printed again
+        if skipped != self.skipped_written:
+            self.stale_since = self.stale_since or time.monotonic()
+
     def _document_done(self, job: Job, outcome: Brief) -> None:
         self.inbox.mark_handled(job)
         self.on_document(job, outcome)
@@ -204,10 +238,13 @@ class Watcher:
         except OutputBusy:
             return False
         started = time.perf_counter()
+        skipped = self.inbox.skipped
         with lock:
-            write_run_outputs([j.doc_id for j in self.present], self.out)
+            write_run_outputs([j.doc_id for j in self.present], self.out, skipped=skipped)
+        self.skipped_written = skipped
+        left_out = f", {len(skipped)} inputs skipped (skipped.csv)" if skipped else ""
         self.say(
             f"documents.csv, dataset.csv/.parquet, summary.html: {len(self.present)} "
-            f"documents ({time.perf_counter() - started:.1f}s)."
+            f"documents{left_out} ({time.perf_counter() - started:.1f}s)."
         )
         return True

@@ -2,6 +2,7 @@
 
 OUT/<doc_id>/report.json, cells.csv, <table>.csv, review.json   one document
 OUT/documents.csv, dataset.csv, dataset.parquet, summary.html   the run
+OUT/skipped.csv                                                 inputs left out, and why
 OUT/.nianbao.lock, OUT/.nianbao-watch.lock                      who is writing
 """
 
@@ -14,6 +15,8 @@ DOCUMENTS_NAME = "documents.csv"
 DATASET_NAMES = (DOCUMENTS_NAME, "dataset.csv", "dataset.parquet")
 SUMMARY_NAME = "summary.html"
 RUN_FILES = (*DATASET_NAMES, SUMMARY_NAME)
+SKIPPED_NAME = "skipped.csv"  # written with the run's files (outputs/run_files.py)
+SKIPPED_COLUMNS = ("path", "code", "reason")
 LOCK_NAME = ".nianbao.lock"
 WATCH_LOCK_NAME = ".nianbao-watch.lock"
 TEMP_SUFFIX = ".tmp"

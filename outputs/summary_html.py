@@ -9,10 +9,13 @@ as inline SVG (no script, no CDN, no plotting library):
   agency and year. The same report is often there twice (a PDF beside its DOCX): it is counted
   once, from its best-read document.
 
+Below them, the failed documents and the skipped inputs (OUT/skipped.csv: entries of the folders
+given that are not documents, such as broken links or pipes), the first 200 of each.
+
 The numbers are gathered while the dataset streams by (`RunSummary.watch`), so nothing is held
-per cell. The page says nothing about timing or which documents were skipped: like every other
-output it is a function of the documents' reports, so a resumed run writes the same bytes as a
-clean one.
+per cell. The page says nothing about timing or which documents were skipped as already done:
+like every other output it is a function of the documents' reports (and of the inputs'
+folders, for the skipped inputs), so a resumed run writes the same bytes as a clean one.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ TOP_AGENCIES = 20
 STATUS_RANK = {Status.OK: 0, Status.NEEDS_REVIEW: 1}
 TOP_CELL = ("new_received", "total")  # of applications: what "applications received" means
 LISTED_FAILURES = 200
+LISTED_SKIPPED = 200
 
 
 class RunSummary:
@@ -57,6 +61,7 @@ class RunSummary:
         # (agency, year) -> (rank of the status, -documents, new received): the best-read one wins
         self.applications: dict[tuple, tuple] = {}
         self.failures: list[tuple[str, str]] = []  # (document, error), the first LISTED_FAILURES
+        self.skipped: list[tuple[str, str, str]] = []  # (path, code, reason): skipped.csv's rows
 
     def watch(self, reports: Iterable[tuple[str, Report]]) -> Iterator[tuple[str, Report]]:
         """Pass `reports` through, counting them on the way."""
@@ -155,8 +160,29 @@ class RunSummary:
                 parts.append(
                     f"<p>… {self.status['failed'] - len(self.failures)} more: see documents.csv</p>"
                 )
+        if self.skipped:
+            parts.append(_skipped_section(self.skipped))
         parts.append("</body></html>\n")
         return "\n".join(parts)
+
+
+def _skipped_section(rows: list[tuple[str, str, str]]) -> str:
+    """The inputs that are not documents: how many, and the first LISTED_SKIPPED."""
+    parts = [
+        "<h2>跳过的输入 · skipped inputs</h2>",
+        f"<p>{len(rows)} 个条目不是可处理的文件，未处理 · entries of the folders given that are "
+        "not documents (broken links, loops, pipes, devices, unreadable folders, names that are "
+        "not UTF-8): see skipped.csv</p>",
+        "<table><tr><th>path</th><th>reason</th></tr>",
+        *(
+            f"<tr><td>{escape(path)}</td><td>{escape(reason)} ({escape(code)})</td></tr>"
+            for path, code, reason in rows[:LISTED_SKIPPED]
+        ),
+        "</table>",
+    ]
+    if len(rows) > LISTED_SKIPPED:
+        parts.append(f"<p>… {len(rows) - LISTED_SKIPPED} more: see skipped.csv</p>")
+    return "\n".join(parts)
 
 
 def _template_order(item: tuple[tuple[str, int | None], int]) -> tuple[str, int]:

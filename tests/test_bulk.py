@@ -211,7 +211,7 @@ def test_incomplete_files_are_not_ready(tmp_path):
 def test_inbox_is_quiet_when_every_file_seen_was_handed_over(tmp_path):
     from flows.watch import Inbox
 
-    inbox = Inbox(tmp_path, tmp_path / "out")
+    inbox = Inbox(tmp_path, tmp_path / "out", quiet=0)  # two polls unchanged are enough here
     shutil.copyfile(SAMPLES / "text" / f"{SEED_IDS[0]}.txt", tmp_path / "a.txt")
     assert inbox.poll()[0] == [] and not inbox.quiet()  # seen once: not yet stable
     [job], _ = inbox.poll()
@@ -230,7 +230,7 @@ class Watcher:
     def __init__(self, inbox, out, log):
         self.log = log
         self.proc = subprocess.Popen(
-            cli("watch", inbox, "--out", out, "--interval", "0.5"),
+            cli("watch", inbox, "--out", out, "--interval", "0.5", "--quiet", "1"),
             cwd=ROOT,
             env=ENV,
             stdout=open(log, "w"),  # noqa: SIM115  (open while it runs)
