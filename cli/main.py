@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.limits import DEFAULT as DEFAULT_LIMITS
+from model.limits import OPTIONS, Limits
 from model.settings import OCR_MODES
 
 from .console import document_line, print_line
@@ -36,10 +38,39 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "watch":
         from .watch import watch_command
 
-        return watch_command(args.inbox, args.out, args.interval, max(1, args.workers), args.quiet)
+        return watch_command(
+            args.inbox, args.out, args.interval, max(1, args.workers), args.quiet, _limits(args)
+        )
     return run_command(
-        args.paths, args.out, args.workers, args.dask, force=args.force, one_report=args.one_report
+        args.paths,
+        args.out,
+        args.workers,
+        args.dask,
+        force=args.force,
+        one_report=args.one_report,
+        limits=_limits(args),
     )
+
+
+def _add_limits(command: argparse.ArgumentParser) -> None:
+    """--max-pages, --timeout …: one option per field of model.limits.Limits."""
+    group = command.add_argument_group(
+        "limits per document", "a document over one is failed (too_large, timeout), alone"
+    )
+    for name, (option, words) in OPTIONS.items():
+        default = getattr(DEFAULT_LIMITS, name)
+        group.add_argument(
+            option,
+            dest=name,
+            type=type(default),
+            default=default,
+            metavar="N",
+            help=f"{words} (default: {default:g})",
+        )
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(**{name: getattr(args, name) for name in OPTIONS})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,6 +118,8 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         "(e.g. tcp://head:8786) instead of here; --workers is then ignored",
     )
 
+    _add_limits(run_cmd)
+
 
 def _add_watch(commands: argparse._SubParsersAction) -> None:
     watch_cmd = commands.add_parser(
@@ -112,6 +145,8 @@ def _add_watch(commands: argparse._SubParsersAction) -> None:
     watch_cmd.add_argument(
         "--workers", type=int, default=2, help="documents processed at once (default: 2)"
     )
+
+    _add_limits(watch_cmd)
 
 
 def _add_review(commands: argparse._SubParsersAction) -> None:
@@ -171,11 +206,15 @@ def run_command(
     dask: str | None = None,
     force: bool = False,
     one_report: list[Path] = (),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> int:
+    """Exit status: 0 every document read (some may need review), 1 some failed, 2 nothing
+    could start (no input, OUT busy, no cluster), 3 the disk holding OUT is full."""
     from rich.console import Console
 
     from flows import batch, scale
     from flows.inputs import find_documents
+    from outputs.atomic import DISK_FULL, is_disk_full
     from outputs.lock import OutputBusy, OutputLock
     from outputs.run_files import write_run_outputs
 
@@ -209,14 +248,20 @@ def run_command(
             if dask:
                 counts = scale.run(jobs, out, dask, force=force)
             else:
-                counts = batch.run(jobs, out, max(1, workers), force=force)
+                counts = batch.run(jobs, out, max(1, workers), force=force, limits=limits)
         except scale.ClusterError as e:
             console.print(str(e))
             return 2
         finally:
             batch.on_document_done = None
         progress.update(bar, description="writing dataset.csv, dataset.parquet, summary.html…")
-        write_run_outputs([j.doc_id for j in jobs], out, skipped=jobs.skipped)
+        try:
+            write_run_outputs([j.doc_id for j in jobs], out, skipped=jobs.skipped)
+        except OSError as e:
+            if not is_disk_full(e):
+                raise
+            console.print(DISK_FULL)
+            return DISK_FULL_EXIT
     elapsed = time.perf_counter() - started
     # Inputs skipped (links to nothing, pipes, …) are listed, not failures: exit 0 without them.
     left_out = f"; {len(jobs.skipped)} inputs skipped (see skipped.csv)" if jobs.skipped else ""
@@ -225,6 +270,9 @@ def run_command(
         f"{batch.summary_counts(counts)}{left_out}. Outputs in {out}/"
     )
     return 1 if counts["failed"] else 0
+
+
+DISK_FULL_EXIT = 3
 
 
 def _progress(console: Console) -> Progress:

@@ -17,6 +17,8 @@ from prefect.exceptions import TerminationSignal
 
 from flows import batch
 from flows.watch import QUIET_SECONDS, Watcher
+from model.limits import DEFAULT as DEFAULT_LIMITS
+from model.limits import Limits
 from outputs.layout import WATCH_LOCK_NAME
 from outputs.lock import OutputBusy, OutputLock
 
@@ -24,7 +26,12 @@ from .console import print_line
 
 
 def watch_command(
-    inbox: Path, out: Path, interval: float, workers: int, quiet: float = QUIET_SECONDS
+    inbox: Path,
+    out: Path,
+    interval: float,
+    workers: int,
+    quiet: float = QUIET_SECONDS,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> int:
     """Watch `inbox` every `interval` seconds; a file is taken once unchanged for `quiet`."""
     if not inbox.is_dir():
@@ -49,7 +56,9 @@ def watch_command(
         stop.set()
 
     previous_handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    watcher = Watcher(inbox, out, workers, say=_say, on_document=print_line, quiet=quiet)
+    watcher = Watcher(
+        inbox, out, workers, say=_say, on_document=print_line, quiet=quiet, limits=limits
+    )
     _say(
         f"Watching {inbox}/ every {interval:g}s (files are taken once unchanged for {quiet:g}s); "
         f"outputs in {out}/. Press Ctrl-C to stop."

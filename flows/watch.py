@@ -57,12 +57,15 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from model.limits import DEFAULT as DEFAULT_LIMITS
+from model.limits import Limits
 from outputs.lock import OutputBusy, OutputLock
 from outputs.run_files import write_run_outputs
 
 from . import batch
 from .inputs import Job, Skipped, find_documents
 from .resume import Brief
+from .workers import WorkerPool
 
 PARTIAL_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".filepart", ".tmp", "~")
 GIVE_UP_AFTER = 120.0  # seconds a stable file may look incomplete before it is taken anyway
@@ -156,9 +159,11 @@ class Watcher:
         say: Callable[[str], None],
         on_document: Callable[[Job, Brief], None],
         quiet: float = QUIET_SECONDS,
+        limits: Limits = DEFAULT_LIMITS,
     ):
         self.inbox = Inbox(inbox, out, quiet)
-        self.out, self.workers = out, workers
+        self.out, self.workers, self.limits = out, workers, limits
+        self.pool: WorkerPool | None = None  # started at the first batch, kept for the next
         self.say, self.on_document = say, on_document
         self.present: list[Job] = []
         self.stale_since: float | None = None  # when a batch was done that the run files lack
@@ -188,7 +193,9 @@ class Watcher:
             self.stale_since = None
 
     def finish(self) -> None:
-        """At stop: the run's files, if a batch is not in them yet."""
+        """At stop: the run's files, if a batch is not in them yet; the workers stop."""
+        if self.pool is not None:
+            self.pool.close()
         if self.stale_since is not None and not self._write_run_files():
             self.say(
                 f"{self.out} is being written by another nianbao: its documents.csv, "
@@ -210,7 +217,8 @@ class Watcher:
         batch.on_document_done = self._document_done
         try:
             with lock:
-                counts = batch.run(ready, self.out, self.workers)
+                self.pool = self.pool or WorkerPool(self.workers, self.limits)
+                counts = batch.run(ready, self.out, self.workers, pool=self.pool)
         finally:
             batch.on_document_done = None
         self.say(

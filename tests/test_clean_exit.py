@@ -100,3 +100,17 @@ def test_output_files_get_the_usual_mode(tmp_path):
     os.umask(umask)
     for written in (tmp_path / "out").iterdir():
         assert written.stat().st_mode & 0o777 == 0o666 & ~umask, written.name
+
+
+@pytest.mark.slow
+def test_a_full_disk_for_the_run_files_is_one_plain_line_and_exit_3(tmp_path, monkeypatch, capsys):
+    from cli.main import main
+    from outputs import run_files
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(run_files, "write_run_outputs", full)
+    assert main(["run", str(TEXT), "--out", str(tmp_path / "out")]) == 3
+    err = capsys.readouterr().err
+    assert "磁盘已满" in err and "Traceback" not in err
