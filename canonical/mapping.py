@@ -12,12 +12,14 @@ know are `unrecognised`: they make the document needs_review, and are never gues
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from model.grid import Extraction, GridCell
 from model.report import Cell, Flag, Table
+from model.text import compact as to_compact
 
 from . import values
 from .document import CanonicalDocument
@@ -26,6 +28,8 @@ from .template import Column, Group, Row, TableSpec, Template
 from .templates import DEFAULT
 
 MIN_SCORE = 0.75
+SIGN_NOT_PRINTED = 0.85  # a signed number read by OCR without a sign: below the review line
+_SIGN = re.compile(r"[+\-−﹣]|增|减")
 
 
 class Matcher(Protocol):
@@ -250,7 +254,7 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
             any(m.feed(cells, grid_no) for m in matchers)
     found = {m.table.id: m for m in matchers if m.found()}
     tables = {
-        spec.id: _canonical_table(spec, found[spec.id].matched)
+        spec.id: _canonical_table(spec, found[spec.id].matched, set(extraction.scanned_pages))
         for spec in template.tables
         if spec.id in found
     }
@@ -259,7 +263,9 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
     return CanonicalDocument(template, tables, warnings, unrecognised)
 
 
-def _canonical_table(spec: TableSpec, matched: dict[str, MatchedRow]) -> Table:
+def _canonical_table(
+    spec: TableSpec, matched: dict[str, MatchedRow], scanned_pages: set[int]
+) -> Table:
     layout = spec.layout_of(set(matched))
     cells: list[Cell] = []
     for row in spec.rows_of(layout):
@@ -267,7 +273,10 @@ def _canonical_table(spec: TableSpec, matched: dict[str, MatchedRow]) -> Table:
         placed = found.cells if found else {}
         for col in spec.columns_of(row):
             if col in placed:
-                cells.append(_cell(row, spec.column(col), placed[col]))
+                grid_cell = placed[col]
+                cells.append(
+                    _cell(row, spec.column(col), grid_cell, grid_cell.page in scanned_pages)
+                )
             else:
                 cells.append(
                     Cell(
@@ -282,7 +291,7 @@ def _canonical_table(spec: TableSpec, matched: dict[str, MatchedRow]) -> Table:
     return Table(other_layout=layout, cells=cells)
 
 
-def _cell(row: Row, column: Column, grid_cell: GridCell) -> Cell:
+def _cell(row: Row, column: Column, grid_cell: GridCell, scanned: bool) -> Cell:
     parsed = values.parse(grid_cell.text, column.kind)
     alternatives = [
         (v, conf)
@@ -292,19 +301,25 @@ def _cell(row: Row, column: Column, grid_cell: GridCell) -> Cell:
         if v is not None and v != parsed.value
     ]
     unit = parsed.unit or (column.unit if parsed.value is not None else None)
-    if column.kind == "signed" and Flag.UNREAD_SIGN in grid_cell.flags and parsed.value:
-        # A scan's dash the recogniser did not read: the value is its negative, still unsure.
-        parsed.value = -abs(int(parsed.value))
+    confidence, flags = grid_cell.confidence, [*grid_cell.flags, *parsed.flags]
+    if column.kind == "signed" and scanned and parsed.value:
+        if Flag.UNREAD_SIGN in flags:  # a dash the recogniser did not read: the negative
+            parsed.value = -abs(int(parsed.value))
+        elif not _SIGN.match(to_compact(grid_cell.text)):
+            # The recogniser drops a short minus ("-3" read "3" at 0.998), and our own look for
+            # it misses some at 150 dpi: on a scan, only a printed sign (or 0) is sure.
+            confidence = min(confidence, SIGN_NOT_PRINTED)
+            flags.append(Flag.UNREAD_SIGN)
     return Cell(
         row=row.id,
         col=column.id,
         value=parsed.value,
         unit=unit,
         text=grid_cell.text.strip(),
-        confidence=grid_cell.confidence,
+        confidence=confidence,
         page=grid_cell.page,
         bbox=grid_cell.bbox,
-        flags=[*grid_cell.flags, *parsed.flags],
+        flags=flags,
         alternatives=alternatives,
     )
 

@@ -41,7 +41,7 @@ class Flag(StrEnum):
     SECOND_OPINION_DIFFERS = "second_opinion_differs"  # born-digital PDFs: camelot disagrees
     REREAD = "reread"  # scans: read a second time
     INK_WITHOUT_TEXT = "ink_without_text"  # scans
-    UNREAD_SIGN = "unread_sign"  # scans: a dash before a number the recogniser read without it
+    UNREAD_SIGN = "unread_sign"  # scans: the sign of a number (本年增/减) is not sure
     CORRECTED = "corrected"  # scans: changed by the identities
     CONFIRMED_BY_IDENTITIES = "confirmed_by_identities"  # scans
     REVIEWED = "reviewed"  # corrected by a clerk
