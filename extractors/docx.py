@@ -61,7 +61,9 @@ def read_table(tbl, limits: Limits = DEFAULT_LIMITS) -> Grid:
     positions = 0  # grid positions so far, a merged cell counting each one it covers
     open_above: dict[int, GridCell] = {}  # grid column -> cell a vMerge continue extends
     for r, tr in enumerate(tbl.iterchildren(qn("w:tr"))):
-        col = _int_prop(tr.find(qn("w:trPr")), "w:gridBefore", 0)
+        col = max(0, _int_prop(tr.find(qn("w:trPr")), "w:gridBefore", 0))
+        positions += col  # skipped columns are grid positions too (gridBefore 2e9)
+        check(limits, "max_cells", positions)
         for tc in tr.iterchildren(qn("w:tc")):
             tc_pr = tc.find(qn("w:tcPr"))
             span = max(1, _int_prop(tc_pr, "w:gridSpan", 1))
@@ -120,4 +122,5 @@ def _page_count(path: Path) -> int | None:
     pages = app.find(
         "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Pages"
     )
-    return int(pages.text) if pages is not None and (pages.text or "").isdigit() else None
+    text = (pages.text or "") if pages is not None else ""
+    return int(text) if text.isdigit() and len(text) <= 6 else None  # a real count, not 5000 digits

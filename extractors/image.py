@@ -33,7 +33,7 @@ def extract(
     pages = load_pages(path, limits)
     for number, gray in enumerate(pages, start=1):
         settings = scan.for_page(number)
-        image, scale = enlarged(gray, settings.dpi)
+        image, scale = enlarged(gray, settings.dpi, limits)
         # bboxes in the file's pixels
         reading = read_page(image, number, bbox_scale=1 / scale, settings=settings)
         grids += reading.grids
@@ -51,13 +51,17 @@ def extract(
     )
 
 
-def enlarged(gray: np.ndarray, want_dpi: float | None = None) -> tuple[np.ndarray, float]:
+def enlarged(
+    gray: np.ndarray, want_dpi: float | None = None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[np.ndarray, float]:
     """The page at `want_dpi`, by default the resolution ocr.preprocess.reading_dpi wants (its
-    dpi taken from the short side as A4's 8.27 in), and the scale applied."""
+    dpi taken from the short side as A4's 8.27 in), and the scale applied. The enlarged page
+    is held to the megapixel limit too: a 20000×2 strip taken for A4 would be 61 GB."""
     from ocr.preprocess import reading_dpi
 
-    dpi = min(gray.shape) / A4_SHORT_INCHES
+    dpi = max(1.0, min(gray.shape) / A4_SHORT_INCHES)
     scale = (want_dpi or reading_dpi(dpi)) / dpi
+    check(limits, "max_megapixels", gray.shape[0] * gray.shape[1] * scale**2 / 1e6)
     if abs(scale - 1) < 0.01:
         return gray, 1.0
     if scale < 1:
@@ -82,7 +86,8 @@ def frames(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Image.Image]:
                 for frame in ImageSequence.Iterator(image):
                     check(limits, "max_megapixels", frame.width * frame.height / 1e6)
                     pages.append(frame.convert("L"))
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
+        # ValueError: PIL refuses an oversized text chunk (a zTXt bomb) or a broken header.
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
             raise UnreadableDocument(
                 f"图片文件{_name(path, file)}已损坏或格式不受支持，无法读取（{type(e).__name__}）。"
             )

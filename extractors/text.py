@@ -21,7 +21,10 @@ def extract(
     path: Path, scan: ScanSettings = DEFAULT, limits: Limits = DEFAULT_LIMITS
 ) -> Extraction:
     check(limits, "max_part_mb", path.stat().st_size / 1e6)
-    return parse(_decode(path.read_bytes()))
+    extraction = parse(_decode(path.read_bytes()))
+    for grid in extraction.tables:
+        check(limits, "max_cells", len(grid.cells))
+    return extraction
 
 
 def _decode(data: bytes) -> str:
