@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 
@@ -22,7 +25,12 @@ def sha256_file(path: Path) -> str:
         for file in page_files(path):
             digest.update(f"{file.name}\0{sha256_file(file)}\n".encode())
         return digest.hexdigest()
-    with open(path, "rb") as f:
+    # Non-blocking open, then only a regular file is read: a file swapped for a FIFO after the
+    # folder was listed would otherwise block here for ever.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "不是普通文件（管道、设备等）", str(path))
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

@@ -84,3 +84,13 @@ def test_failed_report_is_written_whole(process, tmp_path):
     )
     assert written["status"] == "failed" and written["error"]
     assert sorted(p.name for p in (tmp_path / "out" / "empty.bin").iterdir()) == ["report.json"]
+
+
+def test_a_fifo_reached_anyway_fails_without_blocking(process, tmp_path):
+    """A file swapped for a pipe after the folder was listed: never opened for reading."""
+    import os
+
+    path = tmp_path / "report.txt"
+    os.mkfifo(path)
+    report = failed(process(path))
+    assert report["error_code"] == "unreadable" and "不是普通文件" in report["error"]
