@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from canonical.schema import ACTIVE_DISCLOSURE, APPLICATIONS, REVIEWS_LITIGATION, table_rows
+from canonical.templates.shared import APPLICATIONS, REVIEWS_LITIGATION
+from canonical.templates.t2021 import ACTIVE_DISCLOSURE
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 NUMBER = re.compile(r"\s*\d+(\.\d+)?\s*")
@@ -48,11 +49,12 @@ def truth(path):
     for row, cells in zip(ACTIVE_DISCLOSURE.rows, numeric[:6]):
         cols = ACTIVE_DISCLOSURE.columns_of(row)
         active[row.id] = {
-            c: value(v, row.kind == "decimal") for c, v in zip(cols, cells[-len(cols) :])
+            c: value(v, ACTIVE_DISCLOSURE.column(c).kind == "decimal")
+            for c, v in zip(cols, cells[-len(cols) :])
         }
     # applications: the next 25 numeric rows, seven values at the right.
     apps = {}
-    for row, cells in zip(table_rows(APPLICATIONS, "split"), numeric[6:31]):
+    for row, cells in zip(APPLICATIONS.rows_of("split"), numeric[6:31]):
         apps[row.id] = {c.id: value(v) for c, v in zip(APPLICATIONS.columns, cells[-7:])}
     # reviews_litigation: one row of 15.
     last = numeric[31]
