@@ -113,9 +113,11 @@ class LabelledTableMatcher:
                 f"{self.table.title}：“{row.label}”一行出现了不止一次，采用第一次出现的数据。"
             )
             return True
-        columns = self._columns_under_header(value_cells, grid_no)
         wanted = self.table.columns_of(row)
-        if columns is None:  # no header names them: by order, only if the count is the template's
+        under_header = self._under_header(value_cells, grid_no)
+        if under_header is not None:
+            value_cells, columns = under_header
+        else:  # no header names them: by order, only if the count is the template's
             while len(value_cells) > len(wanted) and not value_cells[0].text.strip():
                 value_cells = value_cells[1:]  # an empty label column left of the values
             if len(value_cells) > len(wanted):
@@ -138,23 +140,24 @@ class LabelledTableMatcher:
         self.matched[row.id] = MatchedRow(row, placed)
         return True
 
-    def _columns_under_header(
+    def _under_header(
         self, value_cells: list[GridCell], grid_no: int
-    ) -> list[str | None] | None:
-        """The column each value cell stands under; None when no header row names them."""
+    ) -> tuple[list[GridCell], list[str | None]] | None:
+        """The value cells and the column each stands under; None when no header names them."""
         if self.header is None:
             return None
         named = self.header.cells
         while len(value_cells) > len(named) and not value_cells[0].text.strip():
-            value_cells = value_cells[1:]
+            value_cells = value_cells[1:]  # an empty label column left of the values
         if len(value_cells) == len(named):
-            return [column for _, column in named]
+            return value_cells, [column for _, column in named]
         if self.header.grid_no != grid_no:  # grid columns are only comparable within a grid
             return None
-        return [
+        columns = [
             next((col for h, col in named if h.col <= v.col < h.col + h.colspan), None)
             for v in value_cells
         ]
+        return value_cells, columns
 
     def _unrecognised(self, what: str) -> None:
         message = f"{self.table.title}：{what}。"

@@ -217,3 +217,11 @@ def test_an_annual_report_without_the_tables_is_refused_with_why(tmp_path: Path,
         f"这是 {year} 年度的政府信息公开工作年度报告，但其中没有标准表格"
     )
     assert says in report.error and report.tables == {}
+
+
+def test_an_empty_cell_before_the_values_is_not_a_column():
+    text = SEED.read_text(encoding="utf-8").replace(
+        "\t行政许可\n\t92486\n", "\t行政许可\n\t\n\t92486\n"
+    )
+    doc = rebuild(parse(text))
+    assert active(doc)[("licensing", "decisions")].value == 92486 and doc.unrecognised == []
