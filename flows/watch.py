@@ -39,7 +39,7 @@ batch (every file seen has been handed over), or RUN_FILES_EVERY seconds after a
 files keep arriving, and when the watcher stops: not after every batch, since with thousands of
 documents in INBOX, rewriting them would cost more than a trickle of new files.
 
-OUT is locked (flows/resume.py: OutputLock) during each batch only, so `nianbao reprocess` and
+OUT is locked (outputs/lock.py: OutputLock) during each batch only, so `nianbao reprocess` and
 the review page can write to it while the watcher waits; OUT/.nianbao-watch.lock keeps a second
 watcher out.
 
