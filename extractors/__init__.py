@@ -9,7 +9,7 @@ from model.limits import DEFAULT as DEFAULT_LIMITS
 from model.limits import Limits
 from model.settings import DEFAULT, ScanSettings
 
-from . import docx, image, pdf, text
+from . import docx, html, image, pdf, text
 from .detect import detect_format
 from .errors import UnreadableDocument
 
@@ -18,6 +18,8 @@ EXTRACTORS = {
     "docx": docx.extract,
     "pdf": pdf.extract,
     "image": image.extract,
+    "html": html.extract,
+    "mhtml": html.extract_mhtml,
 }
 
 

@@ -12,12 +12,13 @@ from .errors import UnreadableDocument
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls / .wps
+HTML_TAGS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<table")
 IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
 def detect_format(path: Path) -> str:
-    """Return "text", "docx", "pdf" or "image", or raise UnreadableDocument. A folder (the
-    pages of one report, as the user said) must hold images only."""
+    """Return "text", "html", "mhtml", "docx", "pdf" or "image", or raise UnreadableDocument.
+    A folder (the pages of one report, as the user said) must hold images only."""
     if path.is_dir():
         return _pages_folder_format(path)
     with open(path, "rb") as f:
@@ -34,9 +35,15 @@ def detect_format(path: Path) -> str:
         )
     if head.startswith(IMAGE_MAGICS):
         return "image"
+    if _looks_like_mhtml(head):
+        return "mhtml"
+    if _looks_like_html(head):
+        return "html"
     if _looks_like_text(head):
         return "text"
-    raise UnreadableDocument("无法识别的文件格式：既不是文本、Word（.docx），也不是 PDF 或图片。")
+    raise UnreadableDocument(
+        "无法识别的文件格式：既不是文本、网页（HTML）、Word（.docx），也不是 PDF 或图片。"
+    )
 
 
 def _pages_folder_format(folder: Path) -> str:
@@ -61,6 +68,26 @@ def _zip_format(path: Path) -> str:
     if "word/document.xml" in names:
         return "docx"
     raise UnreadableDocument("这是一个压缩包，但不是 Word（.docx）文档，请解压后再处理其中的文件。")
+
+
+def _looks_like_mhtml(head: bytes) -> bool:
+    """A web archive (.mht/.mhtml): MIME headers declaring multipart/related before the first
+    blank line."""
+    headers = head.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0].lower()
+    return b"mime-version:" in headers and b"multipart/related" in headers
+
+
+def _looks_like_html(head: bytes) -> bool:
+    """A page that starts, after a BOM and white space, with markup, and has an HTML tag
+    (doctype, html, head, body, meta or table) in its first KB. In ASCII-compatible bytes
+    (UTF-8, GBK, …), or UTF-16 with its BOM."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
+        head = head[2:].decode(encoding, errors="ignore").encode("utf-8", errors="ignore")
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1024].lower()
+    if not head.startswith(b"<"):
+        return False
+    return any(tag in head for tag in HTML_TAGS)
 
 
 def _looks_like_text(head: bytes) -> bool:
