@@ -21,7 +21,19 @@
   CHROME_WORDS (split on `-`, `_`, spaces and camelCase: `top-nav`, `siteFooter`, `breadcrumb`).
   An element holding a `<table>` or an `<h1>` is never chrome: the report's tables and title are
   kept even when a CMS wraps them in a `header`-classed box.
-- **Nothing is fetched**: no network, no external entities, and no file is read but the page.
+- **Tables published as images.** An `<img>` saved with the page is read through the scan route
+  (ocr.reader.read_page, as extractors/image.py reads one page): its grids join the page's tables
+  in document order, its text the body at its place. Only images beside the page are read: a
+  relative `src` inside the page's own folder (a browser's "Save page as… complete" puts them in
+  `<page>_files/`), or a `data:` URI. The page's images are numbered 1, 2, … in document order
+  and that number is their cells' `page`; `scanned_pages` holds those read by OCR and `pages`
+  their count (None when there are none). Icons and spacers (a side under MIN_TABLE_IMAGE_PX)
+  are skipped silently; limits.max_megapixels holds for each image, limits.max_frames for
+  their number.
+- **Nothing is fetched**: no network (an `http:`, `https:` or `//host` image is left out, with a
+  warning that names it), no external entities, and no file is read but the page and its own
+  images: `../`, absolute paths, `file:` URLs and links that resolve outside the page's folder
+  are refused with a warning; a missing image gets a warning too.
 """
 
 from __future__ import annotations
@@ -29,13 +41,16 @@ from __future__ import annotations
 import codecs
 import email
 import email.policy
+import os
 import re
+import stat
 from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes
 
 import lxml.html
 from lxml import etree
 
-from model.grid import Extraction, Grid, GridCell
+from model.grid import Extraction, Grid, GridCell, turned_warning
 from model.limits import DEFAULT as DEFAULT_LIMITS
 from model.limits import Limits, check
 from model.settings import DEFAULT, ScanSettings
@@ -64,13 +79,21 @@ CJK_BREAK = re.compile(rf"(?<={CJK})[ \t\r\f]*\n\s*(?={CJK})")
 WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 EMPTY_PAGE = "网页里没有可读取的文字或表格（页面是空的）。"
+MIN_TABLE_IMAGE_PX = 200  # an image with a side under this cannot hold a table: icon, spacer
+# A cropped table spans the text width of an A4 page (156 mm in the official document format);
+# an image shaped like a whole page spans its 8.27 in.
+TABLE_WIDTH_INCHES = 6.14
+A4_WIDTH_INCHES = 8.27
+REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.I)  # a scheme, //host, \\host
+OUTSIDE = "网页中的表格图片“{name}”不在网页所在的文件夹里，出于安全考虑未读取。"
+WINDOWS_DRIVE = re.compile(r"^[a-z]:[\\/]", re.I)
 
 
 def extract(
     path: Path, scan: ScanSettings = DEFAULT, limits: Limits = DEFAULT_LIMITS
 ) -> Extraction:
     check(limits, "max_part_mb", path.stat().st_size / 1e6)
-    return parse(decode(path.read_bytes()), limits, fmt="html")
+    return parse(decode(path.read_bytes()), limits, fmt="html", folder=path.parent, scan=scan)
 
 
 def extract_mhtml(
@@ -158,17 +181,40 @@ def _codec(name: str | None) -> str | None:
 # --- the tree ---------------------------------------------------------------------------------
 
 
-def parse(text: str, limits: Limits = DEFAULT_LIMITS, fmt: str = "html") -> Extraction:
+def parse(
+    text: str,
+    limits: Limits = DEFAULT_LIMITS,
+    fmt: str = "html",
+    folder: Path | None = None,
+    scan: ScanSettings = DEFAULT,
+) -> Extraction:
+    """The page's body text and tables. `folder`: the page's own folder, where its saved images
+    are (None: no image file is read, as for an MHTML archive's page)."""
     root = _tree(text)
     if root is None:
         raise UnreadableDocument(EMPTY_PAGE)
     _drop_chrome(root)
-    data_tables = [t for t in root.iter("table") if not _has_table_inside(t)]
-    tables = [g for g in (read_table(t, limits) for t in data_tables) if g.cells]
-    body = _body_text(root, set(data_tables))
+    data_tables = {t for t in root.iter("table") if not _has_table_inside(t)}
+    images = _PageImages(folder, scan, limits)
+    tables = []
+    for element in list(root.iter("table", "img")):  # read images replace their <img>
+        if element.tag == "img":
+            tables += images.read(element)
+        elif element in data_tables:
+            grid = read_table(element, limits)
+            if grid.cells:
+                tables.append(grid)
+    body = _body_text(root, data_tables)
     if not body.strip() and not any(c.text for g in tables for c in g.cells):
         raise UnreadableDocument(EMPTY_PAGE)
-    return Extraction(format=fmt, body_text=body, tables=tables)
+    return Extraction(
+        format=fmt,
+        body_text=body,
+        tables=tables,
+        pages=images.count or None,
+        warnings=images.warnings,
+        scanned_pages=images.turned,
+    )
 
 
 def _tree(text: str):
@@ -275,6 +321,189 @@ def _span(value: str | None) -> int:
 
 def cell_text(element) -> str:
     return _lines(_flow(element, skip=()))
+
+
+# --- tables published as images ---------------------------------------------------------------
+
+
+class _PageImages:
+    """Reads a page's `<img>`s as scans, numbering those read 1, 2, … in document order."""
+
+    def __init__(self, folder: Path | None, scan: ScanSettings, limits: Limits):
+        self.folder = folder.resolve() if folder is not None else None
+        self.scan = scan
+        self.limits = limits
+        self.count = 0
+        self.turned: dict[int, int] = {}
+        self.warnings: list[str] = []
+
+    def read(self, img) -> list[Grid]:
+        """The image's grids; its text replaces the element, so that it is body text in place."""
+        src = (img.get("src") or "").strip()
+        if not src:
+            return []
+        data = self._data(src)
+        if data is None:
+            return []
+        gray = self._decode(data, src)
+        if gray is None:
+            return []
+        from ocr.reader import read_page
+
+        from .image import enlarged
+
+        self.count += 1
+        check(self.limits, "max_frames", self.count)
+        number = self.count
+        settings = self.scan.for_page(number)
+        want = self._want_dpi(gray, settings)
+        page = _on_page(gray)
+        # enlarged takes the short side for A4's: its dpi is the page's, the scale the same
+        image, scale = enlarged(page, want * min(page.shape) / min(gray.shape), self.limits)
+        reading = read_page(image, number, bbox_scale=1 / scale, settings=settings)  # file pixels
+        self.turned[number] = reading.turned
+        if reading.turned:
+            self.warnings.append(turned_warning(number, reading.turned))
+        _replace_with_text(img, reading.text)
+        return list(reading.grids)
+
+    def _data(self, src: str) -> bytes | None:
+        """The image's bytes, or None (with a warning when it is refused or missing)."""
+        name = _shown(src)
+        if src[:5].lower() == "data:":
+            data = _data_uri(src)
+            check(self.limits, "max_part_mb", len(data or b"") / 1e6)
+            return data
+        if REMOTE.match(src) or WINDOWS_DRIVE.match(src):
+            if re.match(r"^\s*(?:https?:)?//", src, re.I):
+                self._warn(f"网页中的表格图片“{name}”在网络上，不会联网下载，未读取。")
+            else:  # file:, a drive letter, \\host: outside the page's folder
+                self._warn(OUTSIDE.format(name=name))
+            return None
+        if self.folder is None:
+            return None  # an MHTML page: its images are parts of the archive, not files
+        relative = unquote(src.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
+        parts = [p for p in relative.split("/") if p not in ("", ".")]
+        if relative.startswith("/") or ".." in parts or "\0" in relative or not parts:
+            self._warn(OUTSIDE.format(name=name))
+            return None
+        path = self.folder.joinpath(*parts)
+        try:
+            real = path.resolve(strict=True)
+        except FileNotFoundError:
+            self._warn(f"网页中的表格图片“{name}”不存在，无法读取。")
+            return None
+        except (OSError, RuntimeError):  # a link loop, a folder that cannot be listed
+            self._warn(f"网页中的表格图片“{name}”无法读取。")
+            return None
+        if not real.is_relative_to(self.folder):
+            self._warn(OUTSIDE.format(name=name))
+            return None
+        return self._read_file(real, name)
+
+    def _read_file(self, path: Path, name: str) -> bytes | None:
+        # Non-blocking open, then only a regular file is read: a FIFO would block for ever.
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            self._warn(f"网页中的表格图片“{name}”无法读取。")
+            return None
+        with open(fd, "rb") as f:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                self._warn(f"网页中的表格图片“{name}”不是普通文件，未读取。")
+                return None
+            check(self.limits, "max_part_mb", info.st_size / 1e6)
+            return f.read()
+
+    def _decode(self, data: bytes, src: str):
+        """The image's first frame as an 8-bit grayscale array, or None: too small to hold a
+        table (silently), or broken (with a warning). Its size is checked from its header."""
+        import io
+
+        import numpy as np
+        from PIL import Image, UnidentifiedImageError
+
+        Image.MAX_IMAGE_PIXELS = None  # our own limit below, with a message that names it
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if min(image.size) < MIN_TABLE_IMAGE_PX:
+                    return None
+                check(self.limits, "max_megapixels", image.width * image.height / 1e6)
+                return np.asarray(image.convert("L"))
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+            if _is_svg(data):
+                return None  # a vector drawing (a logo, an icon): no scan to read
+            self._warn(
+                f"网页中的表格图片“{_shown(src)}”已损坏或格式不受支持，无法读取"
+                f"（{type(e).__name__}）。"
+            )
+            return None
+
+    @staticmethod
+    def _want_dpi(gray, settings: ScanSettings) -> float:
+        """The dpi to read at, in enlarged's terms (it takes the short side for A4's 8.27 in):
+        a web image is a table cropped to the text width, or a whole page."""
+        from ocr.preprocess import reading_dpi
+
+        height, width = gray.shape
+        inches = A4_WIDTH_INCHES if height >= 1.3 * width else TABLE_WIDTH_INCHES
+        dpi = max(1.0, width / inches)
+        want = settings.dpi or reading_dpi(dpi)
+        return want * (min(gray.shape) / A4_WIDTH_INCHES) / dpi
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+def _on_page(gray):
+    """A cropped table on white paper of A4's shape, at its top left (its pixels keep their
+    coordinates): the scan route's rule finder sizes what a rule is by the page, and takes a
+    character's strokes for rules on a strip a few rows high."""
+    import numpy as np
+
+    height, width = gray.shape
+    want = round(width * 297 / 210)
+    if height >= want:
+        return gray
+    page = np.full((want, width), 255, np.uint8)
+    page[:height] = gray
+    return page
+
+
+def _data_uri(src: str) -> bytes | None:
+    header, _, payload = src.partition(",")
+    try:
+        if header.lower().endswith(";base64"):
+            import base64
+
+            return base64.b64decode("".join(unquote(payload).split()), validate=False)
+        return unquote_to_bytes(payload)
+    except ValueError:
+        return None
+
+
+def _is_svg(data: bytes) -> bool:
+    return b"<svg" in data[:1000].lower()
+
+
+def _shown(src: str) -> str:
+    """The image as a warning names it: a data: URI by its type only, long names cut."""
+    if src[:5].lower() == "data:":
+        return src.split(",", 1)[0][:60] + ",…"
+    src = unquote(src)
+    return src if len(src) <= 120 else src[:117] + "…"
+
+
+def _replace_with_text(element, text: str) -> None:
+    """The image's place in the page now holds the text read from it, as a block of lines."""
+    block = etree.Element("div")
+    block.text = text
+    block.tail = element.tail
+    parent = element.getparent()
+    if parent is not None:
+        parent.replace(element, block)
 
 
 # --- text -------------------------------------------------------------------------------------

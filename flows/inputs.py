@@ -124,10 +124,11 @@ class _Walk:
         ):
             chain, via_link = below.pop(dirpath)
             kept = []
+            pages = {f.lower() for f in filenames if f.lower().endswith((".htm", ".html"))}
             for name in sorted(dirnames):
                 path = os.path.join(dirpath, name)
                 real = os.path.realpath(path)
-                if name.startswith(".") or _inside(real, self.out):
+                if name.startswith(".") or _inside(real, self.out) or _page_files(name, pages):
                     continue
                 if real in self.joined:
                     self.add_entry(path, via_link)
@@ -191,6 +192,17 @@ class _Walk:
     def _shown(self, path: str) -> str:
         """How a skipped path is shown: as its id would be, bytes not UTF-8 as \\xNN."""
         return os.fsencode(self._relative(path)).decode("utf-8", "backslashreplace")
+
+
+def _page_files(folder: str, pages: set[str]) -> bool:
+    """Is `folder` the images folder a browser saved with a page beside it ("Save page as…
+    complete": 报告.html and 报告_files/)? Its images belong to the page (extractors/html.py)."""
+    lowered = folder.lower()
+    for suffix in ("_files", ".files"):
+        if lowered.endswith(suffix):
+            stem = lowered[: -len(suffix)]
+            return f"{stem}.htm" in pages or f"{stem}.html" in pages
+    return False
 
 
 def _is_document(name: str) -> bool:

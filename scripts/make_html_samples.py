@@ -11,6 +11,11 @@
   `<table>`s in the middle of its 不予公开 group.
 - `mhtml_<seed>.mhtml`: a page as Chrome saves it ("Save as… single file"): multipart/related,
   the html part quoted-printable UTF-8, with a stylesheet and an image part beside it.
+- `images_<seed>.html`: a page whose tables are published as images, saved as a browser's "Save
+  page as… complete" does: the images in `images_<seed>_files/` beside it, referenced by
+  relative `src`. Each table is cropped from the PDF sample's pages rendered at 200 dpi
+  (pypdfium2, grayscale), a table split over two pages stitched into one image. A 16×16 icon
+  and a 1×1 spacer (read as nothing) and a remote logo in the top bar (page chrome, never fetched) come with them.
 
 Deterministic: same seeds, same bytes. Run: python scripts/make_html_samples.py
 """
@@ -36,6 +41,9 @@ from make_samples import segments
 from extractors.docx import read_table
 
 OUT = ROOT / "samples" / "html"
+IMAGES_SEED = "000_de4a6e6b343917dd"
+IMAGES_PDF = ROOT / "samples" / "pdf" / f"{IMAGES_SEED}.wqy-zenhei.pdf"
+IMAGES_DPI = 200
 CMS_SEED = "002_aeca975d5bd5932c"  # the seed with a blank cell and the source's own errors
 MHTML_SEED = "004_35a7a0986a780ec4"
 SPLIT_BEFORE = "5.属于三类内部事务信息"  # table 三 continues in a second <table> from this row
@@ -293,6 +301,125 @@ def mhtml(seed):
     return buffer.getvalue().replace(b"\n", b"\r\n")
 
 
+# --- the page of table images ------------------------------------------------------------------
+
+
+def table_pieces(pdf_path):
+    """[(page index, bbox in points)] of every ruled table piece, in reading order."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        return [
+            (n, t.bbox)
+            for n, page in enumerate(pdf.pages)
+            for t in sorted(page.find_tables(), key=lambda t: t.bbox[1])
+        ]
+
+
+def rule_rows(image):
+    """The rows of a crop that a table-wide rule runs along (its pixels mostly dark), by the
+    rule: [the last row of the top rule, …, the last row of the bottom rule]."""
+    import numpy as np
+
+    dark = (np.asarray(image) < 128).mean(axis=1) > 0.5
+    rows = np.flatnonzero(dark)
+    return [int(r) for r in rows if r + 1 >= len(dark) or not dark[r + 1]]
+
+
+def table_images(pdf_path, dpi=IMAGES_DPI):
+    """One grayscale PIL image per table, a table continued on the next page stitched on."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    pieces = table_pieces(pdf_path)
+    document = pdfium.PdfDocument(str(pdf_path))
+    scale = dpi / 72
+    margin = 8  # points of white around the table
+    crops = []
+    try:
+        for n, (x0, top, x1, bottom) in pieces:
+            page = document[n]
+            image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+            box = [
+                round(v * scale) for v in (x0 - margin, top - margin, x1 + margin, bottom + margin)
+            ]
+            crops.append((n, top, bottom, page.get_size()[1], image.crop(box)))
+    finally:
+        document.close()
+    # A piece that starts a page right after a piece that ends the previous one continues it.
+    tables = []
+    for i, (n, top, _bottom, height, crop) in enumerate(crops):
+        continues = i and crops[i - 1][0] == n - 1 and top < 100 and crops[i - 1][2] > height - 100
+        if continues:  # cut at the rules: the first piece's bottom one is the second's top one
+            last = tables[-1][-1]
+            tables[-1][-1] = last.crop((0, 0, last.width, rule_rows(last)[-1] + 1))
+            tables[-1].append(crop.crop((0, rule_rows(crop)[0] + 1, crop.width, crop.height)))
+        else:
+            tables.append([crop])
+    images = []
+    for parts in tables:
+        width = max(p.width for p in parts)
+        out = Image.new("L", (width, sum(p.height for p in parts)), 255)
+        y = 0
+        for part in parts:
+            out.paste(part, (0, y))
+            y += part.height
+        images.append(Image.fromarray(np.asarray(out)))
+    return images
+
+
+def images_page(seed):
+    """The page's html and its images {name: PNG bytes}."""
+    parts = seed_parts(seed)
+    title = page_title(parts, seed)
+    folder = f"images_{seed}_files"
+    images = {}
+    for n, image in enumerate(table_images(IMAGES_PDF), start=1):
+        buffer = BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        images[f"table{n}.png"] = buffer.getvalue()
+    buffer = BytesIO()
+    from PIL import Image
+
+    Image.new("L", (16, 16), 80).save(buffer, format="PNG")
+    images["print.png"] = buffer.getvalue()
+    images["spacer.gif"] = bytes.fromhex(
+        "47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b"
+    )
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{html.escape(title)}</title>",
+        "</head>",
+        "<body>",
+        '<div class="top-bar"><img src="https://www.example.gov.cn/images/logo.png" alt=""></div>',
+        f'<p><img src="{folder}/spacer.gif" width="1" height="1">'
+        f'<a href="javascript:window.print()"><img src="{folder}/print.png" alt="">打印</a></p>',
+    ]
+    tables, first = 0, True
+    for kind, content in parts:
+        if kind == "table":
+            tables += 1
+            out.append(
+                f'<p style="text-align:center"><img src="{folder}/table{tables}.png" '
+                f'alt="表{tables}" style="max-width:100%"></p>'
+            )
+            continue
+        for line in content:
+            if first and line:
+                out.append(f"<h1>{html.escape(line)}</h1>")
+            elif line:
+                out.append(f"<p>{html.escape(line)}</p>")
+        first = False
+    if tables != len([n for n in images if n.startswith("table")]):
+        raise SystemExit(f"{seed}: {tables} tables in the text, {len(images) - 2} in the PDF")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out), images
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     seeds = sorted(p.stem for p in (ROOT / "samples" / "text").glob("*.txt"))
@@ -303,6 +430,16 @@ def main():
     print("made", f"cms_gbk_{CMS_SEED}.html")
     (OUT / f"mhtml_{MHTML_SEED}.mhtml").write_bytes(mhtml(MHTML_SEED))
     print("made", f"mhtml_{MHTML_SEED}.mhtml")
+    page, images = images_page(IMAGES_SEED)
+    folder = OUT / f"images_{IMAGES_SEED}_files"
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        if old.name not in images:
+            old.unlink()
+    for name, data in images.items():
+        (folder / name).write_bytes(data)
+    (OUT / f"images_{IMAGES_SEED}.html").write_text(page, encoding="utf-8")
+    print("made", f"images_{IMAGES_SEED}.html", f"and {len(images)} images")
 
 
 if __name__ == "__main__":

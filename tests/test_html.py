@@ -1,6 +1,9 @@
 """Web pages (HTML, MHTML): every cell of every sample against the truth, charsets, page chrome,
 Word-pasted markup, spans, detection by content, and bad pages."""
 
+import http.server
+import os
+import threading
 import time
 from pathlib import Path
 
@@ -9,13 +12,18 @@ from helpers import SAMPLES, SEED_002, load_truth, report_cells, truth_cells
 from test_seeds import EXPECTED_AGENCY_YEAR
 
 from extractors import detect_format, extract
+from extractors import html as html_route
 from extractors.errors import UnreadableDocument
 from extractors.html import parse
 from model.limits import LimitExceeded, Limits
 
 HTML = SAMPLES / "html"
-PAGES = sorted(p.name for p in HTML.iterdir())
+IMAGES_SEED = "000_de4a6e6b343917dd"
+IMAGES = HTML / f"images_{IMAGES_SEED}.html"  # its tables are images: read by OCR
+PAGES = sorted(p.name for p in HTML.iterdir() if p.is_file() and p != IMAGES)
 CMS = HTML / f"cms_gbk_{SEED_002}.html"
+TABLE_PNG = HTML / f"images_{IMAGES_SEED}_files" / "table3.png"
+SAFE_CELL_FLAGS = {"low_confidence", "reread", "ink_without_text", "in_failed_check"}
 
 
 def seed_of(name: str) -> str:
@@ -225,7 +233,7 @@ def test_undecodable_page_fails_cleanly(process, tmp_path):
 
 
 def test_speed_per_document():
-    pages = sorted(HTML.iterdir())
+    pages = [HTML / name for name in PAGES]
     for page in pages:  # warm up imports
         extract(page, detect_format(page))
     start = time.perf_counter()
@@ -233,3 +241,163 @@ def test_speed_per_document():
         extract(page, detect_format(page))
     per_document = (time.perf_counter() - start) / len(pages)
     print(f"\nHTML route: {per_document:.4f} s/document over {len(pages)} pages (goal ≤ 0.05)")
+
+
+# --- tables published as images ----------------------------------------------------------------
+
+
+@pytest.mark.ocr
+def test_image_page_reads_every_cell(process):
+    start = time.perf_counter()
+    report = process(IMAGES)
+    print(f"\nimage page: {time.perf_counter() - start:.1f} s/document")
+    assert report["source"]["format"] == "html"
+    want = truth_cells(load_truth(IMAGES_SEED))
+    cells = {(t, c["row"], c["col"]): c for t, tb in report["tables"].items() for c in tb["cells"]}
+    assert set(cells) == set(want)
+    wrong = {k: (cells[k]["value"], v) for k, v in want.items() if cells[k]["value"] != v}
+    print(f"image page: {len(want) - len(wrong)}/{len(want)} cells right")
+    # A wrong cell is never unflagged in an ok document.
+    for key in wrong:
+        assert report["status"] == "needs_review", (key, wrong[key])
+        assert set(cells[key]["flags"]) & SAFE_CELL_FLAGS, (key, wrong[key], cells[key])
+    assert report["template"] == "2021"
+    assert (report["agency"], report["year"]) == EXPECTED_AGENCY_YEAR[IMAGES_SEED]
+    # Each image is a page of its own, read by OCR.
+    pages = {c["page"] for tb in report["tables"].values() for c in tb["cells"] if c.get("page")}
+    assert pages <= {1, 2, 3} and len(pages) >= 2
+
+
+@pytest.mark.ocr
+def test_image_page_extraction():
+    extraction = extract(IMAGES, "html")
+    assert extraction.pages == 3
+    assert set(extraction.scanned_pages) == {1, 2, 3}
+    # The icon and the spacer are skipped silently; the remote logo is in the top bar: chrome.
+    assert extraction.warnings == []
+    assert [{c.page for c in g.cells} for g in extraction.tables] == [{1}, {2}, {3}]
+    assert "北京市丰台区人民政府" in extraction.body_text
+
+
+def _page(folder: Path, body: str) -> Path:
+    page = folder / "report.html"
+    page.write_text(
+        f"<html><body><h1>政府信息公开工作年度报告</h1>{body}<p>正文</p></body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+def test_missing_image_warns_and_the_table_is_missing(tmp_path):
+    page = _page(tmp_path, '<p><img src="report_files/table1.png"></p>')
+    extraction = extract(page, "html")
+    assert extraction.tables == []
+    assert extraction.pages is None and extraction.scanned_pages == {}
+    assert extraction.warnings == ["网页中的表格图片“report_files/table1.png”不存在，无法读取。"]
+
+
+@pytest.fixture
+def never_read(monkeypatch):
+    """Any image data reaching the decoder fails the test; the refusals come before."""
+
+    def refuse(self, data, src):
+        raise AssertionError(f"read {src}")
+
+    monkeypatch.setattr(html_route._PageImages, "_decode", refuse)
+
+
+def test_images_outside_the_page_folder_are_refused(tmp_path, never_read):
+    page_folder = tmp_path / "site"
+    (page_folder / "report_files").mkdir(parents=True)
+    # The file outside is a FIFO: opening it for reading would block the test for ever.
+    secret = tmp_path / "secret.png"
+    os.mkfifo(secret)
+    (page_folder / "report_files" / "link.png").symlink_to(secret)
+    (page_folder / "report_files" / "dirlink").symlink_to(tmp_path, target_is_directory=True)
+    sources = [
+        "../secret.png",
+        "report_files/../../secret.png",
+        "report_files/%2e%2e%2fsecret.png",
+        str(secret),
+        f"file://{secret}",
+        "report_files/link.png",
+        "report_files/dirlink/secret.png",
+        "C:\\Users\\secret.png",
+    ]
+    page = _page(page_folder, "".join(f'<img src="{s}">' for s in sources))
+    extraction = extract(page, "html")
+    assert extraction.tables == [] and extraction.pages is None
+    assert len(extraction.warnings) == len(sources)
+    for source, warning in zip(sources, extraction.warnings, strict=True):
+        assert "不在网页所在的文件夹里" in warning, (source, warning)
+    assert "“../secret.png”" in extraction.warnings[0]
+
+
+def test_fifo_inside_the_folder_is_not_read(tmp_path, never_read):
+    (tmp_path / "report_files").mkdir()
+    os.mkfifo(tmp_path / "report_files" / "table1.png")
+    extraction = extract(_page(tmp_path, '<img src="report_files/table1.png">'), "html")
+    assert extraction.warnings == [
+        "网页中的表格图片“report_files/table1.png”不是普通文件，未读取。"
+    ]
+
+
+def test_remote_images_are_never_fetched(tmp_path, never_read):
+    requests = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(TABLE_PNG.read_bytes())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host = f"127.0.0.1:{server.server_port}"
+        sources = [f"http://{host}/table1.png", f"https://{host}/t.png", f"//{host}/t.png"]
+        page = _page(tmp_path, "".join(f'<img src="{s}">' for s in sources))
+        extraction = extract(page, "html")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert requests == []
+    assert extraction.tables == []
+    assert extraction.warnings == [
+        f"网页中的表格图片“{s}”在网络上，不会联网下载，未读取。" for s in sources
+    ]
+
+
+def test_icons_and_spacers_are_skipped_without_warning(tmp_path):
+    folder = HTML / f"images_{IMAGES_SEED}_files"
+    page = tmp_path / "p.html"
+    page.write_text(
+        f'<p>正文<img src="{folder.name}/print.png"><img src="{folder.name}/spacer.gif"></p>'
+    )
+    (tmp_path / folder.name).mkdir()
+    for name in ("print.png", "spacer.gif"):
+        (tmp_path / folder.name / name).write_bytes((folder / name).read_bytes())
+    extraction = extract(page, "html")
+    assert extraction.warnings == [] and extraction.pages is None
+
+
+@pytest.mark.ocr
+def test_data_uri_image_is_read_and_limits_hold(tmp_path):
+    import base64
+
+    uri = "data:image/png;base64," + base64.b64encode(TABLE_PNG.read_bytes()).decode()
+    page = _page(tmp_path, f'<img src="{uri}">')
+    extraction = extract(page, "html")
+    assert extraction.pages == 1 and extraction.scanned_pages == {1: 0}
+    assert extraction.tables and {c.page for c in extraction.tables[0].cells} == {1}
+    with pytest.raises(LimitExceeded):
+        extract(page, "html", limits=Limits(max_megapixels=0.1))
+    two = _page(tmp_path, f'<img src="{uri}"><img src="{uri}">')
+    with pytest.raises(LimitExceeded):
+        extract(two, "html", limits=Limits(max_frames=1))

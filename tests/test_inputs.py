@@ -226,3 +226,17 @@ def test_a_run_over_a_hostile_folder(hostile, tmp_path, prefect_env):
     again = run()
     assert again.returncode == 0, again.stderr
     assert {n: (out / n).read_bytes() for n in before} == before
+
+
+def test_a_saved_pages_files_folder_belongs_to_its_page(tmp_path):
+    """Save page as… complete writes 报告.html and 报告_files/: its images are not documents."""
+    from flows.inputs import find_documents
+
+    (tmp_path / "报告.html").write_text("<html><body>…</body></html>", encoding="utf-8")
+    (tmp_path / "报告_files").mkdir()
+    (tmp_path / "报告_files" / "table1.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "other_files").mkdir()  # no page beside it: an ordinary folder
+    (tmp_path / "other_files" / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    found = find_documents([tmp_path], tmp_path / "out")
+    assert [job.doc_id for job in found] == ["other_files/scan.png", "报告.html"]
+    assert found.skipped == []
