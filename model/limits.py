@@ -4,7 +4,7 @@ alone with a clear message instead of taking the machine. `nianbao run` can rais
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -16,9 +16,6 @@ class Limits:
     max_cells: int = 20_000  # grid positions of one table (a merged cell counts each one)
     timeout: float = 300.0  # wall seconds for one document
     memory_mb: int = 6_000  # address space of one worker process
-
-    def as_json(self) -> dict[str, float]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 # The command-line option and the words for each limit, for the message that names it.
