@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from model.text import compact, has_cjk
 
@@ -27,11 +28,13 @@ def normalize(text: str) -> str:
     return "".join(ch for ch in text if ch not in _QUOTES)
 
 
+@lru_cache(maxsize=65536)  # the same labels come back in every report
 def label_key(text: str) -> str:
     """Normalized text without its leading numbering: '（三）不予公开' → '不予公开'."""
     return _NUMBERING.sub("", normalize(text))
 
 
+@lru_cache(maxsize=65536)
 def match_score(printed: str, canonical: str) -> float:
     """How well a printed label matches a schema label, 0 (no) to 1 (exact).
 

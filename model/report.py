@@ -110,9 +110,12 @@ class Table(_Model):
         self._index = {(c.row, c.col): c for c in self.cells}
 
     def cell(self, row: str, col: str) -> Cell:
-        if len(self._index) != len(self.cells):
-            self._index = {(c.row, c.col): c for c in self.cells}
-        return self._index[(row, col)]
+        # The checks look cells up thousands of times: read the private dict directly, not
+        # through pydantic's attribute hook (a third of a text document's time).
+        index: dict[tuple[str, str], Cell] = self.__pydantic_private__["_index"]  # type: ignore[index]
+        if len(index) != len(self.cells):
+            index = self._index = {(c.row, c.col): c for c in self.cells}
+        return index[(row, col)]
 
     def has(self, row: str, col: str) -> bool:
         try:
