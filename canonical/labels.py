@@ -11,9 +11,7 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from model.text import compact, has_cjk
-
-__all__ = ["has_cjk", "label_key", "match_score", "normalize"]
+from model.text import compact
 
 _QUOTES = "\"'“”‘’「」『』"
 # OCR reads 一 as a dash: （-）予以公开.

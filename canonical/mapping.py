@@ -20,10 +20,11 @@ from typing import Protocol
 from model.grid import Extraction, GridCell
 from model.report import Cell, Flag, Table
 from model.text import compact as to_compact
+from model.text import has_cjk
 
 from . import values
 from .document import CanonicalDocument
-from .labels import has_cjk, label_key, match_score
+from .labels import label_key, match_score
 from .template import Column, Group, Row, TableSpec, Template
 from .templates import DEFAULT
 

@@ -8,6 +8,8 @@ missing); it is never the only evidence where the tables speak.
 
 from __future__ import annotations
 
+from functools import cache
+
 from model.grid import Extraction
 from model.text import has_cjk
 
@@ -16,12 +18,13 @@ from .template import Template
 from .templates import DEFAULT, TEMPLATES
 
 
-def signature(template: Template) -> set[str]:
+@cache  # the same few templates for every document
+def signature(template: Template) -> frozenset[str]:
     """The label keys this template prints and no other known template does."""
     others = {
         label_key(label) for t in TEMPLATES.values() if t is not template for label in t.labels()
     }
-    return {label_key(label) for label in template.labels()} - others
+    return frozenset({label_key(label) for label in template.labels()} - others)
 
 
 def choose_template(extraction: Extraction, year: int | None) -> tuple[Template, list[str]]:

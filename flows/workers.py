@@ -36,7 +36,9 @@ READY = "ready"
 
 
 @dataclass(frozen=True)
-class Job:
+class Task:
+    """One document for a worker: where it is, where its outputs go, its name in them."""
+
     path: str
     doc_dir: str
     shown_path: str
@@ -54,7 +56,7 @@ class Worker:
         child.close()
         self.ready = False
 
-    def run(self, job: Job, timeout: float) -> Brief | str:
+    def run(self, task: Task, timeout: float) -> Brief | str:
         """The document's brief, or why the worker did not give one ("timeout", "crashed").
         A new worker's start (imports, a few seconds) is not counted in the document's time."""
         try:
@@ -62,7 +64,7 @@ class Worker:
                 if not self.conn.poll(START_TIMEOUT) or self.conn.recv() != READY:
                     return "crashed"
                 self.ready = True
-            self.conn.send(job)
+            self.conn.send(task)
             if not self.conn.poll(timeout):
                 return "timeout"
             return self.conn.recv()
@@ -90,7 +92,7 @@ class WorkerPool:
 
     def process(self, path: Path, doc_dir: Path, shown_path: str) -> Brief:
         worker = self._idle.get()
-        outcome = worker.run(Job(str(path), str(doc_dir), shown_path), self.limits.timeout)
+        outcome = worker.run(Task(str(path), str(doc_dir), shown_path), self.limits.timeout)
         if isinstance(outcome, Brief):
             self._idle.put(worker)
             return outcome
@@ -133,10 +135,12 @@ def _serve(conn: Connection, limits: Limits, parent: int) -> None:
     conn.send(READY)
     while True:
         try:
-            job = conn.recv()
+            task = conn.recv()
         except (EOFError, OSError):
             return
-        report = process_document(Path(job.path), Path(job.doc_dir), job.shown_path, limits=limits)
+        report = process_document(
+            Path(task.path), Path(task.doc_dir), task.shown_path, limits=limits
+        )
         conn.send(brief(report))
 
 
