@@ -148,24 +148,50 @@ def test_a_folder_that_cannot_be_listed_is_skipped(hostile, tmp_path, monkeypatc
 
 
 def test_permissions_really_refused(tmp_path):
-    """Where permissions are checked: not as root (unless run without its capabilities, e.g.
-    `setpriv --bounding-set=-dac_override,-dac_read_search`)."""
+    """Real permissions, not a simulation. Root reads everything, so as root the walk runs in a
+    child without the capabilities that bypass permissions (setpriv, from util-linux)."""
     folder = tmp_path / "in"
     (folder / "locked").mkdir(parents=True)
     shutil.copyfile(GOOD, folder / "secret.txt")
     (folder / "secret.txt").chmod(0)
     (folder / "locked").chmod(0)
-    if os.access(folder / "secret.txt", os.R_OK):
-        (folder / "locked").chmod(0o755)
-        pytest.skip("permissions are not checked for this user (root)")
     try:
-        found = find_documents([folder], tmp_path / "out")
+        skipped = _walk_without_override(folder, tmp_path / "out")
     finally:
         (folder / "locked").chmod(0o755)
-    assert {s.path: s.code for s in found.skipped} == {
-        "locked": "not_listable",
-        "secret.txt": "unreadable",
-    }
+    assert skipped == {"locked": "not_listable", "secret.txt": "unreadable"}
+
+
+WALK = (
+    "import json, sys; from pathlib import Path; from flows.inputs import find_documents; "
+    "found = find_documents([Path(sys.argv[1])], Path(sys.argv[2])); "
+    "print(json.dumps({s.path: s.code for s in found.skipped}))"
+)
+
+
+def _walk_without_override(folder, out) -> dict:
+    if os.geteuid() != 0:
+        return {s.path: s.code for s in find_documents([folder], out).skipped}
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv (util-linux): permissions cannot be checked")
+    run = subprocess.run(
+        [
+            setpriv,
+            "--bounding-set=-dac_override,-dac_read_search",
+            sys.executable,
+            "-c",
+            WALK,
+            str(folder),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
 
 
 def test_a_file_that_cannot_be_read_is_skipped(hostile, tmp_path, monkeypatch):
