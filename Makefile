@@ -4,9 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= output
 
-.PHONY: setup chromium run test test-fast lint bench samples clean
+.PHONY: setup libreoffice chromium run test test-fast lint bench samples clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed libreoffice
+
+# LibreOffice converts old office files (.doc, .wps, .rtf, .odt) to DOCX (extractors/office.py),
+# driven from its own Python's UNO bindings (python3-uno).
+libreoffice:
+	@command -v soffice >/dev/null && /usr/bin/python3 -c "import uno" 2>/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui python3-uno)
 
 # Headless Chromium for tests/test_review.py (driven by Playwright; never `playwright install`).
 chromium:

@@ -9,7 +9,7 @@ from model.limits import DEFAULT as DEFAULT_LIMITS
 from model.limits import Limits
 from model.settings import DEFAULT, ScanSettings
 
-from . import docx, html, image, pdf, text
+from . import docx, html, image, office, pdf, text
 from .detect import detect_format
 from .errors import UnreadableDocument
 
@@ -20,6 +20,8 @@ EXTRACTORS = {
     "image": image.extract,
     "html": html.extract,
     "mhtml": html.extract_mhtml,
+    # Old office files: converted to DOCX by LibreOffice (extractors/office.py).
+    **{kind: office.reader(kind) for kind in office.KINDS},
 }
 
 

@@ -49,7 +49,7 @@ def process_document(
     try:
         report = _read(path, source, scan, limits)
     except UnreadableDocument as e:
-        report = failed_report(source, str(e))
+        report = failed_report(source, str(e), e.code)
     except LimitExceeded as e:
         report = failed_report(source, str(e), "too_large")
     except MemoryError:

@@ -6,7 +6,9 @@ A document is done, and is skipped by the next run unless `--force`, when all of
 - its `schema_version` and `pipeline_version` are the ones this code writes (bump
   flows.document.PIPELINE_VERSION when a change alters the outputs, and every document is redone);
 - it is not `failed` with `error_code` `internal_error` (a bug of ours, which may since be
-  fixed) or `crashed` (its worker died): those are retried on every run. Other failures (empty,
+  fixed), `crashed` (its worker died), `converter_missing` or `converter_failed` (no working
+  LibreOffice for an old office file, which installing it fixes): those are retried on every
+  run. Other failures (empty,
   damaged, not a report, over a limit …) are facts about the file and are not retried: the same
   bytes would fail the same way.
 
@@ -32,10 +34,11 @@ from outputs.writers import ALL_TABLE_IDS
 from .document import PIPELINE_VERSION
 from .inputs import Job
 
-# Failures that are not facts about the file: a bug of ours, or a worker that died (out of
-# memory while the machine was busy, say). Other failures (damaged, too large for the limits,
-# not a report …) would fail the same way again; `--force` redoes them.
-RETRIED = ("internal_error", "crashed")
+# Failures that are not facts about the file: a bug of ours, a worker that died (out of
+# memory while the machine was busy, say), or no working LibreOffice for an old office file.
+# Other failures (damaged, too large for the limits, not a report …) would fail the same way
+# again; `--force` redoes them.
+RETRIED = ("internal_error", "crashed", "converter_missing", "converter_failed")
 
 
 @dataclass(frozen=True)
