@@ -14,9 +14,9 @@ from functools import lru_cache
 from model.text import compact
 
 _QUOTES = "\"'“”‘’「」『』"
-# OCR reads 一 as a dash: （-）予以公开.
+# OCR reads 一 as a dash or drops it: （-）予以公开, ()予以公开; and 1. as L. or I., 7. as 乙.
 _NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d\-—–]+\)|\d+[.、])"
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d\-—–]*\)|(?:\d+|[LlI|乙])[.、,])"
 )
 
 
@@ -38,7 +38,8 @@ def match_score(printed: str, canonical: str) -> float:
 
     Exact key equality wins; then a label printed without its parenthetical note
     ('（二）部分公开' for '（二）部分公开（区分处理的…）'); then a near-equal label of the
-    same length (one misread character), or one with characters dropped; never a label with
+    same length (one misread character, also in a short label), or one with characters dropped;
+    never a label with
     characters added — so '行政事业性收费收入' in a budget table is not '行政事业性收费'.
     """
     got, want = label_key(printed), label_key(canonical)
@@ -49,6 +50,8 @@ def match_score(printed: str, canonical: str) -> float:
     short = want.split("(")[0]
     if short != want and got.split("(")[0] == short:
         return 0.95
+    if len(got) == len(want) >= 5 and sum(a != b for a, b in zip(got, want)) == 1:
+        return 0.85  # one character misread by OCR: 本年废正件数
     if len(want) >= 6 and abs(len(got) - len(want)) <= 1:
         ratio = SequenceMatcher(None, got, want).ratio()
         if ratio >= 0.85:

@@ -221,7 +221,7 @@ class SingleRowMatcher:
         if self._header_keys & keys:
             self.seen_header = True
             return True
-        if not self.seen_header or self.matched or any(has_cjk(c.text) for c in cells):
+        if not self.seen_header or self.matched or not _mostly_numbers(cells):
             return False
         if len(cells) < self._width or not any(c.text.strip() for c in cells):
             return False
@@ -241,6 +241,14 @@ class SingleRowMatcher:
 
     def found(self) -> bool:
         return bool(self.matched)
+
+
+def _mostly_numbers(cells: list[GridCell]) -> bool:
+    """A data row, not a header row: most of its filled cells are numbers. On a scan a digit
+    may be misread as a character (5 as 国); that cell is not a number, the row still is data."""
+    filled = [c for c in cells if c.text.strip()]
+    numbers = sum(values.parse(c.text, "count").value is not None for c in filled)
+    return numbers > len(filled) / 2
 
 
 MATCHERS: dict[str, Callable[[TableSpec], Matcher]] = {
