@@ -50,7 +50,7 @@ from urllib.parse import unquote, unquote_to_bytes
 import lxml.html
 from lxml import etree
 
-from model.grid import Extraction, Grid, GridCell, turned_warning
+from model.grid import Extraction, Grid, GridCell
 from model.limits import DEFAULT as DEFAULT_LIMITS
 from model.limits import Limits, check
 from model.settings import DEFAULT, ScanSettings
@@ -362,8 +362,7 @@ class _PageImages:
         image, scale = enlarged(page, want * min(page.shape) / min(gray.shape), self.limits)
         reading = read_page(image, number, bbox_scale=1 / scale, settings=settings)  # file pixels
         self.turned[number] = reading.turned
-        if reading.turned:
-            self.warnings.append(turned_warning(number, reading.turned))
+        self.warnings += reading.warnings
         _replace_with_text(img, reading.text)
         return list(reading.grids)
 

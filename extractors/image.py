@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from model.files import page_files
-from model.grid import Extraction, turned_warning
+from model.grid import Extraction
 from model.limits import DEFAULT as DEFAULT_LIMITS
 from model.limits import Limits, check
 from model.settings import DEFAULT, ScanSettings
@@ -39,8 +39,7 @@ def extract(
         grids += reading.grids
         text.append(reading.text)
         turned[number] = reading.turned
-        if reading.turned:
-            warnings.append(turned_warning(number, reading.turned))
+        warnings += reading.warnings
     return Extraction(
         format="image",
         body_text="\n".join(text),
@@ -85,13 +84,21 @@ def frames(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Image.Image]:
                 check(limits, "max_frames", len(pages) + getattr(image, "n_frames", 1))
                 for frame in ImageSequence.Iterator(image):
                     check(limits, "max_megapixels", frame.width * frame.height / 1e6)
-                    pages.append(frame.convert("L"))
+                    pages.append(_gray(frame))
         # ValueError: PIL refuses an oversized text chunk (a zTXt bomb) or a broken header.
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
             raise UnreadableDocument(
                 f"图片文件{_name(path, file)}已损坏或格式不受支持，无法读取（{type(e).__name__}）。"
             )
     return pages
+
+
+def _gray(frame: Image.Image) -> Image.Image:
+    """A colour page as its red channel, where a red seal or stamp is as light as the paper
+    (in luminance it is as dark as print, and covers the text and rules under it)."""
+    if frame.mode in ("1", "L", "LA", "I", "I;16", "F"):
+        return frame.convert("L")
+    return frame.convert("RGB").getchannel("R")
 
 
 def _name(document: Path, file: Path) -> str:

@@ -45,6 +45,12 @@ def turned_warning(page: int, degrees: int) -> str:
     return f"第 {page} 页是倒置或横置的，已旋转 {degrees}° 后识别。"
 
 
+def rectified_warning(page: int) -> str:
+    return (
+        f"第 {page} 页是拍摄的照片，已校正透视、裁去背景后识别（单元格位置是校正后页面上的坐标）。"
+    )
+
+
 @dataclass
 class Extraction:
     format: str  # text | docx | pdf | image

@@ -42,6 +42,7 @@ class Flag(StrEnum):
     REREAD = "reread"  # scans: read a second time
     INK_WITHOUT_TEXT = "ink_without_text"  # scans
     UNREAD_SIGN = "unread_sign"  # scans: the sign of a number (本年增/减) is not sure
+    UNREAD_GLYPH = "unread_glyph"  # scans: the cell shows more characters than were read
     CORRECTED = "corrected"  # scans: changed by the identities
     CONFIRMED_BY_IDENTITIES = "confirmed_by_identities"  # scans
     REVIEWED = "reviewed"  # corrected by a clerk

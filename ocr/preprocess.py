@@ -5,6 +5,9 @@ rules are long and horizontal on an upright page, so the page's row-ink profile 
 (highest variance) when it is straight: the skew angle maximises it. A sideways page is told
 by which way its text lines run. Telling 0° from 180° needs the recogniser
 (see extractors/image.py).
+
+A phone photo shows the page as a bright quadrilateral on a darker surface, foreshortened
+(keystone): it is warped flat to a rectangle filling the frame before anything else.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import numpy as np
 PROFILE_WIDTH = 1000  # pixels; skew is searched on a downscaled copy
 SKEW_RANGE = 5.0  # degrees searched either way
 SKEW_STEPS = (0.5, 0.05)  # coarse, then fine
+PAGE_AREA = (0.2, 0.97)  # share of the frame a photographed page covers; more is a scan
+FRAME_MARGIN = 0.02  # a page whose corners are all this close to the frame's fills it
 
 
 def reading_dpi(dpi: float) -> float:
@@ -102,3 +107,52 @@ def upright(gray: np.ndarray) -> tuple[np.ndarray, int, float]:
         gray = np.ascontiguousarray(np.rot90(gray, k=-1))
     angle = skew_angle(gray)
     return rotate(gray, angle), turns, angle
+
+
+def page_corners(gray: np.ndarray) -> np.ndarray | None:
+    """The corners (top-left, top-right, bottom-right, bottom-left; float pixels) of a page
+    photographed on a darker surface, or None when the page fills the frame, as on a scan."""
+    scale = PROFILE_WIDTH / max(gray.shape)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    _, bright = cv2.threshold(
+        cv2.GaussianBlur(small, (5, 5), 0), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU
+    )
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))  # text holes
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    page = max(contours, key=cv2.contourArea)
+    if not PAGE_AREA[0] <= cv2.contourArea(page) / small.size <= PAGE_AREA[1]:
+        return None
+    points = page.reshape(-1, 2).astype(np.float32)
+    total, diff = points.sum(axis=1), points[:, 0] - points[:, 1]
+    corners = np.array(
+        [
+            points[total.argmin()],
+            points[diff.argmax()],
+            points[total.argmax()],
+            points[diff.argmin()],
+        ]
+    )
+    h, w = small.shape
+    frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    if (np.abs(corners - frame) <= FRAME_MARGIN * max(h, w)).all():
+        return None
+    return corners / scale
+
+
+def flatten(gray: np.ndarray) -> tuple[np.ndarray, bool]:
+    """A photographed page warped flat to a rectangle whose short side is the frame's (the
+    scan route takes a frame for an A4 page), and whether it was one."""
+    corners = page_corners(gray)
+    if corners is None:
+        return gray, False
+    top, right, bottom, left = (
+        float(np.linalg.norm(corners[i] - corners[(i + 1) % 4])) for i in range(4)
+    )
+    width, height = max(top, bottom), max(left, right)
+    fit = min(gray.shape) / min(width, height)
+    size = (round(width * fit), round(height * fit))
+    target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], np.float32)
+    warp = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    return cv2.warpPerspective(gray, warp, size, flags=cv2.INTER_CUBIC, borderValue=255), True

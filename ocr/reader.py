@@ -18,14 +18,14 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from model.grid import Grid, GridCell
+from model.grid import Grid, GridCell, rectified_warning, turned_warning
 from model.report import Flag
 from model.settings import DEFAULT, ScanSettings
 from model.text import compact as to_compact
 from model.text import has_cjk
 
 from . import engine
-from .preprocess import binarize_lines, upright
+from .preprocess import binarize_lines, flatten, upright
 from .table_grid import CellBox, find_tables
 
 BLANK_INK = 20  # dark pixels (specks removed) below which a cell is empty
@@ -36,6 +36,7 @@ LOOKALIKE_PENALTY = 0.02  # per look-alike digit, on readings below SURE
 INK_WITHOUT_TEXT = 0.2
 MIXED_TEXT = 0.5  # digits mixed with letters: likely a misreading
 UNREAD_SIGN = 0.5  # a dash stands before a number read without it: its sign is unsure
+UNREAD_GLYPH = 0.3  # the line shows more characters than the reading has: a digit was dropped
 ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
 TITLE_LINES = 8
 _NUMBER = re.compile(r"[+\-−]?\d+(?:\.\d+)?")  # signed: 本年增/减 of the 2019 template
@@ -49,15 +50,21 @@ class PageReading:
     skew: float  # degrees it was deskewed by
     width: int
     height: int
+    page: int
+    rectified: bool  # a photo warped flat
+
+    @property
+    def warnings(self) -> list[str]:
+        turned = [turned_warning(self.page, self.turned)] if self.turned else []
+        return turned + ([rectified_warning(self.page)] if self.rectified else [])
 
 
 def read_page(
     image: np.ndarray, page: int, bbox_scale: float = 1.0, settings: ScanSettings = DEFAULT
 ) -> PageReading:
     """Bboxes are the upright page's pixels times `bbox_scale` (72/dpi gives PDF points)."""
-    gray, turns, skew = upright(
-        image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    )
+    flat, rectified = flatten(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+    gray, turns, skew = upright(flat)
     page_image = gray
     gray, tables = _without_rules(page_image)
     turned = turns * 90
@@ -65,7 +72,7 @@ def read_page(
         gray, tables = _without_rules(np.ascontiguousarray(np.rot90(page_image, 2)))
         turned = (turned + 180) % 360
     grids, text = _read_tables(gray, tables, page, bbox_scale, settings)
-    return PageReading(grids, text, turned, skew, gray.shape[1], gray.shape[0])
+    return PageReading(grids, text, turned, skew, gray.shape[1], gray.shape[0], page, rectified)
 
 
 def _without_rules(gray: np.ndarray) -> tuple[np.ndarray, list[list[CellBox]]]:
@@ -122,9 +129,11 @@ def _empty_cell(box: CellBox, page: int, bbox_scale: float, has_ink: bool) -> Gr
 def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: float) -> Grid:
     crops, owners = [], []
     cells = []
-    for box in table:
-        inner = _inner(gray, box.box)
-        lines = _text_lines(inner) if _ink_amount(inner) > BLANK_INK else []
+    inners = [_inner(gray, box.box) for box in table]
+    inked = [_ink_amount(inner) > BLANK_INK for inner in inners]
+    height = line_height([inner for inner, ink in zip(inners, inked) if ink])
+    for box, inner, ink in zip(table, inners, inked):
+        lines = _text_lines(inner, line_height=height) if ink else []
         cell = _empty_cell(box, page, bbox_scale, bool(lines))
         cells.append(cell)
         for line in lines:
@@ -152,7 +161,36 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
                 cell.confidence = min(cell.confidence, UNREAD_SIGN)
                 cell.flags.append(Flag.UNREAD_SIGN)
     _reread_unsure(gray, table, cells)
+    for cell in cells:
+        if id(cell) in first_line and _dropped_glyph(cell.text, first_line[id(cell)]):
+            cell.confidence = min(cell.confidence, UNREAD_GLYPH)
+            cell.flags.append(Flag.UNREAD_GLYPH)
     return Grid(cells)
+
+
+def _dropped_glyph(text: str, line: np.ndarray) -> bool:
+    """Is a one-line number read with fewer characters than its line shows? The recogniser
+    drops a thin "1" of a blurred 150 dpi scan ("14" read "4" at 0.98): digits stand apart,
+    so each run of inked columns is at least one character."""
+    compact = to_compact(text)
+    return bool(_NUMBER.fullmatch(compact)) and "\n" not in text and _glyphs(line) > len(compact)
+
+
+def _glyphs(line: np.ndarray) -> int:
+    """Characters standing apart in a line: inked blobs at least half as tall as the tallest
+    (specks are not), with faint ink (the thin top of a blurred "0" joins it), counted once
+    per run of columns they cover."""
+    paper, ink = float(np.median(line)), float(line.min())
+    faint = (line < paper - (paper - ink) / 4).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(faint, connectivity=8)
+    tallest = max((h for *_, h, _ in stats[1:count]), default=0)
+    spans = sorted((x, x + w) for x, _, w, h, _ in stats[1:count] if h >= 0.5 * tallest)
+    runs, end = 0, -1
+    for x0, x1 in spans:
+        if x0 >= end:
+            runs += 1
+        end = max(end, x1)
+    return runs
 
 
 def _table_from_lines(
@@ -256,23 +294,23 @@ def _ink_amount(crop: np.ndarray) -> int:
     return int(_ink(crop).sum())
 
 
-def _text_lines(crop: np.ndarray, min_height: int = 4) -> list[np.ndarray]:
+def _text_lines(
+    crop: np.ndarray, min_height: int = 4, line_height: float | None = None
+) -> list[np.ndarray]:
     """The crop cut into text lines by its ink rows, each trimmed to its ink, with a margin.
-    Bands much lower than the tallest line are specks or rule remnants, not text."""
+
+    `line_height` is the height of one line of text (by default the crop's tallest band).
+    Bands that together are no taller than a line are one line: a glyph whose strokes leave a
+    blank row ("5", "7" at low resolution, "二"). A thin band at the crop's edge is what is left
+    of a rule, and a band much lower than a line is a speck: neither is text.
+    """
     dark = crop < 140  # not _ink(): opening would cut thin strokes of small digits in two
-    rows = cv2.dilate(dark.astype(np.uint8), np.ones((3, 1), np.uint8)).sum(axis=1) > 1
-    lines, start = [], None
-    for y, on in enumerate(np.append(rows, False)):
-        if on and start is None:
-            start = y
-        elif not on and start is not None:
-            if y - start >= min_height:
-                lines.append((start, y))
-            start = None
-    tallest = max((y1 - y0 for y0, y1 in lines), default=0)
-    lines = [(y0, y1) for y0, y1 in lines if y1 - y0 >= 0.4 * tallest]
+    bands = [(y0, y1) for y0, y1 in _ink_bands(dark) if y1 - y0 >= min_height]
+    height = line_height or max((y1 - y0 for y0, y1 in bands), default=0)
+    bands = [b for b in bands if not _rule_remnant(b, crop.shape[0], height)]
+    bands = [b for b in _one_line_each(bands, height) if b[1] - b[0] >= 0.4 * height]
     out = []
-    for y0, y1 in lines:
+    for y0, y1 in bands:
         line = _without_specks(crop[y0:y1], dark[y0:y1])
         cols = np.where((line < 140).any(axis=0))[0]
         if cols.size == 0:
@@ -291,6 +329,43 @@ def _text_lines(crop: np.ndarray, min_height: int = 4) -> list[np.ndarray]:
             )
         )
     return out
+
+
+def line_height(crops: list[np.ndarray]) -> float | None:
+    """The height of a line of text in a table: the median over its inked cells of their
+    tallest ink band. Most cells hold one number, so a glyph split in two does not move it."""
+    tallest = [
+        max(y1 - y0 for y0, y1 in bands) for crop in crops if (bands := _ink_bands(crop < 140))
+    ]
+    return float(np.median(tallest)) if tallest else None
+
+
+def _ink_bands(dark: np.ndarray) -> list[tuple[int, int]]:
+    """Row bands (y0, y1) holding ink; a row with a single dark pixel is blank (a speck)."""
+    ink_per_row = cv2.dilate(dark.astype(np.uint8), np.ones((3, 1), np.uint8)).sum(axis=1)
+    bands, start = [], None
+    for y, count in enumerate(np.append(ink_per_row, 0)):
+        if count > 1 and start is None:
+            start = y
+        elif count <= 1 and start is not None:
+            bands.append((start, y))
+            start = None
+    return bands
+
+
+def _rule_remnant(band: tuple[int, int], crop_height: int, line: float) -> bool:
+    thin = band[1] - band[0] < 0.3 * line
+    return thin and (band[0] <= 2 or band[1] >= crop_height - 2)
+
+
+def _one_line_each(bands: list[tuple[int, int]], line: float) -> list[tuple[int, int]]:
+    joined: list[tuple[int, int]] = []
+    for y0, y1 in bands:
+        if joined and y1 - joined[-1][0] <= 1.3 * line:
+            joined[-1] = (joined[-1][0], y1)
+        else:
+            joined.append((y0, y1))
+    return joined
 
 
 def _without_specks(line: np.ndarray, dark: np.ndarray) -> np.ndarray:
