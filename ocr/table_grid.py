@@ -15,6 +15,8 @@ import numpy as np
 
 MIN_TABLE_WIDTH = 0.25  # of the page width
 BORDER_INK = 0.6  # share of a cell edge that must be ruled for a border to exist
+DOUBLED_RULE = 12  # pixels (at 300 dpi): two rules closer than this are one, printed twice
+MIN_ROW = 30  # pixels (at 300 dpi, a 7 pt row): column rules running on this far hold a row
 
 
 @dataclass
@@ -92,10 +94,32 @@ def _positions(profile: np.ndarray, min_run: float) -> list[int]:
     return positions
 
 
+def _closed(ys: list[int], vertical: np.ndarray) -> list[int]:
+    """Row rules with a doubled rule taken once, and the top or bottom rule a page break left
+    out (a table continued on the next page, printed without its top border) put back where
+    the column rules end."""
+    merged: list[int] = []
+    for y in ys:
+        if merged and y - merged[-1] < DOUBLED_RULE:
+            merged[-1] = (merged[-1] + y) // 2
+        else:
+            merged.append(y)
+    if not merged:
+        return merged
+    ruled_rows = np.flatnonzero((vertical > 0).sum(axis=1) >= 2)  # two column rules at least
+    if ruled_rows.size:
+        top, bottom = int(ruled_rows[0]), int(ruled_rows[-1])
+        if merged[0] - top >= MIN_ROW:
+            merged.insert(0, top)
+        if bottom - merged[-1] >= MIN_ROW:
+            merged.append(bottom)
+    return merged
+
+
 def _cells(horizontal: np.ndarray, vertical: np.ndarray) -> list[CellBox]:
     h, w = horizontal.shape
-    ys = _positions((horizontal > 0).sum(axis=1), min_run=0.08 * w)
     xs = _positions((vertical > 0).sum(axis=0), min_run=min(0.08 * h, 60))
+    ys = _closed(_positions((horizontal > 0).sum(axis=1), min_run=0.08 * w), vertical)
     if len(ys) < 2 or len(xs) < 2:
         return []
     rows, cols = len(ys) - 1, len(xs) - 1
