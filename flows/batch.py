@@ -7,9 +7,10 @@ Built for folders of thousands of files:
 - memory does not grow with the number of documents: each document's brief (status, agency,
   year, counts) is handed to a callback (the CLI prints its line) and only counted; the jobs are
   run PART_SIZE per flow run, since Prefect keeps a record of each task run until its flow run
-  ends; the run's dataset and OUT/summary.html are rebuilt after it from the report.json files
-  on disk, of all the run's documents, skipped ones included, so a resumed run's dataset equals
-  a clean run's;
+  ends; the run's dataset, series checks and OUT/summary.html are brought up to date after it
+  from the report.json files on disk, of all the run's documents, skipped ones included
+  (outputs/run_files.py: only the reports changed since the last run are read), so a resumed
+  run's dataset equals a clean run's;
 - a document that fails, even by a crash of its task, is a failed line, never the end of the run.
 """
 

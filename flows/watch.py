@@ -33,11 +33,13 @@ Nothing is lost or redone across restarts: on start every file in INBOX is looke
 the flow skips those whose report.json records the same content hash (flows/resume.py). A file
 that changes after it was processed is processed again (its hash differs).
 
-The dataset, documents.csv and summary.html cover every document of INBOX that has a report
-(read from disk, about 1.5 ms per document). They are rewritten once the inbox is quiet after a
-batch (every file seen has been handed over), or RUN_FILES_EVERY seconds after a batch while
-files keep arriving, and when the watcher stops: not after every batch, since with thousands of
-documents in INBOX, rewriting them would cost more than a trickle of new files.
+The dataset, documents.csv, series.csv and summary.html cover every document of INBOX that has
+a report, and the series checks (the same agency's other years, other copies of a report) are
+made over all of them. They are brought up to date once the inbox is quiet after a batch (every
+file seen has been handed over), or RUN_FILES_EVERY seconds after a batch while files keep
+arriving, and when the watcher stops. The update is incremental (outputs/run_files.py: only the
+reports changed since are read), but dataset.csv is rewritten whole and documents.csv and
+summary.html too, so not after every batch of a trickle.
 
 OUT is locked (outputs/lock.py: OutputLock) during each batch only, so `nianbao reprocess` and
 the review page can write to it while the watcher waits; OUT/.nianbao-watch.lock keeps a second
@@ -252,7 +254,7 @@ class Watcher:
         self.skipped_written = skipped
         left_out = f", {len(skipped)} inputs skipped (skipped.csv)" if skipped else ""
         self.say(
-            f"documents.csv, dataset.csv/.parquet, summary.html: {len(self.present)} "
+            f"documents.csv, dataset.csv/.parquet, series.csv, summary.html: {len(self.present)} "
             f"documents{left_out} ({time.perf_counter() - started:.1f}s)."
         )
         return True

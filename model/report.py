@@ -25,6 +25,10 @@ def _absent(value: object) -> bool:
     return value is None
 
 
+def _empty(value: object) -> bool:
+    return not value
+
+
 def _optional(default: Any = None) -> Any:
     """A field written only when it holds something."""
     return Field(default, exclude_if=_absent)
@@ -137,6 +141,10 @@ class Check(_Model):
     cause: Cause = Cause.UNKNOWN
     message: str
     cells: list[CellRef] = []
+    # Series checks (rules series.*) compare two documents: the other one, as its folder in
+    # OUT, and its cells matched with `cells`; written only on those checks.
+    other_document: str | None = _optional()
+    other_cells: list[CellRef] = Field(default=[], exclude_if=_empty)
     # +1 for a cell on the expected side of a sum, -1 on the found side; not written.
     signs: dict[CellRef, int] = Field(default={}, exclude=True)
 
@@ -192,6 +200,14 @@ class ReviewState(_Model):
     machine_checks: list[Check]
 
 
+class SeriesState(_Model):
+    """Written when the report holds series checks (other documents of the run: the same
+    agency's previous or next year, another copy of the report): the status the document has
+    alone, which comes back when those checks go."""
+
+    status_alone: Status
+
+
 class Report(_Model):
     schema_version: int = SCHEMA_VERSION
     pipeline_version: int | None = _optional()
@@ -208,6 +224,7 @@ class Report(_Model):
     error: str | None = None
     error_code: str | None = _optional()
     review: ReviewState | None = _optional()
+    series: SeriesState | None = _optional()
 
     def to_json(self) -> bytes:
         data = self.model_dump(mode="json")

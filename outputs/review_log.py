@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from canonical.review import NOT_APPLIED_ALL_BLANK, ReviewError, apply_corrections, parse_value
+from canonical.series import alone
 from model.report import Report, Status
 from model.review_log import ClerkCorrection, ReviewLog
 
@@ -67,7 +68,10 @@ def record_correction(
     now: datetime | None = None,
 ) -> Report:
     """Record one correction in review.json and return the report with all of them applied
-    (the caller writes it). ReviewError says why a correction cannot be made."""
+    (the caller writes it). ReviewError says why a correction cannot be made. The report comes
+    back without series checks: the run's files (outputs/run_files.py) work them out again
+    with the corrected value."""
+    report = alone(report)
     if report.status == Status.FAILED or table_id not in report.tables:
         raise ReviewError("该文档没有这张表格，无法更正。")
     if not report.tables[table_id].has(row_id, col_id):

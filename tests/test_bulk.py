@@ -18,6 +18,8 @@ import time
 import pytest
 from helpers import ROOT, SAMPLES, SEED_IDS
 
+from outputs.layout import INDEX_DIR
+
 pytestmark = pytest.mark.slow  # through the CLI and Prefect, kill -9 and a watcher
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -40,7 +42,7 @@ def tree(folder):
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and INDEX_DIR not in p.parts  # the index is a cache (outputs/index.py)
     }
 
 

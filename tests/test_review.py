@@ -21,6 +21,7 @@ from helpers import SAMPLES, SEED_002
 from PIL import Image
 
 from canonical.review import apply_corrections
+from canonical.series import alone
 from flows.document import process_document
 from model.report import Report
 from model.review_log import ClerkCorrection
@@ -28,7 +29,7 @@ from outputs.atomic import atomic_write_bytes
 from outputs.layout import CSV_ENCODING, REVIEW_NAME
 from outputs.lock import OutputLock
 from outputs.review_log import reapply_review
-from outputs.writers import write_dataset
+from outputs.run_files import refresh_run_outputs, write_run_outputs
 from review.server import ReviewServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -86,7 +87,7 @@ def docs(tmp_path_factory):
         cell.update(page=2, bbox=[10, 10, 60, 40])
     atomic_write_bytes(out / TIFF / "report.json", json_bytes(scan))
     reports.append((TIFF, Report.model_validate(scan)))
-    write_dataset(reports, out)
+    write_run_outputs([doc for doc, _ in reports], out)
     # Outside OUT: a document folder next to it, and a symlink from inside OUT to it.
     (root / "secret").mkdir()
     (root / "secret" / "report.json").write_text(json.dumps(scan), encoding="utf-8")
@@ -215,6 +216,11 @@ def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
     expect(page.locator('#check-list li[data-rule="text.restated"]')).to_have_count(0)
     row_total = page.locator('#check-list li[data-rule="reviews_litigation.row_total"]')
     expect(row_total).to_have_count(1)
+    # The other copies of the report in OUT still print 14: a series check against each, with
+    # a link to it.
+    copies = page.locator('#check-list li[data-rule="series.duplicate"] a')
+    expect(copies).to_have_count(5)
+    expect(copies.first).to_have_attribute("href", "#doc=" + quote(TEXT, safe=""))
     expect(page.locator("#history-list li")).to_have_count(2)
 
     # Something that is not a count is refused, and nothing is written.
@@ -232,12 +238,20 @@ def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
     assert "reviewed" in licensing["flags"] and "missing" not in licensing["flags"]
     assert licensing["machine"]["value"] is None and "missing" in licensing["machine"]["flags"]
     assert report_cell(report, "reviews_litigation", "review", "total")["machine"]["value"] == 14
-    assert {(c["rule"], c["where"]) for c in report["checks"]} == {
+    own = [c for c in report["checks"] if not c["rule"].startswith("series.")]
+    assert {(c["rule"], c["where"]) for c in own} == {
         ("applications.balance", "col=natural_person"),
         ("applications.balance", "col=commercial"),
         ("reviews_litigation.row_total", "row=review"),
     }
-    assert report["summary"]["unsure_cells"] == 0 and report["summary"]["failed_checks"] == 3
+    # The other copies of seed 002 in OUT still print 14: the corrected one disagrees with each.
+    duplicates = [c for c in report["checks"] if c["rule"] == "series.duplicate"]
+    assert sorted((c["other_document"], c["expected"], c["found"]) for c in duplicates) == [
+        (doc, 14, 15) for doc in sorted((GAP, PDF, TEXT, TIFF, LOCKED))
+    ]
+    assert {c["where"] for c in duplicates} == {"reviews_litigation:review:total"}
+    assert report["summary"]["unsure_cells"] == 0
+    assert report["summary"]["failed_checks"] == len(report["checks"])
 
     review = read_json(folder / REVIEW_NAME)
     assert [
@@ -257,10 +271,12 @@ def test_correction_in_browser_rewrites_outputs_and_checks(server, page, docs):
     assert re.search(rf"^{re.escape(GAP)},.*,needs_review,", listing, re.M)
     assert (docs["out"] / "summary.html").is_file()
 
-    # A rerun of the pipeline on the same input keeps the corrections: the same bytes.
+    # A rerun of the pipeline on the same input keeps the corrections: the same bytes, once the
+    # run's files have put the series checks back.
     before = (folder / "report.json").read_bytes()
     rerun = process_document(docs["files"][EDIT], folder, EDIT).model_dump(mode="json")
     assert rerun["status"] == "ok"
+    refresh_run_outputs(docs["out"])
     assert (folder / "report.json").read_bytes() == before
 
 
@@ -360,7 +376,9 @@ def test_correction_while_a_run_writes_refreshes_the_run_files_after_it(server, 
         lines = listing.read_text(encoding=CSV_ENCODING).splitlines()
         return next(l for l in lines if l.startswith(LOCKED + ","))
 
-    assert line().endswith(",ok,北京市朝阳区政务服务管理局,2023,2021,3,3,0,")
+    # failed checks, source errors, series failures (one: the copy corrected above says 15 for
+    # 行政复议 total, where this one says 14), unsure cells, error
+    assert line().endswith(",ok,北京市朝阳区政务服务管理局,朝阳区政务服务管理局,2023,2021,4,4,1,0,")
     body = json.dumps(
         {
             "id": LOCKED,
@@ -391,11 +409,14 @@ def test_correction_while_a_run_writes_refreshes_the_run_files_after_it(server, 
             == 700
         )
         time.sleep(0.5)
-        assert line().endswith(",3,3,0,")
+        assert line().endswith(",4,4,1,0,")
     deadline = time.monotonic() + 20
-    while line().endswith(",3,3,0,") and time.monotonic() < deadline:
+    while line().endswith(",4,4,1,0,") and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert line().endswith(",ok,北京市朝阳区政务服务管理局,2023,2021,4,4,0,")
+    # 700 against the other copies' 706: one more series failure with each of the five, and the
+    # corrected one disagrees with it on 行政复议 total too.
+    agency = "北京市朝阳区政务服务管理局,朝阳区政务服务管理局"
+    assert line().endswith(f",ok,{agency},2023,2021,10,10,6,0,")
 
 
 # ---- canonical/review.py without a browser --------------------------------------------------
@@ -418,7 +439,9 @@ def as_json(report: Report) -> dict:
 
 
 def test_apply_corrections_is_idempotent_and_reversible(docs):
-    report = read_model(docs["out"] / TEXT / "report.json")
+    # A document alone: its series checks (copies corrected above disagree with it) are the
+    # run's, made again with the run's files (outputs/run_files.py).
+    report = alone(read_model(docs["out"] / TEXT / "report.json"))
     assert as_json(apply_corrections(report, [])) == as_json(report)
     corrections = clerk(
         {
