@@ -72,6 +72,7 @@ class LabelledTableMatcher:
         self.warnings: list[str] = []
         self.unrecognised: list[str] = []
         self.header: Header | None = None
+        self._column_at: dict[int, dict[tuple[int, int], str]] = {}  # grid -> (col, span) -> id
         self._groups = {g.id: g for g in table.groups}
         self._unique_keys = self._labels_printed_once()
         self._header_key = label_key(table.header_key) if table.header_key else None
@@ -118,16 +119,8 @@ class LabelledTableMatcher:
         under_header = self._under_header(value_cells, grid_no)
         if under_header is not None:
             value_cells, columns = under_header
-        else:  # no header names them: by order, only if the count is the template's
-            while len(value_cells) > len(wanted) and not value_cells[0].text.strip():
-                value_cells = value_cells[1:]  # an empty label column left of the values
-            if len(value_cells) > len(wanted):
-                self._unrecognised(
-                    f"“{row.label}”一行有 {len(value_cells)} 个数值单元格，模板只有 "
-                    f"{len(wanted)} 个，无法确定各数值属于哪一栏"
-                )
-                value_cells = []
-            columns = list(wanted[: len(value_cells)])
+        else:
+            value_cells, columns = self._by_order(row, value_cells, grid_no)
         placed = {}
         for cell, column in zip(value_cells, columns):
             if column in wanted:
@@ -140,6 +133,33 @@ class LabelledTableMatcher:
                 self._unrecognised(f"“{row.label}”一行的“{text}”不在该模板的任何栏目下")
         self.matched[row.id] = MatchedRow(row, placed)
         return True
+
+    def _by_order(
+        self, row: Row, value_cells: list[GridCell], grid_no: int
+    ) -> tuple[list[GridCell], list[str | None]]:
+        """No header names the columns: the values are the template's columns in order when
+        there are as many as it has. A row with fewer (a rule between two cells lost on a scan
+        merges them) takes only the cells standing exactly where a full row of the same grid
+        put a column; the others are reported, never shifted into the next column."""
+        wanted = self.table.columns_of(row)
+        while len(value_cells) > len(wanted) and not value_cells[0].text.strip():
+            value_cells = value_cells[1:]  # an empty label column left of the values
+        if len(value_cells) == len(wanted):
+            for cell, column in zip(value_cells, wanted):
+                self._column_at.setdefault(grid_no, {})[(cell.col, cell.colspan)] = column
+            return value_cells, list(wanted)
+        fewer = len(value_cells) < len(wanted)
+        counts = (
+            f"只有 {len(value_cells)} 个数值单元格，模板有 {len(wanted)} 个"
+            if fewer
+            else f"有 {len(value_cells)} 个数值单元格，模板只有 {len(wanted)} 个"
+        )
+        self._unrecognised(f"“{row.label}”一行{counts}，无法确定各数值属于哪一栏")
+        known = self._column_at.get(grid_no, {}) if fewer else {}
+        placed = [
+            (c, known[(c.col, c.colspan)]) for c in value_cells if (c.col, c.colspan) in known
+        ]
+        return [c for c, _ in placed], [column for _, column in placed]
 
     def _under_header(
         self, value_cells: list[GridCell], grid_no: int

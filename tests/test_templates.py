@@ -1,6 +1,7 @@
 """Templates as data: the 2019 and 2021 templates told apart by content, values placed by the
 header that names their columns, and nothing the template does not know guessed into an id."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,32 @@ def test_an_empty_cell_before_the_values_is_not_a_column():
     )
     doc = rebuild(parse(text))
     assert active(doc)[("licensing", "decisions")].value == 92486 and doc.unrecognised == []
+
+
+def test_two_cells_merged_by_a_lost_rule_shift_nothing_into_the_next_column():
+    """On a faint scan the rule between 商业企业 and 科研机构 of one row is lost: the row has one
+    cell spanning both. The cells right of it keep their own columns; the merged one is placed
+    nowhere, and the row is reported."""
+    extraction = parse(SEED.read_text(encoding="utf-8"))
+    grid = next(g for g in extraction.tables if any("本机关不掌握" in c.text for c in g.cells))
+    label = next(c for c in grid.cells if "本机关不掌握" in c.text)
+    values_of_row = sorted(
+        (c for c in grid.cells if c.row == label.row and c.col > label.col), key=lambda c: c.col
+    )
+    commercial, research = values_of_row[1], values_of_row[2]
+    merged = replace(commercial, text=commercial.text + research.text, colspan=2)
+    grid.cells = [c for c in grid.cells if c not in (commercial, research)] + [merged]
+    doc = rebuild(extraction)
+    cells = {c.col: c for c in doc.tables["applications"].cells if c.row == "unable.not_held"}
+    assert cells["natural_person"].value == 1270
+    assert cells["commercial"].value is None and cells["research"].value is None
+    assert [cells[c].value for c in ("nonprofit", "legal_services", "other_org", "total")] == [
+        0,
+        0,
+        1,
+        1305,
+    ]
+    assert any(
+        "“1.本机关不掌握相关政府信息”一行只有 6 个数值单元格，模板有 7 个" in u
+        for u in doc.unrecognised
+    ), doc.unrecognised
