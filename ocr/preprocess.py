@@ -20,6 +20,7 @@ SKEW_RANGE = 5.0  # degrees searched either way
 SKEW_STEPS = (0.5, 0.05)  # coarse, then fine
 PAGE_AREA = (0.2, 0.97)  # share of the frame a photographed page covers; more is a scan
 FRAME_MARGIN = 0.02  # a page whose corners are all this close to the frame's fills it
+SURFACE_CONTRAST = 20  # gray levels the surface around a photographed page is below its paper
 
 
 def reading_dpi(dpi: float) -> float:
@@ -111,34 +112,75 @@ def upright(gray: np.ndarray) -> tuple[np.ndarray, int, float]:
 
 def page_corners(gray: np.ndarray) -> np.ndarray | None:
     """The corners (top-left, top-right, bottom-right, bottom-left; float pixels) of a page
-    photographed on a darker surface, or None when the page fills the frame, as on a scan."""
+    photographed on a surface, or None when the page fills the frame, as on a scan.
+
+    The page is the largest bright region (a dark desk), or else the largest quadrilateral
+    outlined by edges (a light surface, where brightness does not tell the page apart)."""
     scale = PROFILE_WIDTH / max(gray.shape)
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    _, bright = cv2.threshold(
-        cv2.GaussianBlur(small, (5, 5), 0), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU
+    small = cv2.GaussianBlur(
+        cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), (5, 5), 0
     )
+    for outline in (_bright_region, _edged_quadrilateral):
+        corners = outline(small)
+        if (
+            corners is not None
+            and not _touches_frame(corners, small.shape)
+            and _on_a_surface(small, corners)
+        ):
+            return corners / scale
+    return None
+
+
+def _on_a_surface(small: np.ndarray, corners: np.ndarray) -> bool:
+    """Is what lies around the quadrilateral darker than the paper inside it? On a scan the
+    outline of a table is a quadrilateral too, with paper all around."""
+    inside = np.zeros(small.shape, np.uint8)
+    cv2.fillConvexPoly(inside, corners.astype(np.int32), 1)
+    paper = float(np.percentile(small[inside == 1], 75))
+    around = float(np.median(small[inside == 0]))
+    return around < paper - SURFACE_CONTRAST
+
+
+def _bright_region(small: np.ndarray) -> np.ndarray | None:
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))  # text holes
-    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    if not contours:
-        return None
-    page = max(contours, key=cv2.contourArea)
-    if not PAGE_AREA[0] <= cv2.contourArea(page) / small.size <= PAGE_AREA[1]:
-        return None
-    points = page.reshape(-1, 2).astype(np.float32)
-    total, diff = points.sum(axis=1), points[:, 0] - points[:, 1]
-    corners = np.array(
-        [
-            points[total.argmin()],
-            points[diff.argmax()],
-            points[total.argmax()],
-            points[diff.argmin()],
-        ]
-    )
-    h, w = small.shape
-    frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
-    if (np.abs(corners - frame) <= FRAME_MARGIN * max(h, w)).all():
-        return None
-    return corners / scale
+    return _corners_of_largest(bright, small.size, approximate=False)
+
+
+def _edged_quadrilateral(small: np.ndarray) -> np.ndarray | None:
+    edges = cv2.dilate(cv2.Canny(small, 30, 90), np.ones((3, 3), np.uint8))
+    return _corners_of_largest(edges, small.size, approximate=True)
+
+
+def _corners_of_largest(mask: np.ndarray, area: int, approximate: bool) -> np.ndarray | None:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+        if not PAGE_AREA[0] <= cv2.contourArea(contour) / area <= PAGE_AREA[1]:
+            continue
+        if approximate:
+            hull = cv2.convexHull(contour)
+            quad = cv2.approxPolyDP(hull, 0.03 * cv2.arcLength(hull, True), True)
+            if len(quad) != 4:
+                continue
+        points = contour.reshape(-1, 2).astype(np.float32)
+        total, diff = points.sum(axis=1), points[:, 0] - points[:, 1]
+        return np.array(
+            [
+                points[total.argmin()],
+                points[diff.argmax()],
+                points[total.argmax()],
+                points[diff.argmin()],
+            ]
+        )
+    return None
+
+
+def _touches_frame(corners: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """A corner on the frame's edge: the page runs out of the picture (or is the picture)."""
+    h, w = shape[:2]
+    margin = FRAME_MARGIN * max(h, w)
+    x, y = corners[:, 0], corners[:, 1]
+    return bool(((x <= margin) | (x >= w - margin) | (y <= margin) | (y >= h - margin)).any())
 
 
 def flatten(gray: np.ndarray) -> tuple[np.ndarray, bool]:

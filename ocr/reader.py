@@ -39,7 +39,9 @@ UNREAD_SIGN = 0.5  # a dash stands before a number read without it: its sign is 
 UNREAD_GLYPH = 0.3  # the line shows more characters than the reading has: a digit was dropped
 ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
 TITLE_LINES = 8
+TITLE_PAGES = 2  # pages whose top lines are read: the title is on the first (or a cover's next)
 _NUMBER = re.compile(r"[+\-−]?\d+(?:\.\d+)?")  # signed: 本年增/减 of the 2019 template
+_NUMBER_WITH_UNIT = re.compile(_NUMBER.pattern + r"(?:万?元)?")  # 251000元 (2019 procurement)
 
 
 @dataclass
@@ -60,9 +62,15 @@ class PageReading:
 
 
 def read_page(
-    image: np.ndarray, page: int, bbox_scale: float = 1.0, settings: ScanSettings = DEFAULT
+    image: np.ndarray,
+    page: int,
+    bbox_scale: float = 1.0,
+    settings: ScanSettings = DEFAULT,
+    text: bool = True,
 ) -> PageReading:
-    """Bboxes are the upright page's pixels times `bbox_scale` (72/dpi gives PDF points)."""
+    """Bboxes are the upright page's pixels times `bbox_scale` (72/dpi gives PDF points).
+    `text`: read the lines at the top of the page (see _page_text); a report's title is on
+    its first pages (TITLE_PAGES), and the rest of its text is not used."""
     flat, rectified = flatten(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
     gray, turns, skew = upright(flat)
     page_image = gray
@@ -71,8 +79,8 @@ def read_page(
     if tables and _upside_down(gray, tables):
         gray, tables = _without_rules(np.ascontiguousarray(np.rot90(page_image, 2)))
         turned = (turned + 180) % 360
-    grids, text = _read_tables(gray, tables, page, bbox_scale, settings)
-    return PageReading(grids, text, turned, skew, gray.shape[1], gray.shape[0], page, rectified)
+    grids, lines = _read_tables(gray, tables, page, bbox_scale, settings, text)
+    return PageReading(grids, lines, turned, skew, gray.shape[1], gray.shape[0], page, rectified)
 
 
 def _without_rules(gray: np.ndarray) -> tuple[np.ndarray, list[list[CellBox]]]:
@@ -86,14 +94,15 @@ def _without_rules(gray: np.ndarray) -> tuple[np.ndarray, list[list[CellBox]]]:
     return clean, ruled.tables
 
 
-def _read_tables(gray, tables, page, bbox_scale, settings) -> tuple[list[Grid], str]:
+def _read_tables(gray, tables, page, bbox_scale, settings, text) -> tuple[list[Grid], str]:
     if settings.ocr == "page":
         lines = engine.read_page(gray)
         return (
             [_table_from_lines(gray, t, page, bbox_scale, lines) for t in tables],
             _text_outside(lines, tables),
         )
-    return [_read_table(gray, t, page, bbox_scale) for t in tables], _page_text(gray, tables)
+    grids = [_read_table(gray, t, page, bbox_scale) for t in tables]
+    return grids, _page_text(gray, tables) if text else ""
 
 
 def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
@@ -173,7 +182,8 @@ def _dropped_glyph(text: str, line: np.ndarray) -> bool:
     drops a thin "1" of a blurred 150 dpi scan ("14" read "4" at 0.98): digits stand apart,
     so each run of inked columns is at least one character."""
     compact = to_compact(text)
-    return bool(_NUMBER.fullmatch(compact)) and "\n" not in text and _glyphs(line) > len(compact)
+    number = _NUMBER_WITH_UNIT.fullmatch(compact)
+    return bool(number) and "\n" not in text and _glyphs(line) > len(compact)
 
 
 def _glyphs(line: np.ndarray) -> int:
@@ -267,9 +277,10 @@ def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]
 
 
 def _page_text(gray: np.ndarray, tables: list[list[CellBox]]) -> str:
-    """The first lines above the tables (or at the top of the page): enough for the title,
-    agency and year. Body paragraphs are not read, to keep scans fast."""
-    top = min((c.box[1] for t in tables for c in t), default=gray.shape[0] // 3)
+    """The first lines above the tables (or of a page without tables: a title page may hold
+    its title halfway down): enough for the title, agency and year. The rest of the body is
+    not read, to keep scans fast."""
+    top = min((c.box[1] for t in tables for c in t), default=gray.shape[0])
     band = gray[:top]
     lines = _text_lines(band, min_height=gray.shape[0] // 300) if band.size else []
     return "\n".join(r.text for r in engine.recognize(lines[:TITLE_LINES])) if lines else ""
