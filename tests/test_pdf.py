@@ -144,3 +144,44 @@ def test_seed_pdf_every_cell_and_check(process, path):
     else:
         assert failed == []
     assert report["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [HZQ, SEED_PDFS[0], SEED_PDFS[1], SAMPLES / "t2019" / "pdf" / "t2019_qinghe_county.pdf"],
+    ids=lambda p: p.name,
+)
+def test_pdfium_pages_give_pdfplumbers_grids(path):
+    """Pages are read by PDFium (extractors/native.py), not by pdfminer: the grids must be
+    those pdfplumber's own parse gives, to the cell text and the bbox as written out.
+    hzq2023 has vertical writing (WPS), the seeds LibreOffice's two fonts."""
+    import pdfplumber
+    import pypdfium2
+
+    from extractors import pdf
+    from extractors.native import PDFIUM, read_page
+
+    def cells(grid):
+        return [
+            (c.row, c.col, c.rowspan, c.colspan, c.text, [round(v, 2) for v in c.bbox])
+            for c in grid.cells
+        ]
+
+    with pdfplumber.open(path) as plumbed:
+        expected = [
+            cells(pdf._grid(t.cells, [dict(c, index=i) for i, c in enumerate(page.chars)], n))
+            for n, page in enumerate(plumbed.pages, start=1)
+            for t in page.find_tables()
+        ]
+    with PDFIUM:
+        document = pypdfium2.PdfDocument(path)
+        try:
+            contents = [read_page(page) for page in document]
+        finally:
+            document.close()
+    got = [
+        cells(grid)
+        for n, content in enumerate(contents, start=1)
+        for grid in pdf._read_page(content, n)[0]
+    ]
+    assert got == expected and len(expected) >= 3
