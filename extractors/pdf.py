@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from pdfplumber.table import TableFinder
 
-from model.grid import Extraction, Grid, GridCell, turned_warning
+from model.grid import Extraction, Grid, GridCell
 from model.limits import DEFAULT as DEFAULT_LIMITS
 from model.limits import Limits, check
 from model.settings import DEFAULT, ScanSettings
@@ -34,6 +36,9 @@ from . import second_opinion
 from .errors import UnreadableDocument
 from .glyphs import cell_text
 from .native import PDFIUM, PageContent, read_page
+
+if TYPE_CHECKING:
+    from ocr.reader import PageReading
 
 MIN_VISIBLE_CHARS = 20  # fewer than this on a page: it is a scan (or blank)
 EDGE_TOLERANCE = 2.0  # points; cell edges closer than this are the same grid line
@@ -52,11 +57,9 @@ def extract(
     warnings: list[str] = []
     for number, content in enumerate(contents, start=1):
         if content.visible < MIN_VISIBLE_CHARS:
-            page_grids, page_text, scanned[number] = _read_scanned_page(
-                path, number, content.width, scan.for_page(number), limits
-            )
-            if scanned[number]:
-                warnings.append(turned_warning(number, scanned[number]))
+            reading = _read_scanned_page(path, number, content.width, scan.for_page(number), limits)
+            page_grids, page_text, scanned[number] = reading.grids, reading.text, reading.turned
+            warnings += reading.warnings
         else:
             page_grids, page_text = _read_page(content, number)
             digital += page_grids
@@ -97,9 +100,10 @@ def _read_pages(path: Path, limits: Limits) -> list[PageContent]:
 
 def _read_scanned_page(
     path: Path, number: int, width_points: float, scan: ScanSettings, limits: Limits
-) -> tuple[list[Grid], str, int]:
-    """Render the page at its scan's own resolution (or the one asked for) and read it with OCR."""
-    from ocr.reader import read_page
+) -> PageReading:
+    """Render the page at its scan's own resolution (or the one asked for) and read it with OCR.
+    It is read in its red channel, where a red seal is as light as the paper."""
+    from ocr.reader import TITLE_PAGES, read_page
 
     with PDFIUM:
         document = pdfium.PdfDocument(str(path))
@@ -108,13 +112,11 @@ def _read_scanned_page(
             dpi = scan.dpi or _scan_dpi(page, width_points)
             width, height = page.get_size()
             check(limits, "max_megapixels", width * height * (dpi / 72) ** 2 / 1e6)
-            image = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+            image = page.render(scale=dpi / 72).to_numpy()[..., 2]  # BGR
         finally:
             document.close()
-    if image.ndim == 3:
-        image = image[..., 0]
-    reading = read_page(image, number, bbox_scale=72 / dpi, settings=scan)
-    return reading.grids, reading.text, reading.turned
+    text = number <= TITLE_PAGES
+    return read_page(np.ascontiguousarray(image), number, 72 / dpi, settings=scan, text=text)
 
 
 def _scan_dpi(page, width_points: float) -> float:
