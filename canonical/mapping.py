@@ -156,6 +156,8 @@ class LabelledTableMatcher:
         )
         self._unrecognised(f"“{row.label}”一行{counts}，无法确定各数值属于哪一栏")
         known = self._column_at.get(grid_no, {}) if fewer else {}
+        if not _spans_every_column(value_cells, len(wanted)):
+            return [], []  # cells missing, not merged: where each belongs is unknown
         placed = [
             (c, known[(c.col, c.colspan)]) for c in value_cells if (c.col, c.colspan) in known
         ]
@@ -261,6 +263,13 @@ class SingleRowMatcher:
 
     def found(self) -> bool:
         return bool(self.matched)
+
+
+def _spans_every_column(cells: list[GridCell], wanted: int) -> bool:
+    """Do the cells, merged ones included, span as many grid columns as the template has? Then
+    a cell was merged, not lost, and the grid's geometry says where the others stand; a row
+    that simply has fewer cells (a text dump) says nothing of which one is missing."""
+    return sum(c.colspan for c in cells) == wanted
 
 
 def _mostly_numbers(cells: list[GridCell]) -> bool:

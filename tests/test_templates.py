@@ -255,3 +255,15 @@ def test_two_cells_merged_by_a_lost_rule_shift_nothing_into_the_next_column():
         "“1.本机关不掌握相关政府信息”一行只有 6 个数值单元格，模板有 7 个" in u
         for u in doc.unrecognised
     ), doc.unrecognised
+
+
+def test_a_row_missing_a_cell_in_a_text_dump_places_nothing_by_position():
+    """A text dump's row with one value left out gives no geometry: which one is missing is
+    unknown, so none of its values is placed, and the row is reported."""
+    text = SEED.read_text(encoding="utf-8")
+    full = "\t1.本机关不掌握相关政府信息\n\t1270\n\t34\n\t0\n\t0\n\t0\n\t1\n\t1305\n"
+    assert full in text
+    doc = rebuild(parse(text.replace(full, full.replace("\t34\n", ""))))
+    cells = {c.col: c for c in doc.tables["applications"].cells if c.row == "unable.not_held"}
+    assert {col: cell.value for col, cell in cells.items()} == dict.fromkeys(cells)
+    assert any("一行只有 6 个数值单元格，模板有 7 个" in u for u in doc.unrecognised)
