@@ -364,7 +364,7 @@ def pages(numbers):
     return "-".join(map(str, numbers)) or "none"
 
 
-def convert(docx_files, out_dir, work):
+def convert(docx_files, out_dir, work, timeout=300):
     profile = (work / "profile").as_uri()
     subprocess.run(
         [
@@ -380,7 +380,7 @@ def convert(docx_files, out_dir, work):
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        timeout=300,
+        timeout=timeout,
     )
 
 

@@ -41,13 +41,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import io
 import json
 import math
 import multiprocessing
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -65,8 +63,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from make_pdf_samples import make_variant, run_properties, set_child
-from make_scan_samples import _QUARTER, _illumination, _render, _skew
+from make_pdf_samples import convert, make_variant, run_properties, set_child
+from make_scan_samples import _QUARTER, _illumination, _jpeg_roundtrip, _render, _skew
 
 TRUTH_DIR = ROOT / "tests" / "truth"
 COMMITTED_DIR = ROOT / "tests" / "fixtures" / "scan_corpus"
@@ -484,22 +482,7 @@ def print_pdfs(docx_files: list[Path], out_dir: Path, work: Path) -> None:
     """LibreOffice headless, one call for all files, with a private profile."""
     if shutil.which("soffice") is None:
         sys.exit("soffice not found: LibreOffice is needed to make a corpus")
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out_dir),
-            *map(str, docx_files),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=900,
-    )
+    convert(docx_files, out_dir, work, timeout=900)
 
 
 # ---------------------------------------------------------------- 2. what the printed PDF holds
@@ -822,15 +805,6 @@ def _shadow(h: int, w: int, strength: float, rng: np.random.Generator) -> np.nda
 # ---------------------------------------------------------------- 5. containers
 
 
-def _jpeg(im: Image.Image, quality: int) -> Image.Image:
-    buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=quality, optimize=True)
-    buf.seek(0)
-    out = Image.open(buf)
-    out.load()
-    return out
-
-
 def write_container(images, qualities, container, dpi, out_dir: Path, base: str) -> Path:
     if container == "jpg_folder":
         folder = out_dir / base
@@ -842,7 +816,7 @@ def write_container(images, qualities, container, dpi, out_dir: Path, base: str)
         path = out_dir / f"{base}.pdf"
         # One JPEG per page at its own quality: each page is JPEG-encoded first, and the PDF
         # re-encodes it with the same tables ("keep"), so no second, coarser compression.
-        pages = [_jpeg(im, q) for im, q in zip(images, qualities)]
+        pages = [_jpeg_roundtrip(im, q) for im, q in zip(images, qualities)]
         pages[0].save(
             path,
             "PDF",
