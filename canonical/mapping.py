@@ -156,7 +156,7 @@ class LabelledTableMatcher:
         )
         self._unrecognised(f"“{row.label}”一行{counts}，无法确定各数值属于哪一栏")
         known = self._column_at.get(grid_no, {}) if fewer else {}
-        if not _spans_every_column(value_cells, len(wanted)):
+        if not _placed_by_geometry(value_cells, len(wanted)):
             return [], []  # cells missing, not merged: where each belongs is unknown
         placed = [
             (c, known[(c.col, c.colspan)]) for c in value_cells if (c.col, c.colspan) in known
@@ -265,11 +265,12 @@ class SingleRowMatcher:
         return bool(self.matched)
 
 
-def _spans_every_column(cells: list[GridCell], wanted: int) -> bool:
-    """Do the cells, merged ones included, span as many grid columns as the template has? Then
-    a cell was merged, not lost, and the grid's geometry says where the others stand; a row
-    that simply has fewer cells (a text dump) says nothing of which one is missing."""
-    return sum(c.colspan for c in cells) == wanted
+def _placed_by_geometry(cells: list[GridCell], wanted: int) -> bool:
+    """Does the grid say where each cell of a short row stands? It does for cells drawn on a
+    page (a scan or PDF: their grid columns are measured), and where a merged cell accounts for
+    the missing one; a text dump's row that simply has fewer cells says nothing of which one
+    is missing."""
+    return all(c.bbox is not None for c in cells) or sum(c.colspan for c in cells) == wanted
 
 
 def _mostly_numbers(cells: list[GridCell]) -> bool:
