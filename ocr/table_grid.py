@@ -14,8 +14,14 @@ import cv2
 import numpy as np
 
 MIN_TABLE_WIDTH = 0.25  # of the page width
-BORDER_INK = 0.6  # share of a cell edge that must be ruled for a border to exist
+BORDER_INK = 0.25  # share of a cell edge that must be ruled for a border to exist
 DOUBLED_RULE = 12  # pixels (at 300 dpi): two rules closer than this are one, printed twice
+GAP_H = 25  # page width / this: longest gap bridged in a row rule
+GAP_V = 120  # page height / this: in a column rule (under a row's height)
+TEXT_APART = 0.12  # of a one-line row's height: paper either side of a lost column rule
+MIN_TEXT_INK = 0.02  # of a one-line row's height squared: a digit's ink (a '1')
+RULE_WIDTH = 5  # pixels either side of a rule's centre: a 1 pt rule at 300 dpi, blurred
+REMNANTS = 0.1  # share of a row rule's length still inked where the rule is lost
 MIN_ROW = 30  # pixels (at 300 dpi, a 7 pt row): column rules running on this far hold a row
 
 
@@ -37,6 +43,15 @@ def line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     vertical = cv2.morphologyEx(
         binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 50)))
     )
+    # Bridge the gaps faint toner leaves in a rule: only between two stretches of rule (text
+    # was opened away), and shorter than a row is tall, so a merged cell's missing rule stays
+    # missing.
+    horizontal = cv2.morphologyEx(
+        horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (w // GAP_H, 1))
+    )
+    vertical = cv2.morphologyEx(
+        vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, h // GAP_V))
+    )
     # Bridge the small gaps noise and JPEG leave in thin rules.
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
@@ -52,6 +67,7 @@ class RuledPage:
 def find_tables(binary: np.ndarray) -> RuledPage:
     horizontal, vertical = line_masks(binary)
     rules = cv2.bitwise_or(horizontal, vertical)
+    text = _text_ink(binary, rules)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
     tables = []
     table_labels = []
@@ -60,7 +76,8 @@ def find_tables(binary: np.ndarray) -> RuledPage:
         x, y, w, h, _ = stats[i]
         if w < MIN_TABLE_WIDTH * page_w or h < 20:
             continue
-        cells = _cells(horizontal[y : y + h, x : x + w], vertical[y : y + h, x : x + w])
+        area = (slice(y, y + h), slice(x, x + w))
+        cells = _cells(horizontal[area], vertical[area], text[area])
         if cells:
             table_labels.append(i)
             tables.append(
@@ -116,13 +133,48 @@ def _closed(ys: list[int], vertical: np.ndarray) -> list[int]:
     return merged
 
 
-def _cells(horizontal: np.ndarray, vertical: np.ndarray) -> list[CellBox]:
+def _text_ink(binary: np.ndarray, rules: np.ndarray) -> np.ndarray:
+    """What is inked but not a rule, specks removed: the cells' text."""
+    text = cv2.subtract(binary, rules)
+    return cv2.morphologyEx(text, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+
+
+def _apart(
+    text: np.ndarray, at: int, a0: int, a1: int, b0: int, b1: int, reach: int, min_ink: float
+) -> bool:
+    """Between two cells whose rule (at x = `at`, running over rows a0..a1; the cells reach out
+    to columns b0 and b1) is lost to faint toner, is there text on both sides, with clear paper
+    along the rule? Then they are two cells: text merged across them runs over the rule, or
+    stands on one side of it. Pass `text.T` for a row rule."""
+    rows = text[a0 + (a1 - a0) // 6 : a1 - (a1 - a0) // 6]
+    flanks = (  # the rule's own remnants are left out: they stay within its width
+        rows[:, at - reach : at - RULE_WIDTH],
+        rows[:, at + RULE_WIDTH + 1 : at + reach + 1],
+    )
+    return (
+        not any(flank.any() for flank in flanks)
+        and (rows[:, b0 + reach : at - reach] > 0).sum() >= min_ink
+        and (rows[:, at + reach + 1 : b1 - reach] > 0).sum() >= min_ink
+    )
+
+
+def _remnants(text: np.ndarray, at: int, a0: int, a1: int) -> float:
+    """The share of a lost rule's length (at x = `at`, over rows a0..a1) where bits of it are
+    left, too short to pass for a rule. Pass `text.T` for a row rule."""
+    rows = text[a0 + (a1 - a0) // 6 : a1 - (a1 - a0) // 6, at - RULE_WIDTH : at + RULE_WIDTH + 1]
+    return float((rows > 0).any(axis=1).mean()) if rows.size else 0.0
+
+
+def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> list[CellBox]:
     h, w = horizontal.shape
     xs = _positions((vertical > 0).sum(axis=0), min_run=min(0.08 * h, 60))
     ys = _closed(_positions((horizontal > 0).sum(axis=1), min_run=0.08 * w), vertical)
     if len(ys) < 2 or len(xs) < 2:
         return []
     rows, cols = len(ys) - 1, len(xs) - 1
+    one_line = float(np.percentile(np.diff(ys), 10))  # the height of a one-line row
+    wide, narrow = max(RULE_WIDTH + 3, round(TEXT_APART * one_line)), RULE_WIDTH + 3
+    ink = MIN_TEXT_INK * one_line**2
     parent = list(range(rows * cols))
 
     def find(i):
@@ -143,9 +195,21 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray) -> list[CellBox]:
 
     for r in range(rows):
         for c in range(cols):
-            if c + 1 < cols and not ruled(vertical, ys[r], ys[r + 1], xs[c + 1], True):
+            if (
+                c + 1 < cols
+                and not ruled(vertical, ys[r], ys[r + 1], xs[c + 1], True)
+                and not _apart(text, xs[c + 1], ys[r], ys[r + 1], xs[c], xs[c + 2], wide, ink)
+            ):
                 parent[find(r * cols + c + 1)] = find(r * cols + c)
-            if r + 1 < rows and not ruled(horizontal, xs[c], xs[c + 1], ys[r + 1], False):
+            if (
+                r + 1 < rows
+                and not ruled(horizontal, xs[c], xs[c + 1], ys[r + 1], False)
+                # lines of a wrapped label stand closer than the reach, a row's text does not
+                and not (
+                    _remnants(text.T, ys[r + 1], xs[c], xs[c + 1]) >= REMNANTS
+                    and _apart(text.T, ys[r + 1], xs[c], xs[c + 1], ys[r], ys[r + 2], narrow, ink)
+                )
+            ):
                 parent[find((r + 1) * cols + c)] = find(r * cols + c)
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(rows):
