@@ -15,6 +15,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .dewarp import unbend
+
 PROFILE_WIDTH = 1000  # pixels; skew is searched on a downscaled copy
 SKEW_RANGE = 5.0  # degrees searched either way
 SKEW_STEPS = (0.5, 0.05)  # coarse, then fine
@@ -110,25 +112,131 @@ def upright(gray: np.ndarray) -> tuple[np.ndarray, int, float]:
     return rotate(gray, angle), turns, angle
 
 
+# The page's edges, fitted as lines (pixels of the PROFILE_WIDTH copy). In the photos drawn the
+# desk is 60-190 gray and the paper 225-250, both darkened together by up to 45 % in a shadow;
+# a shadow's own edge falls off over about 90 pixels, under 2 gray levels a pixel.
+EDGE_STEP = 12  # gray levels the paper's darkest pixel is above the surface's brightest
+EDGE_REACH = 8  # pixels of surface, and of paper, compared either side of an edge
+EDGE_GAP = 2  # pixels either side of the edge left out: the blurred step itself
+EDGE_TOLERANCE = 1.5  # pixels off a fitted edge that a point may lie and still be on it
+EDGE_INSET = 3  # pixels each fitted edge is moved in, so that no desk is left along the page
+EDGE_MARGIN = 0.002  # fitted corners need only lie inside the frame (share of its long side)
+
+
 def page_corners(gray: np.ndarray) -> np.ndarray | None:
     """The corners (top-left, top-right, bottom-right, bottom-left; float pixels) of a page
     photographed on a surface, or None when the page fills the frame, as on a scan.
 
-    The page is the largest bright region (a dark desk), or else the largest quadrilateral
-    outlined by edges (a light surface, where brightness does not tell the page apart)."""
+    The page's four edges are lines where a darker surface turns to paper (see
+    _fitted_edges); failing that, the page is the largest bright region (a dark desk), or else
+    the largest quadrilateral outlined by edges (a light surface, where brightness does not
+    tell the page apart)."""
     scale = PROFILE_WIDTH / max(gray.shape)
     small = cv2.GaussianBlur(
         cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), (5, 5), 0
     )
-    for outline in (_bright_region, _edged_quadrilateral):
+    outlines = (
+        (_fitted_edges, EDGE_MARGIN),
+        (_bright_region, FRAME_MARGIN),
+        (_edged_quadrilateral, FRAME_MARGIN),
+    )
+    for outline, margin in outlines:
         corners = outline(small)
         if (
             corners is not None
-            and not _touches_frame(corners, small.shape)
+            and not _touches_frame(corners, small.shape, margin)
             and _on_a_surface(small, corners)
         ):
             return corners / scale
     return None
+
+
+def _fitted_edges(small: np.ndarray) -> np.ndarray | None:
+    """Corners where the page's four edges cross, each edge a line fitted to the points where,
+    coming in from the frame, the surface turns to paper. The outline of a sheet stays straight
+    when the paper curls inside it or a shadow falls across it: the bright region of the page
+    then loses a corner to the shadow, and its extreme points are not the corners."""
+    lines = []
+    for side in ("top", "right", "bottom", "left"):
+        points = _edge_points(small, side)
+        line = _fitted_line(points)
+        if line is None or line[2] < 0.2 * max(small.shape):
+            return None  # too little of this edge is seen
+        lines.append(_moved_in(line, small.shape, EDGE_INSET))
+    corners = [_crossing(lines[i - 1], lines[i]) for i in (0, 1, 2, 3)]  # left×top, top×right…
+    if any(c is None for c in corners):
+        return None
+    quad = np.array(corners, np.float32)
+    share = cv2.contourArea(quad) / small.size
+    if not cv2.isContourConvex(quad.astype(np.int32)) or not PAGE_AREA[0] <= share <= PAGE_AREA[1]:
+        return None
+    return quad
+
+
+def _edge_points(small: np.ndarray, side: str) -> np.ndarray:
+    """(x, y) per row (left, right) or column (top, bottom) of the frame: the first place,
+    coming in from that side and within its half of the frame, where the darkest paper just
+    ahead is EDGE_STEP above the brightest surface just behind. Comparing extremes rather
+    than means passes over a thin dark stroke on white paper (a rule, a character)."""
+    lines = small.T if side in ("top", "bottom") else small
+    if side in ("right", "bottom"):
+        lines = lines[:, ::-1]
+    lines = np.ascontiguousarray(lines)
+    n, r, gap = lines.shape[1], EDGE_REACH, EDGE_GAP
+    window = np.ones((1, r), np.uint8)
+    surface = cv2.dilate(lines, window, anchor=(r - 1, 0)).astype(np.int16)  # max of [x-r+1, x]
+    paper = cv2.erode(lines, window, anchor=(0, 0)).astype(np.int16)  # min of [x, x+r-1]
+    at = np.arange(r + gap, n // 2)  # the edge between at-1-gap and at+gap
+    step = paper[:, at + gap] - surface[:, at - 1 - gap]
+    hit = step >= EDGE_STEP
+    found = np.flatnonzero(hit.any(axis=1))
+    first = hit[found].argmax(axis=1)
+    near = first[:, None] + np.arange(r)[None, :]  # the step is sharpest a few pixels on
+    near = np.minimum(near, len(at) - 1)
+    across = at[near[np.arange(len(found)), step[found[:, None], near].argmax(axis=1)]]
+    across = across.astype(np.float32)
+    if side in ("right", "bottom"):
+        across = n - 1 - across
+    along = found.astype(np.float32)
+    pairs = (across, along) if side in ("left", "right") else (along, across)
+    return np.stack(pairs, axis=1)
+
+
+def _fitted_line(points: np.ndarray, trials: int = 200) -> tuple | None:
+    """(point, unit direction, points on it): the line through the most points (RANSAC over
+    pairs, seeded so that a page always gets the same corners), refitted to those points."""
+    if len(points) < 20:
+        return None
+    pick = np.random.default_rng(0).integers(len(points), size=(2, trials))
+    start, direction = points[pick[0]], points[pick[1]] - points[pick[0]]
+    length = np.linalg.norm(direction, axis=1)
+    usable = length > 20
+    if not usable.any():
+        return None
+    start, direction = start[usable], direction[usable] / length[usable, None]
+    normal = np.stack([-direction[:, 1], direction[:, 0]], axis=1)
+    distance = np.abs(np.einsum("tpk,tk->tp", points[None] - start[:, None], normal))
+    on = points[distance[(distance < EDGE_TOLERANCE).sum(axis=1).argmax()] < EDGE_TOLERANCE]
+    vx, vy, x0, y0 = cv2.fitLine(on, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+    return np.array([x0, y0]), np.array([vx, vy]), len(on)
+
+
+def _moved_in(line: tuple, shape: tuple[int, ...], by: float) -> tuple:
+    point, direction, count = line
+    normal = np.array([-direction[1], direction[0]])
+    centre = np.array([shape[1] / 2, shape[0] / 2])
+    if np.dot(centre - point, normal) < 0:
+        normal = -normal
+    return point + by * normal, direction, count
+
+
+def _crossing(a: tuple, b: tuple) -> np.ndarray | None:
+    (p, d, _), (q, e, _) = a, b
+    matrix = np.array([d, -e]).T
+    if abs(np.linalg.det(matrix)) < 0.5:  # nearly parallel: not two sides of a page
+        return None
+    t = np.linalg.solve(matrix, q - p)
+    return p + t[0] * d
 
 
 def _on_a_surface(small: np.ndarray, corners: np.ndarray) -> bool:
@@ -175,17 +283,19 @@ def _corners_of_largest(mask: np.ndarray, area: int, approximate: bool) -> np.nd
     return None
 
 
-def _touches_frame(corners: np.ndarray, shape: tuple[int, ...]) -> bool:
-    """A corner on the frame's edge: the page runs out of the picture (or is the picture)."""
+def _touches_frame(corners: np.ndarray, shape: tuple[int, ...], margin: float) -> bool:
+    """A corner within `margin` (share of the long side) of the frame's edge: the page runs
+    out of the picture (or is the picture)."""
     h, w = shape[:2]
-    margin = FRAME_MARGIN * max(h, w)
+    margin *= max(h, w)
     x, y = corners[:, 0], corners[:, 1]
     return bool(((x <= margin) | (x >= w - margin) | (y <= margin) | (y >= h - margin)).any())
 
 
 def flatten(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     """A photographed page warped flat to a rectangle whose short side is the frame's (the
-    scan route takes a frame for an A4 page), and whether it was one."""
+    scan route takes a frame for an A4 page), its rules then straightened where the paper
+    curled or the lens bowed them (ocr.dewarp), and whether it was a photo."""
     corners = page_corners(gray)
     if corners is None:
         return gray, False
@@ -197,4 +307,7 @@ def flatten(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     size = (round(width * fit), round(height * fit))
     target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], np.float32)
     warp = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    unbent, _ = unbend(gray, warp, size)
+    if unbent is not None:
+        return unbent, True
     return cv2.warpPerspective(gray, warp, size, flags=cv2.INTER_CUBIC, borderValue=255), True

@@ -38,9 +38,15 @@ MIXED_TEXT = 0.5  # digits mixed with letters: likely a misreading
 UNREAD_SIGN = 0.5  # a dash stands before a number read without it: its sign is unsure
 UNREAD_GLYPH = 0.3  # the line shows more characters than the reading has: a digit was dropped
 ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
+UPRIGHT_SCORE = 0.8  # labels reading at least this well are upright: no need to read them turned
 TITLE_LINES = 8
+DARK = 140  # gray level below which a pixel is ink
+PAPER_MARGIN = 40  # or, for telling glyphs from specks, this far below the paper around it
 TITLE_PAGES = 2  # pages whose top lines are read: the title is on the first (or a cover's next)
 _NUMBER = re.compile(r"[+\-−]?\d+(?:\.\d+)?")  # signed: 本年增/减 of the 2019 template
+# A "0" whose thin top and bottom were lost (a 1-bit fax) reads as "()": its second reading is
+# made from thickened strokes (on a fax page, "()" 35 → 10 of 93 one-line cells, "0" 24 → 51).
+_BROKEN_STROKES = re.compile(r"[()（）\[\]【】{}]")
 _NUMBER_WITH_UNIT = re.compile(_NUMBER.pattern + r"(?:万?元)?")  # 251000元 (2019 procurement)
 
 
@@ -261,10 +267,12 @@ def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]
     if not unsure:
         return
     crops = []
-    for box, _ in unsure:
+    for box, cell in unsure:
         inner = _inner(gray, box.box)
         big = cv2.resize(inner, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
         _, clean = cv2.threshold(big, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        if _BROKEN_STROKES.search(cell.text):
+            clean = cv2.erode(clean, np.ones((3, 3), np.uint8))  # thickens the ink
         lines = _text_lines(clean)
         crops.append(lines[0] if lines else clean)
     for (_, cell), reading in zip(unsure, engine.recognize(crops)):
@@ -315,15 +323,16 @@ def _text_lines(
     blank row ("5", "7" at low resolution, "二"). A thin band at the crop's edge is what is left
     of a rule, and a band much lower than a line is a speck: neither is text.
     """
-    dark = crop < 140  # not _ink(): opening would cut thin strokes of small digits in two
+    dark = crop < DARK  # not _ink(): opening would cut thin strokes of small digits in two
+    faint = crop < _ink_level(crop)  # all of a light glyph, but it blurs lines together
     bands = [(y0, y1) for y0, y1 in _ink_bands(dark) if y1 - y0 >= min_height]
     height = line_height or max((y1 - y0 for y0, y1 in bands), default=0)
     bands = [b for b in bands if not _rule_remnant(b, crop.shape[0], height)]
     bands = [b for b in _one_line_each(bands, height) if b[1] - b[0] >= 0.4 * height]
     out = []
     for y0, y1 in bands:
-        line = _without_specks(crop[y0:y1], dark[y0:y1])
-        cols = np.where((line < 140).any(axis=0))[0]
+        line = _without_specks(crop[y0:y1], faint[y0:y1])
+        cols = np.where((line < DARK).any(axis=0))[0]
         if cols.size == 0:
             continue
         margin = max(4, (y1 - y0) // 4)
@@ -346,9 +355,17 @@ def line_height(crops: list[np.ndarray]) -> float | None:
     """The height of a line of text in a table: the median over its inked cells of their
     tallest ink band. Most cells hold one number, so a glyph split in two does not move it."""
     tallest = [
-        max(y1 - y0 for y0, y1 in bands) for crop in crops if (bands := _ink_bands(crop < 140))
+        max(y1 - y0 for y0, y1 in bands) for crop in crops if (bands := _ink_bands(crop < DARK))
     ]
     return float(np.median(tallest)) if tallest else None
+
+
+def _ink_level(crop: np.ndarray) -> int:
+    """The gray level below which a pixel is ink, for telling glyphs from specks. Light print
+    (a thin serif stroke, blurred at 150 dpi, is 110-170 on paper at 213) falls apart at DARK,
+    and a "2" in pieces was cut off as specks ("251000元" read "1000元")."""
+    paper = int(np.median(crop)) if crop.size else 255
+    return max(DARK, paper - PAPER_MARGIN)
 
 
 def _ink_bands(dark: np.ndarray) -> list[tuple[int, int]]:

@@ -1,0 +1,112 @@
+"""A photographed page whose paper curls or whose lens bows its lines (ocr.dewarp), and the
+outline of a photographed page under a shadow (ocr.preprocess.page_corners)."""
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from helpers import SAMPLES
+
+from ocr import dewarp as dw
+from ocr.preprocess import binarize_lines, flatten, page_corners
+from ocr.table_grid import find_tables
+
+# Page 5 of seed 000 starts with the continuation of table 三 (16 rows), then table 四 (3 rows).
+PAGE = SAMPLES / "pdf" / "000_de4a6e6b343917dd.wqy-zenhei.pdf", 5
+AS_PRINTED = [(16, 10), (3, 15)]
+
+
+@pytest.fixture(scope="module")
+def page() -> np.ndarray:
+    pdf = pdfium.PdfDocument(PAGE[0])
+    return pdf[PAGE[1] - 1].render(scale=200 / 72, grayscale=True).to_numpy().copy()
+
+
+def shapes(gray: np.ndarray) -> list[tuple[int, int]]:
+    tables = find_tables(binarize_lines(gray)).tables
+    return [(max(c.row + c.rowspan for c in t), max(c.col + c.colspan for c in t)) for t in tables]
+
+
+def curled(gray: np.ndarray, lift: float, barrel: float) -> np.ndarray:
+    """The page with its right edge lifted by `lift` of its height (the last 20 % of the width
+    bends, as scripts/make_scan_corpus.py draws it) and a barrel distortion."""
+    h, w = gray.shape
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    u, v = xs / w - 0.5, ys / h - 0.5
+    r2 = u * u + v * v
+    t = np.clip(u * 2 - 0.6, 0, None) / 0.4
+    map_x = (u * (1 + barrel * r2) + 0.5) * w
+    map_y = (v * (1 + barrel * r2) + 0.5) * h + lift * h * t**2 * v * 2
+    return cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR, borderValue=255)
+
+
+def bend_of_rules(gray: np.ndarray) -> float:
+    """Pixels (of `gray`) the most bent long row rule strays from its median height."""
+    scale = dw.WORK_SIDE / max(gray.shape)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    rules = [r for r in dw._rules(dw._line_ink(small)) if r[-1, 0] - r[0, 0] > 0.5 * small.shape[1]]
+    assert len(rules) >= 10
+    return max(float(np.abs(r[:, 1] - np.median(r[:, 1])).max()) for r in rules) / scale
+
+
+def test_a_curled_page_gets_its_rows_back(page):
+    bent = curled(page, lift=0.02, barrel=0.02)
+    assert shapes(bent) != AS_PRINTED  # table 四 loses a column
+    assert bend_of_rules(bent) > 10
+
+    flat, shift = dw.dewarp(bent)
+    assert shift > 8
+    assert bend_of_rules(flat) < 2.5
+    assert shapes(flat) == AS_PRINTED
+
+
+def test_a_curled_photo_is_flattened_and_unbent_in_one(page):
+    """Keystone (6°) and curl together: flatten warps and straightens in one remap."""
+    bent = curled(page, lift=0.02, barrel=0.02)
+    h, w = bent.shape
+    frame = np.full((int(h * 1.3), int(w * 1.4)), 90, np.uint8)
+    inset = np.tan(np.radians(6)) * h / 2
+    x0, y0 = (frame.shape[1] - w) / 2, (frame.shape[0] - h) / 2
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    shown = np.float32([[x0 + inset, y0], [x0 + w - inset, y0], [x0 + w, y0 + h], [x0, y0 + h]])
+    photo = cv2.warpPerspective(
+        bent,
+        cv2.getPerspectiveTransform(corners, shown),
+        frame.shape[::-1],
+        dst=frame,
+        borderMode=cv2.BORDER_TRANSPARENT,
+    )
+    flat, rectified = flatten(photo)
+    assert rectified
+    assert bend_of_rules(flat) < 2.5 * flat.shape[0] / h  # flatten enlarges it to the frame
+    assert shapes(flat) == AS_PRINTED
+
+
+def test_a_flat_page_is_left_as_it_is(page):
+    flat, shift = dw.dewarp(page)
+    assert shift == 0.0
+    assert flat is page
+
+
+def test_a_page_without_rules_is_left_as_it_is():
+    blank = np.full((1200, 850), 245, np.uint8)
+    cv2.putText(blank, "no rules here", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 3)
+    assert dw.dewarp(blank) == (blank, 0.0)
+
+
+def test_a_shadow_across_a_corner_keeps_the_page_outline(page):
+    """A dark shadow over the page's bottom-left corner makes that corner as dark as the desk
+    beyond it; the corners still come from the page's straight edges."""
+    h, w = page.shape
+    frame = np.full((int(h * 1.2), int(w * 1.2)), 150, np.uint8)
+    x0, y0 = (frame.shape[1] - w) // 2, (frame.shape[0] - h) // 2
+    frame[y0 : y0 + h, x0 : x0 + w] = np.maximum(page, 235)  # paper, the print left out
+    light = np.ones(frame.shape, np.float32)
+    shadow = np.array([[0, frame.shape[0] * 0.55], [w * 0.55, frame.shape[0]], [0, frame.shape[0]]])
+    cv2.fillPoly(light, [shadow.astype(np.int32)], 0.45)
+    photo = (frame * cv2.GaussianBlur(light, (0, 0), 40)).astype(np.uint8)
+
+    corners = page_corners(photo)
+    expected = np.float32([[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h]])
+    assert corners is not None
+    assert np.abs(corners - expected).max() < 0.01 * max(h, w)
