@@ -29,6 +29,7 @@ from .preprocess import binarize_lines, flatten, upright
 from .table_grid import CellBox, find_tables
 
 BLANK_INK = 20  # dark pixels (specks removed) below which a cell is empty
+DIGIT_HEIGHT = 15  # pixels: a digit at 200 dpi, 9 pt, is 22 tall; specks are smaller
 SURE = 0.99  # at or above this, no look-alike penalty
 REREAD_BELOW = 0.95  # readings below this are read a second time
 LOOKALIKE_DIGITS = set("06891 7".replace(" ", ""))
@@ -165,7 +166,7 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
     crops, owners = [], []
     cells = []
     inners = [_inner(gray, box.box) for box in table]
-    inked = [_ink_amount(inner) > BLANK_INK for inner in inners]
+    inked = [_ink_amount(inner) > BLANK_INK or _thin_glyph(inner) for inner in inners]
     height = line_height([inner for inner, ink in zip(inners, inked) if ink])
     for box, inner, ink in zip(table, inners, inked):
         lines = _text_lines(inner, line_height=height) if ink else []
@@ -349,6 +350,19 @@ def _ink(crop: np.ndarray) -> np.ndarray:
 
 def _ink_amount(crop: np.ndarray) -> int:
     return int(_ink(crop).sum())
+
+
+def _thin_glyph(crop: np.ndarray) -> bool:
+    """Does the cell hold a mark as tall as a digit, however thin? A light "1" at 200 dpi is
+    2 pixels wide, and removing specks removed it: its cell was taken for blank, surely. A
+    mark on the crop's side is what is left of a column rule, not a glyph."""
+    if not crop.size:
+        return False
+    count, _, stats, _ = cv2.connectedComponentsWithStats(_glyph_ink(crop).astype(np.uint8), 8)
+    width = crop.shape[1]
+    return any(
+        h >= DIGIT_HEIGHT and x > 1 and x + w < width - 1 for x, _, w, h, _ in stats[1:count]
+    )
 
 
 def _text_lines(

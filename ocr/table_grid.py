@@ -19,7 +19,7 @@ DOUBLED_RULE = 12  # pixels (at 300 dpi): two rules closer than this are one, pr
 GAP_H = 25  # page width / this: longest gap bridged in a row rule
 GAP_V = 120  # page height / this: in a column rule (under a row's height)
 TEXT_APART = 0.12  # of a one-line row's height: paper either side of a lost column rule
-MIN_TEXT_INK = 0.01  # of a one-line row's height squared: less than a digit's ink (a '1')
+GLYPH = 0.25  # of a one-line row's height: the least extent of a glyph's ink
 RULE_WIDTH = 5  # pixels either side of a rule's centre: a 1 pt rule at 300 dpi, blurred
 REMNANTS = 0.1  # share of a row rule's length still inked where the rule is lost
 MIN_ROW = 30  # pixels (at 300 dpi, a 7 pt row): column rules running on this far hold a row
@@ -140,7 +140,7 @@ def _text_ink(binary: np.ndarray, rules: np.ndarray) -> np.ndarray:
 
 
 def _apart(
-    text: np.ndarray, at: int, a0: int, a1: int, b0: int, b1: int, reach: int, min_ink: float
+    text: np.ndarray, at: int, a0: int, a1: int, b0: int, b1: int, reach: int, glyph: float
 ) -> bool:
     """Between two cells whose rule (at x = `at`, running over rows a0..a1; the cells reach out
     to columns b0 and b1) is lost to faint toner, is there text on both sides, with clear paper
@@ -153,9 +153,17 @@ def _apart(
     )
     return (
         not any(flank.any() for flank in flanks)
-        and (rows[:, b0 + reach : at - reach] > 0).sum() >= min_ink
-        and (rows[:, at + reach + 1 : b1 - reach] > 0).sum() >= min_ink
+        and _holds_glyph(rows[:, b0 + reach : at - reach], glyph)
+        and _holds_glyph(rows[:, at + reach + 1 : b1 - reach], glyph)
     )
+
+
+def _holds_glyph(text: np.ndarray, size: float) -> bool:
+    """Is there a blob of ink as large as a glyph? Specks and a shaded row's grain are not."""
+    if not text.size:
+        return False
+    count, _, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
+    return any(max(w, h) >= size for _, _, w, h, _ in stats[1:count])
 
 
 def _remnants(text: np.ndarray, at: int, a0: int, a1: int) -> float:
@@ -174,7 +182,7 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> li
     rows, cols = len(ys) - 1, len(xs) - 1
     one_line = float(np.percentile(np.diff(ys), 10))  # the height of a one-line row
     wide, narrow = max(RULE_WIDTH + 3, round(TEXT_APART * one_line)), RULE_WIDTH + 3
-    ink = MIN_TEXT_INK * one_line**2
+    glyph = GLYPH * one_line
     parent = list(range(rows * cols))
 
     def find(i):
@@ -198,7 +206,7 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> li
             if (
                 c + 1 < cols
                 and not ruled(vertical, ys[r], ys[r + 1], xs[c + 1], True)
-                and not _apart(text, xs[c + 1], ys[r], ys[r + 1], xs[c], xs[c + 2], wide, ink)
+                and not _apart(text, xs[c + 1], ys[r], ys[r + 1], xs[c], xs[c + 2], wide, glyph)
             ):
                 parent[find(r * cols + c + 1)] = find(r * cols + c)
             if (
@@ -207,7 +215,7 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> li
                 # lines of a wrapped label stand closer than the reach, a row's text does not
                 and not (
                     _remnants(text.T, ys[r + 1], xs[c], xs[c + 1]) >= REMNANTS
-                    and _apart(text.T, ys[r + 1], xs[c], xs[c + 1], ys[r], ys[r + 2], narrow, ink)
+                    and _apart(text.T, ys[r + 1], xs[c], xs[c + 1], ys[r], ys[r + 2], narrow, glyph)
                 )
             ):
                 parent[find((r + 1) * cols + c)] = find(r * cols + c)
