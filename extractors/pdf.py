@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from math import ceil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,11 +113,34 @@ def _read_scanned_page(
             dpi = scan.dpi or _scan_dpi(page, width_points)
             width, height = page.get_size()
             check(limits, "max_megapixels", width * height * (dpi / 72) ** 2 / 1e6)
-            image = page.render(scale=dpi / 72).to_numpy()[..., 2]  # BGR
+            image = _scan_image(page, dpi)
+            if image is None:
+                image = page.render(scale=dpi / 72).to_numpy()[..., 2]  # BGR
         finally:
             document.close()
     text = number <= TITLE_PAGES
     return read_page(np.ascontiguousarray(image), number, 72 / dpi, settings=scan, text=text)
+
+
+def _scan_image(page, dpi: float) -> np.ndarray | None:
+    """The page's own scanned image, decoded (red channel), when the page is nothing but that
+    JPEG, upright, filling the page at `dpi`; None for anything else. Rendering such a page
+    gives the same pixels (all 57 such pages of the tune corpus; PDFium resamples 1 page in 20
+    whose size in points is a hair off), in 60 ms instead of 20 at 300 dpi."""
+    images = list(page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=1))
+    if len(images) != 1 or page.get_rotation() or images[0].get_filters() != ["DCTDecode"]:
+        return None
+    a, b, c, d, e, f = images[0].get_matrix().get()
+    width, height = page.get_size()
+    px_width, px_height = images[0].get_px_size()
+    fills_page = b == c == 0 and max(abs(e), abs(f), abs(a - width), abs(d - height)) < 0.5
+    # The size pypdfium2 renders at, to the bit: a page a hair taller than the image is resampled.
+    scale = dpi / 72
+    at_dpi = (px_width, px_height) == (ceil(width * scale), ceil(height * scale))
+    if not (fills_page and at_dpi):
+        return None
+    pixels = images[0].get_bitmap(render=False).to_numpy()
+    return pixels if pixels.ndim == 2 else pixels[..., 2]  # BGR(x)
 
 
 def _scan_dpi(page, width_points: float) -> float:

@@ -1,0 +1,42 @@
+"""Preparing a scanned page, fast: its image taken out of the PDF, its skew found (no OCR)."""
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+
+from extractors.pdf import _scan_image
+from ocr.preprocess import rotate, skew_angle
+
+
+def ruled_page() -> np.ndarray:
+    """An A4 page at 100 dpi: a ruled table and lines of 'text' (dashes), upright."""
+    page = np.full((1169, 827), 245, np.uint8)
+    for y in range(150, 1000, 40):
+        cv2.line(page, (80, y), (750, y), 20, 2)
+        for x in range(100, 700, 30):
+            cv2.rectangle(page, (x, y + 12), (x + 18, y + 26), 30, -1)
+    for x in (80, 300, 750):
+        cv2.line(page, (x, 150), (x, 990), 20, 2)
+    return page
+
+
+@pytest.mark.parametrize("skew", [-2.3, -0.4, 0.0, 1.15, 3.0])
+def test_skew_is_found_to_a_tenth_of_a_degree(skew):
+    turned = rotate(ruled_page(), skew)
+    assert skew_angle(turned) == pytest.approx(-skew, abs=0.1)
+
+
+def test_a_page_that_is_one_jpeg_is_decoded_not_rendered(tmp_path):
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (2339, 1654, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "scan.pdf", resolution=200)  # one JPEG a page
+    document = pdfium.PdfDocument(str(tmp_path / "scan.pdf"))
+    page = document[0]
+    dpi = 1654 / (page.get_width() / 72)
+    image = _scan_image(page, dpi)
+    rendered = page.render(scale=dpi / 72).to_numpy()[..., 2]
+    assert image is not None and np.array_equal(image, rendered)
+    assert _scan_image(page, dpi * 1.5) is None  # read enlarged: rendered
+    document.close()
