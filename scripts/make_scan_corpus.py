@@ -70,7 +70,9 @@ TRUTH_DIR = ROOT / "tests" / "truth"
 COMMITTED_DIR = ROOT / "tests" / "fixtures" / "scan_corpus"
 MANIFEST = ".manifest.json"
 SEAL_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-TUNE_SEED, FRESH_SEED = 1, 2
+# The fresh draw is reported on before anyone looks at it; once looked at, it is retired and
+# the next seed takes its place (seed 2 was stop 17's, seed 3 is stop 18's).
+TUNE_SEED, FRESH_SEED = 1, 3
 
 # Source stem -> (docx, expected agency, expected year). The seeds' agency and year are those
 # tests/test_seeds.py expects; the 2019-template reports carry theirs in tests/truth/.
@@ -1050,7 +1052,12 @@ def _size(path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seed", type=int, default=TUNE_SEED, help="1 = tune draw, 2 = fresh draw")
+    ap.add_argument(
+        "--seed",
+        type=int,
+        default=TUNE_SEED,
+        help=f"{TUNE_SEED} = tune draw, {FRESH_SEED} = fresh draw",
+    )
     ap.add_argument("--documents", type=int, default=42)
     ap.add_argument("--wide", action="store_true", help="widen every range a little")
     ap.add_argument("--jobs", type=int, default=2, help="documents made at once")
