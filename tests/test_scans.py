@@ -75,14 +75,11 @@ def test_poor_150dpi_scan_reads_every_cell_with_the_identities_help(scanned):
     assert wrong_cells(report, "003_e8e0dec984916c3b") == {}
     assert report["status"] == "ok" and report["checks"] == []
     assert (report["agency"], report["year"]) == ("北京市石景山区人民政府", 2022)
-    (fix,) = report["corrections"]  # "3" first read as "B": the second reading, as the sums say
-    assert (fix["row"], fix["col"], fix["read_text"], fix["value"], fix["evidence"]) == (
-        "denied.enforcement_files",
-        "total",
-        "B",
-        3,
-        "second_reading",
-    )
+    fixes = {(f["row"], f["col"]): f for f in report["corrections"]}
+    fix = fixes["denied.enforcement_files", "total"]  # "3" first read as "B"
+    assert (fix["read_text"], fix["value"], fix["evidence"]) == ("B", 3, "second_reading")
+    # A speck read as a line of its own above "12": the number is the reading's digits.
+    assert fixes.keys() <= {("denied.enforcement_files", "total"), ("review", "total")}
 
 
 def test_sideways_photo_is_turned_and_read(scanned):
