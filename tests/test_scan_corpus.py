@@ -15,15 +15,15 @@ from helpers import FIXTURES, TRUTH, load_truth_cells, report_cells
 CORPUS = FIXTURES / "scan_corpus"
 DOCUMENTS = json.loads((CORPUS / ".manifest.json").read_text(encoding="utf-8"))["documents"]
 
-# Cells exactly right, as measured when this test was written; a change may raise them.
+# Cells exactly right, as measured (stop 18; 1118 of 1396 at stop 17); a change may raise them.
 RIGHT_AT_LEAST = {
     "000_de4a6e6b343917dd.scan300.d000.pdf": 200,
     "t2019_qinghe_county.scan200.d001.pdf": 198,
-    "003_e8e0dec984916c3b.scan150.d002.tiff": 167,
-    "001_1c640710511402cf.faint.d003.pdf": 154,
-    "004_35a7a0986a780ec4.fax.d004.tiff": 170,
-    "002_aeca975d5bd5932c.photo.d005": 59,
-    "t2019_hexi_street.photo.d006.pdf": 170,
+    "003_e8e0dec984916c3b.scan150.d002.tiff": 185,
+    "001_1c640710511402cf.faint.d003.pdf": 200,
+    "004_35a7a0986a780ec4.fax.d004.tiff": 196,
+    "002_aeca975d5bd5932c.photo.d005": 193,
+    "t2019_hexi_street.photo.d006.pdf": 195,
 }
 
 
