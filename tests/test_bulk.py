@@ -1,8 +1,8 @@
 """Bulk runs that survive a kill -9, --force, and the watch folder, through the real CLI.
 
-The CLI runs in subprocesses, which share one Prefect server started here (the embedded one
-Prefect would start itself, via PREFECT_API_URL): each would otherwise spend seconds starting
-its own. tests/test_run.py covers starting it.
+The CLI runs in subprocesses, which share the test process's Prefect server (conftest.py: the
+embedded one Prefect would start itself, via PREFECT_API_URL): each would otherwise spend seconds
+starting its own. tests/test_run.py covers starting it.
 """
 
 import hashlib
@@ -27,15 +27,10 @@ SUMMARY = re.compile(r"(\d+) documents in [\d.]+s: (\d+) processed, (\d+) skippe
 
 
 @pytest.fixture(scope="module", autouse=True)
-def prefect_api():
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
-    ENV["PREFECT_API_URL"] = server.api_url
+def prefect_api(prefect_api_url):
+    ENV["PREFECT_API_URL"] = prefect_api_url  # the test process's server (conftest.py)
     yield
     del ENV["PREFECT_API_URL"]
-    server.stop()
 
 
 def tree(folder):

@@ -31,15 +31,11 @@ ODD = {  # entry -> the code it is skipped with
 
 
 @pytest.fixture(scope="module")
-def prefect_env():
-    """The environment for the CLI, with a Prefect server shared by its runs (each would
-    otherwise spend seconds starting its own), as tests/test_bulk.py does."""
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
-    yield {**os.environ, "PYTHONUNBUFFERED": "1", "PREFECT_API_URL": server.api_url}
-    server.stop()
+def prefect_env(prefect_api_url):
+    """The environment for the CLI, with the test process's Prefect server (conftest.py) shared
+    by its runs (each would otherwise spend seconds starting its own), as tests/test_bulk.py
+    does."""
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "PREFECT_API_URL": prefect_api_url}
 
 
 @pytest.fixture

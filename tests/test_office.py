@@ -248,14 +248,10 @@ SUMMARY = re.compile(r"(\d+) documents in [\d.]+s: (\d+) processed, (\d+) skippe
 
 
 @pytest.fixture(scope="module")
-def prefect_env():
-    """One Prefect server for the CLI runs here (each would otherwise start its own)."""
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
-    yield {**os.environ, "PYTHONUNBUFFERED": "1", "PREFECT_API_URL": server.api_url}
-    server.stop()
+def prefect_env(prefect_api_url):
+    """The test process's Prefect server (conftest.py) for the CLI runs here (each would
+    otherwise start its own)."""
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "PREFECT_API_URL": prefect_api_url}
 
 
 def nianbao(env, *args):

@@ -74,22 +74,10 @@ def embedded_servers():
 
 
 @pytest.fixture
-def prefect_api():
-    """A Prefect server both runs report to, as on a real cluster (PREFECT_API_URL): one
-    start-up instead of one per run."""
-    import socket
-
-    from prefect.server.api.server import SubprocessASGIServer
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = SubprocessASGIServer(port=port)  # its own instance: the port is the key
-    server.start()
-    try:
-        yield server.api_url
-    finally:
-        server.stop()
+def prefect_api(prefect_api_url):
+    """A Prefect server both runs report to, as on a real cluster (PREFECT_API_URL): the test
+    process's (conftest.py), one start-up instead of one per run."""
+    return prefect_api_url
 
 
 def task_runs_of_run_into(api_url: str, out) -> list:

@@ -20,15 +20,11 @@ TABLES = ["active_disclosure", "applications", "reviews_litigation"]
 
 
 @pytest.fixture(scope="module")
-def prefect_env():
-    """The environment for the CLI, with a Prefect server shared by its runs (each would
-    otherwise spend seconds starting its own), as tests/test_bulk.py does."""
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
-    yield {**os.environ, "PYTHONUNBUFFERED": "1", "PREFECT_API_URL": server.api_url}
-    server.stop()
+def prefect_env(prefect_api_url):
+    """The environment for the CLI, with the test process's Prefect server (conftest.py) shared
+    by its runs (each would otherwise spend seconds starting its own), as tests/test_bulk.py
+    does."""
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "PREFECT_API_URL": prefect_api_url}
 
 
 def test_a_file_is_ready_once_unchanged_for_the_quiet_period(tmp_path, monkeypatch):
