@@ -122,13 +122,18 @@ def _reads_upright(grids: list[Grid]) -> bool:
     telling 0° from 180° costs no more readings. On the tune corpus, none of the 12 largest
     cells of an upside-down page reads at 0.9 (the best: 0.85); 37 of 40 upright table pages
     of its scan150, faint and fax documents have three that do. A few are not enough: a label
-    cell of a 150 dpi scan often holds a line of specks, read as nothing (0.0). A page without
-    tables reads well."""
+    cell of a 150 dpi scan often holds a line of specks, read as nothing (0.0). Numbers do not
+    count: a "0" reads as well upside down (a turned page of table 三's rows of zeros was taken
+    for upright). A page without tables reads well."""
     inked = [
-        c for g in grids for c in g.cells if c.text.strip() or Flag.INK_WITHOUT_TEXT in c.flags
+        c
+        for g in grids
+        for c in g.cells
+        if (c.text.strip() or Flag.INK_WITHOUT_TEXT in c.flags)
+        and not _NUMBER.fullmatch(to_compact(c.text))
     ]
     largest = sorted(inked, key=lambda c: -_area(c.bbox))[:UPRIGHT_SAMPLE]
-    well_read = sum(c.confidence >= UPRIGHT_SCORE for c in largest)
+    well_read = sum(c.confidence >= UPRIGHT_SCORE and has_cjk(c.text) for c in largest)
     return not grids or well_read >= UPRIGHT_READS
 
 
