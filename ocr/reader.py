@@ -43,7 +43,6 @@ UPRIGHT_SAMPLE = 12  # largest inked cells looked at to tell an upright page (se
 UPRIGHT_READS = 3  # of them reading at UPRIGHT_SCORE or better
 UPRIGHT_SCORE = 0.9
 TITLE_LINES = 8
-DIGIT_WIDTH = 0.72  # a digit's width in its height, when a table has too few numbers to tell
 DARK = 140  # gray level below which a pixel is ink, at least
 INK_PERCENTILE = 0.5  # a cell's darkest ink: a lone "1" covers more than this share of it
 GLYPH_CONTRAST = 40  # gray levels from a cell's paper to its darkest ink, at least, for a glyph
@@ -212,18 +211,19 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
     return Grid(cells)
 
 
-def _digit_width(readings: list[tuple[str, float, np.ndarray]]) -> float:
+def _digit_width(readings: list[tuple[str, float, np.ndarray]]) -> float | None:
     """The width of a digit in this table's print, in its height: from the sure readings of
-    numbers of 2 digits or more without a narrow "1" (in three fonts, 0.67-0.75)."""
+    numbers of 2 digits or more without a narrow "1" (in three fonts, 0.67-0.75); None when
+    the table has too few of them to tell (a constant flagged a wide print's "4127")."""
     widths = [
         (_ink_ratio(line) + 0.1) / len(text)
         for text, confidence, line in readings
         if confidence >= SURE and text.isdigit() and len(text) >= 2 and "1" not in text
     ]
-    return float(np.median(widths)) if len(widths) >= 3 else DIGIT_WIDTH
+    return float(np.median(widths)) if len(widths) >= 3 else None
 
 
-def _dropped_glyph(text: str, line: np.ndarray, digit_width: float = DIGIT_WIDTH) -> bool:
+def _dropped_glyph(text: str, line: np.ndarray, digit_width: float | None = None) -> bool:
     """Is a one-line number read with fewer characters than its line shows? The recogniser
     drops a thin "1" of a blurred 150 dpi scan ("14" read "4" at 0.98): digits stand apart,
     so each run of inked columns is at least one character. It drops a digit touching the next
@@ -231,9 +231,12 @@ def _dropped_glyph(text: str, line: np.ndarray, digit_width: float = DIGIT_WIDTH
     compact = to_compact(text)
     if not _NUMBER_WITH_UNIT.fullmatch(compact) or "\n" in text:
         return False
-    return _glyphs(line) > len(compact) or (
-        compact.isdigit() and _ink_ratio(line) > digit_width * (len(compact) + 0.5) - 0.1
+    too_wide = (
+        digit_width is not None
+        and compact.isdigit()
+        and _ink_ratio(line) > digit_width * (len(compact) + 0.5) - 0.1
     )
+    return _glyphs(line) > len(compact) or too_wide
 
 
 def _ink_ratio(line: np.ndarray) -> float:
