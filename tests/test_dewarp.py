@@ -3,28 +3,16 @@ outline of a photographed page under a shadow (ocr.preprocess.page_corners)."""
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
-from helpers import SAMPLES
+from ruled_page import AS_PRINTED, photographed, rendered, shapes
 
 from ocr import dewarp as dw
-from ocr.preprocess import binarize_lines, flatten, page_corners
-from ocr.table_grid import find_tables
-
-# Page 5 of seed 000 starts with the continuation of table 三 (16 rows), then table 四 (3 rows).
-PAGE = SAMPLES / "pdf" / "000_de4a6e6b343917dd.wqy-zenhei.pdf", 5
-AS_PRINTED = [(16, 10), (3, 15)]
+from ocr.preprocess import flatten, page_corners
 
 
 @pytest.fixture(scope="module")
 def page() -> np.ndarray:
-    pdf = pdfium.PdfDocument(PAGE[0])
-    return pdf[PAGE[1] - 1].render(scale=200 / 72, grayscale=True).to_numpy().copy()
-
-
-def shapes(gray: np.ndarray) -> list[tuple[int, int]]:
-    tables = find_tables(binarize_lines(gray)).tables
-    return [(max(c.row + c.rowspan for c in t), max(c.col + c.colspan for c in t)) for t in tables]
+    return rendered()
 
 
 def curled(gray: np.ndarray, lift: float, barrel: float) -> np.ndarray:
@@ -63,19 +51,8 @@ def test_a_curled_page_gets_its_rows_back(page):
 def test_a_curled_photo_is_flattened_and_unbent_in_one(page):
     """Keystone (6°) and curl together: flatten warps and straightens in one remap."""
     bent = curled(page, lift=0.02, barrel=0.02)
-    h, w = bent.shape
-    frame = np.full((int(h * 1.3), int(w * 1.4)), 90, np.uint8)
-    inset = np.tan(np.radians(6)) * h / 2
-    x0, y0 = (frame.shape[1] - w) / 2, (frame.shape[0] - h) / 2
-    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    shown = np.float32([[x0 + inset, y0], [x0 + w - inset, y0], [x0 + w, y0 + h], [x0, y0 + h]])
-    photo = cv2.warpPerspective(
-        bent,
-        cv2.getPerspectiveTransform(corners, shown),
-        frame.shape[::-1],
-        dst=frame,
-        borderMode=cv2.BORDER_TRANSPARENT,
-    )
+    h = bent.shape[0]
+    photo = photographed(bent)
     flat, rectified = flatten(photo)
     assert rectified
     assert bend_of_rules(flat) < 2.5 * flat.shape[0] / h  # flatten enlarges it to the frame

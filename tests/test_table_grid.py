@@ -1,29 +1,17 @@
 """The ruled grid of a scanned page when a page break has changed its rules: a continuation
 printed without its top border, a top rule printed twice, a photographed page."""
 
-import cv2
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
-from helpers import SAMPLES
+from ruled_page import AS_PRINTED, photographed, rendered, shapes
 
 from ocr.preprocess import binarize_lines, flatten
-from ocr.table_grid import find_tables, line_masks
-
-# Page 5 of seed 000 starts with the continuation of table 三 (16 rows), then table 四 (3 rows).
-PAGE = SAMPLES / "pdf" / "000_de4a6e6b343917dd.wqy-zenhei.pdf", 5
-AS_PRINTED = [(16, 10), (3, 15)]
+from ocr.table_grid import line_masks
 
 
 @pytest.fixture(scope="module")
 def page() -> np.ndarray:
-    pdf = pdfium.PdfDocument(PAGE[0])
-    return pdf[PAGE[1] - 1].render(scale=200 / 72, grayscale=True).to_numpy().copy()
-
-
-def shapes(gray: np.ndarray) -> list[tuple[int, int]]:
-    tables = find_tables(binarize_lines(gray)).tables
-    return [(max(c.row + c.rowspan for c in t), max(c.col + c.colspan for c in t)) for t in tables]
+    return rendered()
 
 
 def first_rule(gray: np.ndarray) -> int:
@@ -52,19 +40,7 @@ def test_a_top_rule_printed_twice_is_one_rule(page):
 def test_a_photographed_page_is_warped_flat(page):
     """The page on a darker surface, foreshortened by 6° of keystone: flattened, the grid is
     the printed one."""
-    h, w = page.shape
-    frame = np.full((int(h * 1.3), int(w * 1.4)), 90, np.uint8)
-    inset = np.tan(np.radians(6)) * h / 2
-    x0, y0 = (frame.shape[1] - w) / 2, (frame.shape[0] - h) / 2
-    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    shown = np.float32([[x0 + inset, y0], [x0 + w - inset, y0], [x0 + w, y0 + h], [x0, y0 + h]])
-    photo = cv2.warpPerspective(
-        page,
-        cv2.getPerspectiveTransform(corners, shown),
-        frame.shape[::-1],
-        dst=frame,
-        borderMode=cv2.BORDER_TRANSPARENT,
-    )
+    photo = photographed(page)
     assert shapes(photo) != AS_PRINTED  # the slanted rules are not read as they are
     flat, rectified = flatten(photo)
     assert rectified
