@@ -170,7 +170,7 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
     crops, owners = [], []
     cells = []
     inners = [_inner(gray, box.box) for box in table]
-    inked = [_ink_amount(inner) > BLANK_INK or _thin_glyph(inner) for inner in inners]
+    inked = [_holds_ink(inner) for inner in inners]
     height = line_height([inner for inner, ink in zip(inners, inked) if ink])
     for box, inner, ink in zip(table, inners, inked):
         lines = _text_lines(inner, line_height=height) if ink else []
@@ -363,11 +363,12 @@ def _inner(gray: np.ndarray, box) -> np.ndarray:
     return gray[y0 + pad : y1 - pad, x0 + pad : x1 - pad]
 
 
-def _ink(crop: np.ndarray) -> np.ndarray:
-    """Glyph ink as a boolean mask, with specks (noise, JPEG) removed."""
+def _ink(crop: np.ndarray, glyphs: np.ndarray | None = None) -> np.ndarray:
+    """Glyph ink (`glyphs`, by default _glyph_ink) as a boolean mask, specks (noise, JPEG)
+    removed."""
     if crop.size == 0:
         return np.zeros(crop.shape, bool)
-    dark = _glyph_ink(crop).astype(np.uint8)
+    dark = (_glyph_ink(crop) if glyphs is None else glyphs).astype(np.uint8)
     return cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).astype(bool)
 
 
@@ -375,13 +376,17 @@ def _ink_amount(crop: np.ndarray) -> int:
     return int(_ink(crop).sum())
 
 
-def _thin_glyph(crop: np.ndarray) -> bool:
-    """Does the cell hold a mark as tall as a digit, however thin? A light "1" at 200 dpi is
-    2 pixels wide, and removing specks removed it: its cell was taken for blank, surely. A
-    mark on the crop's side is what is left of a column rule, not a glyph."""
+def _holds_ink(crop: np.ndarray) -> bool:
+    """Is the cell not blank? It holds ink, specks left out, or a mark as tall as a digit
+    however thin: a light "1" at 200 dpi is 2 pixels wide, and removing specks removed it (its
+    cell was taken for blank, surely). A mark on the crop's side is what is left of a column
+    rule, not a glyph."""
     if not crop.size:
         return False
-    count, _, stats, _ = cv2.connectedComponentsWithStats(_glyph_ink(crop).astype(np.uint8), 8)
+    glyphs = _glyph_ink(crop)
+    if int(_ink(crop, glyphs).sum()) > BLANK_INK:
+        return True
+    count, _, stats, _ = cv2.connectedComponentsWithStats(glyphs.astype(np.uint8), 8)
     width = crop.shape[1]
     return any(
         h >= DIGIT_HEIGHT and x > 1 and x + w < width - 1 for x, _, w, h, _ in stats[1:count]
