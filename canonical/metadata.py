@@ -32,7 +32,7 @@ def agency_and_year(body_text: str) -> tuple[str | None, int | None]:
         year_match = _YEAR.search(compact)
         year = int(year_match.group(1)) if year_match else None
         before = compact[: year_match.start()] if year_match else compact[: title[0]]
-        agency = before or (_agency_line(lines[i - 1]) if i > 0 else None)
+        agency = before or _agency_line(lines[:i])
         return _with_region(agency, body_text), year
     return None, None
 
@@ -88,8 +88,13 @@ def _with_region(agency: str | None, body_text: str) -> str | None:
     return m.group(1) + agency if m else agency
 
 
-def _agency_line(line: str) -> str | None:
-    compact = to_compact(line)
+def _agency_line(above: list[str]) -> str | None:
+    """The agency, on the nearest line above the title that has words: on a scan, specks
+    between the two lines read as "*", "+" or "—"."""
+    worded = [to_compact(line) for line in above if len(re.findall(CJK_CHAR, line)) >= 2]
+    if not worded:
+        return None
+    compact = worded[-1]
     if len(compact) > 40 or any(p in compact for p in "。，；："):
         return None
     return compact

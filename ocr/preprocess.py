@@ -33,9 +33,13 @@ def reading_dpi(dpi: float) -> float:
 
 
 def ink(gray: np.ndarray) -> np.ndarray:
-    """Dark pixels as 255 on 0 (Otsu), for measuring layout, not for reading."""
-    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return binary
+    """Dark pixels as 255 on 0, for measuring layout, not for reading. The threshold is local:
+    with one threshold for the page (Otsu), a photo's shadow was all ink and the text in it
+    none, and a sideways cover page was not turned."""
+    block = max(15, (min(gray.shape) // 30) | 1)
+    return cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15
+    )
 
 
 def binarize_lines(gray: np.ndarray) -> np.ndarray:

@@ -38,6 +38,7 @@ INK_WITHOUT_TEXT = 0.2
 MIXED_TEXT = 0.5  # digits mixed with letters: likely a misreading
 UNREAD_SIGN = 0.5  # a dash stands before a number read without it: its sign is unsure
 UNREAD_GLYPH = 0.3  # the line shows more characters than the reading has: a digit was dropped
+ORIENTATION_MARGIN = 0.1  # a page is turned 180° if it reads this much better so
 ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
 UPRIGHT_SAMPLE = 12  # largest inked cells looked at to tell an upright page (see _reads_upright)
 UPRIGHT_READS = 3  # of them reading at UPRIGHT_SCORE or better
@@ -87,11 +88,19 @@ def read_page(
     gray, tables = _without_rules(page_image)
     turned = turns * 90
     grids, lines = _read_tables(gray, tables, page, bbox_scale, settings, text)
-    if not _reads_upright(grids) and _upside_down(gray, tables):
-        gray, tables = _without_rules(np.ascontiguousarray(np.rot90(page_image, 2)))
-        turned = (turned + 180) % 360
-        grids, lines = _read_tables(gray, tables, page, bbox_scale, settings, text)
-    return PageReading(grids, lines, turned, skew, gray.shape[1], gray.shape[0], page, rectified)
+    if not _reads_upright(grids, lines) and (not tables or _upside_down(gray, tables)):
+        turned_gray, turned_tables = _without_rules(np.ascontiguousarray(np.rot90(page_image, 2)))
+        turned_grids, turned_lines = _read_tables(
+            turned_gray, turned_tables, page, bbox_scale, settings, text
+        )
+        # A page without tables is told by its text: the better read way up is kept.
+        if tables or _mean_score(turned_lines) > _mean_score(lines) + ORIENTATION_MARGIN:
+            gray, tables, grids, lines = turned_gray, turned_tables, turned_grids, turned_lines
+            turned = (turned + 180) % 360
+    page_text = "\n".join(line.text for line in lines)
+    return PageReading(
+        grids, page_text, turned, skew, gray.shape[1], gray.shape[0], page, rectified
+    )
 
 
 def _without_rules(gray: np.ndarray) -> tuple[np.ndarray, list[list[CellBox]]]:
@@ -105,7 +114,9 @@ def _without_rules(gray: np.ndarray) -> tuple[np.ndarray, list[list[CellBox]]]:
     return clean, ruled.tables
 
 
-def _read_tables(gray, tables, page, bbox_scale, settings, text) -> tuple[list[Grid], str]:
+def _read_tables(
+    gray, tables, page, bbox_scale, settings, text
+) -> tuple[list[Grid], list[engine.Reading]]:
     if settings.ocr == "page":
         lines = engine.read_page(gray)
         return (
@@ -113,17 +124,19 @@ def _read_tables(gray, tables, page, bbox_scale, settings, text) -> tuple[list[G
             _text_outside(lines, tables),
         )
     grids = [_read_table(gray, t, page, bbox_scale) for t in tables]
-    return grids, _page_text(gray, tables) if text else ""
+    return grids, _page_text(gray, tables) if text else []
 
 
-def _reads_upright(grids: list[Grid]) -> bool:
+def _reads_upright(grids: list[Grid], lines: list[engine.Reading]) -> bool:
     """Do some of the largest inked cells (labels) read well? Then the page is upright, and
     telling 0° from 180° costs no more readings. On the tune corpus, none of the 12 largest
     cells of an upside-down page reads at 0.9 (the best: 0.85); 37 of 40 upright table pages
     of its scan150, faint and fax documents have three that do. A few are not enough: a label
     cell of a 150 dpi scan often holds a line of specks, read as nothing (0.0). Numbers do not
     count: a "0" reads as well upside down (a turned page of table 三's rows of zeros was taken
-    for upright). A page without tables reads well."""
+    for upright). A page without tables is upright if its text lines (`lines`, when they were
+    read) read at UPRIGHT_SCORE on average: a sideways cover photographed was turned the wrong
+    way, and its title read as nothing."""
     inked = [
         c
         for g in grids
@@ -133,7 +146,13 @@ def _reads_upright(grids: list[Grid]) -> bool:
     ]
     largest = sorted(inked, key=lambda c: -_area(c.bbox))[:UPRIGHT_SAMPLE]
     well_read = sum(c.confidence >= UPRIGHT_SCORE and has_cjk(c.text) for c in largest)
-    return not grids or well_read >= UPRIGHT_READS
+    if grids:
+        return well_read >= UPRIGHT_READS
+    return not lines or _mean_score(lines) >= UPRIGHT_SCORE
+
+
+def _mean_score(lines: list[engine.Reading]) -> float:
+    return float(np.mean([line.score for line in lines])) if lines else 0.0
 
 
 def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
@@ -150,7 +169,7 @@ def _upside_down(gray: np.ndarray, tables: list[list[CellBox]]) -> bool:
     crops = [line for s in sample for line in _text_lines(s)[:1]]
     upright_score = np.mean([r.score for r in engine.recognize(crops)])
     flipped_score = np.mean([r.score for r in engine.recognize([np.rot90(c, 2) for c in crops])])
-    return flipped_score > upright_score + 0.1
+    return flipped_score > upright_score + ORIENTATION_MARGIN
 
 
 def _empty_cell(box: CellBox, page: int, bbox_scale: float, has_ink: bool) -> GridCell:
@@ -296,11 +315,11 @@ def _table_from_lines(
     return Grid(cells)
 
 
-def _text_outside(lines: list[engine.Line], tables: list[list[CellBox]]) -> str:
+def _text_outside(lines: list[engine.Line], tables: list[list[CellBox]]) -> list[engine.Reading]:
     """Detected lines above the first table, in reading order (as _page_text)."""
     top = min((c.box[1] for t in tables for c in t), default=None)
     above = [l for l in lines if top is None or l.box[3] <= top]
-    return "\n".join(l.text for l in above[:TITLE_LINES])
+    return [engine.Reading(l.text, l.score) for l in above[:TITLE_LINES]]
 
 
 def cell_confidence(text: str, score: float) -> float:
@@ -342,18 +361,26 @@ def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]
             cell.alternatives.append((reading.text, second))
 
 
-def _page_text(gray: np.ndarray, tables: list[list[CellBox]]) -> str:
+def _page_text(gray: np.ndarray, tables: list[list[CellBox]]) -> list[engine.Reading]:
     """The first lines above the tables (or of a page without tables: a title page may hold
     its title halfway down): enough for the title, agency and year. The rest of the body is
     not read, to keep scans fast."""
     top = min((c.box[1] for t in tables for c in t), default=gray.shape[0])
     band = gray[:top]
-    lines = (
-        _text_lines(band, min_height=gray.shape[0] // 300, most=TITLE_LINES, cell=False)
-        if band.size
-        else []
+    if not band.size:
+        return []
+    # The page's line height is its bands' median: its tallest band may be two lines touching,
+    # and pairs of lines joined as one read as nothing (a fax's title page).
+    lowest = gray.shape[0] // 300
+    heights = [y1 - y0 for y0, y1 in _ink_bands(_page_ink(band)) if y1 - y0 >= lowest]
+    lines = _text_lines(
+        band,
+        min_height=lowest,
+        line_height=float(np.median(heights)) if heights else None,
+        most=TITLE_LINES,
+        cell=False,
     )
-    return "\n".join(r.text for r in engine.recognize(lines)) if lines else ""
+    return engine.recognize(lines) if lines else []
 
 
 def _inner(gray: np.ndarray, box) -> np.ndarray:
@@ -408,13 +435,14 @@ def _text_lines(
     blank row ("5", "7" at low resolution, "二"). A thin band at the crop's edge is what is left
     of a rule, and a band much lower than a line is a speck: neither is text.
     """
-    # Not _ink(): opening would cut thin strokes of small digits in two. A page's lines are
-    # kept apart at DARK: light pixels (shading, halo) run them together.
-    dark = _glyph_ink(crop) if cell else crop < DARK
+    # Not _ink(): opening would cut thin strokes of small digits in two.
+    dark = _glyph_ink(crop) if cell else _page_ink(crop)
     bands = [(y0, y1) for y0, y1 in _ink_bands(dark) if y1 - y0 >= min_height]
     height = line_height or max((y1 - y0 for y0, y1 in bands), default=0)
     bands = [b for b in bands if not _rule_remnant(b, crop.shape[0], height)]
     bands = [b for b in _one_line_each(bands, height) if b[1] - b[0] >= 0.4 * height]
+    text = [b for b in bands if not _specks_only(dark[b[0] : b[1]], height)]
+    bands = text or bands  # specks alone: read, so that the cell is flagged, not taken as blank
     out: list[np.ndarray] = []
     for y0, y1 in bands:
         if len(out) == most:
@@ -437,6 +465,12 @@ def _text_lines(
             )
         )
     return out
+
+
+def _page_ink(gray: np.ndarray) -> np.ndarray:
+    """The ink of a page's text: at DARK, as light pixels (shading, halo) run lines together,
+    and darker than the paper around it, as a photo's shadow is darker than DARK."""
+    return (gray < DARK) & (binarize_lines(gray) > 0)
 
 
 def line_height(crops: list[np.ndarray]) -> float | None:
@@ -490,6 +524,15 @@ def _ink_bands(dark: np.ndarray) -> list[tuple[int, int]]:
 def _rule_remnant(band: tuple[int, int], crop_height: int, line: float) -> bool:
     thin = band[1] - band[0] < 0.3 * line
     return thin and (band[0] <= 2 or band[1] >= crop_height - 2)
+
+
+def _specks_only(dark: np.ndarray, line: float) -> bool:
+    """Is a band's ink only specks, none of its marks as tall or as wide as part of a glyph?
+    Salt-and-pepper noise on a 150 dpi scan leaves rows of specks that join into a band as
+    tall as a line ("0" read "0\n福")."""
+    return all(
+        y1 - y0 < 0.35 * line and x1 - x0 < 0.5 * line for _, x0, x1, y0, y1 in _marks(dark)[1]
+    )
 
 
 def _one_line_each(bands: list[tuple[int, int]], line: float) -> list[tuple[int, int]]:
