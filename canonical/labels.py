@@ -16,8 +16,11 @@ from model.text import compact
 _QUOTES = "\"'“”‘’「」『』"
 # OCR reads 一 as a dash or drops it: （-）予以公开, ()予以公开; and 1. as L. or I., 7. as 乙.
 _NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d\-—–]*\)|(?:\d+|[LlI|乙])[.、,])"
+    r"^(?:[一二三四五六七八九十]+[、.:：]|\([一二三四五六七八九十\d\-—–]*\)|(?:\d+|[LlI|乙])[.、,])"
 )
+# Specks a scan adds to a label, read as dots or a degree sign: "(一).予以公开". No label has them
+# but as its numbering's separator, which is removed first.
+_SPECKS = re.compile(r"[.·°]")
 
 
 def normalize(text: str) -> str:
@@ -29,7 +32,8 @@ def normalize(text: str) -> str:
 @lru_cache(maxsize=65536)  # the same labels come back in every report
 def label_key(text: str) -> str:
     """Normalized text without its leading numbering: '（三）不予公开' → '不予公开'."""
-    return _NUMBERING.sub("", normalize(text))
+    text = normalize(text).lstrip(".·°")
+    return _SPECKS.sub("", _NUMBERING.sub("", text))
 
 
 @lru_cache(maxsize=65536)

@@ -196,9 +196,16 @@ class LabelledTableMatcher:
         best = max(scored, key=lambda s: (s[0], s[1]), default=None)
         if best is not None and best[0] >= MIN_SCORE:
             return best[2]
-        # The group label may be lost (e.g. a merged cell on another page): accept a row whose
-        # label is printed nowhere else in the template, but only on an exact match.
-        return self._unique_keys.get(label_key(text))
+        # The group label may be lost (a merged cell on another page, or misread on a scan):
+        # accept a row whose label is printed nowhere else in the template, when it matches
+        # that one row clearly better than any other.
+        once = sorted(
+            ((match_score(text, row.label), row) for row in self._unique_keys.values()),
+            key=lambda s: -s[0],
+        )
+        if once and once[0][0] >= MIN_SCORE and (len(once) < 2 or once[1][0] < once[0][0] - 0.1):
+            return once[0][1]
+        return None
 
     def _in_context(self, node: Row | Group) -> bool:
         if node.parent is None:
