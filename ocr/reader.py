@@ -189,10 +189,11 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
     crops, owners = [], []
     cells = []
     inners = [_inner(gray, box.box) for box in table]
-    inked = [_holds_ink(inner) for inner in inners]
-    height = line_height([inner for inner, ink in zip(inners, inked) if ink])
-    for box, inner, ink in zip(table, inners, inked):
-        lines = _text_lines(inner, line_height=height) if ink else []
+    glyphs = [_glyph_ink(inner) for inner in inners]
+    inked = [_holds_ink(inner, mask) for inner, mask in zip(inners, glyphs)]
+    height = line_height([mask for mask, ink in zip(glyphs, inked) if ink])
+    for box, inner, mask, ink in zip(table, inners, glyphs, inked):
+        lines = _text_lines(inner, line_height=height, dark=mask) if ink else []
         cell = _empty_cell(box, page, bbox_scale, bool(lines))
         cells.append(cell)
         for line in lines:
@@ -372,13 +373,14 @@ def _page_text(gray: np.ndarray, tables: list[list[CellBox]]) -> list[engine.Rea
     # The page's line height is its bands' median: its tallest band may be two lines touching,
     # and pairs of lines joined as one read as nothing (a fax's title page).
     lowest = gray.shape[0] // 300
-    heights = [y1 - y0 for y0, y1 in _ink_bands(_page_ink(band)) if y1 - y0 >= lowest]
+    dark = _page_ink(band)
+    heights = [y1 - y0 for y0, y1 in _ink_bands(dark) if y1 - y0 >= lowest]
     lines = _text_lines(
         band,
         min_height=lowest,
         line_height=float(np.median(heights)) if heights else None,
         most=TITLE_LINES,
-        cell=False,
+        dark=dark,
     )
     return engine.recognize(lines) if lines else []
 
@@ -403,14 +405,13 @@ def _ink_amount(crop: np.ndarray) -> int:
     return int(_ink(crop).sum())
 
 
-def _holds_ink(crop: np.ndarray) -> bool:
+def _holds_ink(crop: np.ndarray, glyphs: np.ndarray) -> bool:
     """Is the cell not blank? It holds ink, specks left out, or a mark as tall as a digit
     however thin: a light "1" at 200 dpi is 2 pixels wide, and removing specks removed it (its
     cell was taken for blank, surely). A mark on the crop's side is what is left of a column
-    rule, not a glyph."""
+    rule, not a glyph. `glyphs` is its _glyph_ink."""
     if not crop.size:
         return False
-    glyphs = _glyph_ink(crop)
     if int(_ink(crop, glyphs).sum()) > BLANK_INK:
         return True
     count, _, stats, _ = cv2.connectedComponentsWithStats(glyphs.astype(np.uint8), 8)
@@ -425,7 +426,7 @@ def _text_lines(
     min_height: int = 4,
     line_height: float | None = None,
     most: int | None = None,
-    cell: bool = True,
+    dark: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """The crop cut into text lines by its ink rows, each trimmed to its ink, with a margin;
     the first `most` of them (cutting out a line costs more than finding it: 2400 px wide).
@@ -434,9 +435,11 @@ def _text_lines(
     Bands that together are no taller than a line are one line: a glyph whose strokes leave a
     blank row ("5", "7" at low resolution, "二"). A thin band at the crop's edge is what is left
     of a rule, and a band much lower than a line is a speck: neither is text.
+
+    `dark` is the crop's ink, by default a cell's _glyph_ink (not _ink(): opening would cut thin
+    strokes of small digits in two).
     """
-    # Not _ink(): opening would cut thin strokes of small digits in two.
-    dark = _glyph_ink(crop) if cell else _page_ink(crop)
+    dark = _glyph_ink(crop) if dark is None else dark
     bands = [(y0, y1) for y0, y1 in _ink_bands(dark) if y1 - y0 >= min_height]
     height = line_height or max((y1 - y0 for y0, y1 in bands), default=0)
     bands = [b for b in bands if not _rule_remnant(b, crop.shape[0], height)]
@@ -473,14 +476,11 @@ def _page_ink(gray: np.ndarray) -> np.ndarray:
     return (gray < DARK) & (binarize_lines(gray) > 0)
 
 
-def line_height(crops: list[np.ndarray]) -> float | None:
-    """The height of a line of text in a table: the median over its inked cells of their
-    tallest ink band. Most cells hold one number, so a glyph split in two does not move it."""
-    tallest = [
-        max(y1 - y0 for y0, y1 in bands)
-        for crop in crops
-        if (bands := _ink_bands(_glyph_ink(crop)))
-    ]
+def line_height(glyphs: list[np.ndarray]) -> float | None:
+    """The height of a line of text in a table: the median over its inked cells (their
+    _glyph_ink) of their tallest ink band. Most cells hold one number, so a glyph split in two
+    does not move it."""
+    tallest = [max(y1 - y0 for y0, y1 in bands) for mask in glyphs if (bands := _ink_bands(mask))]
     return float(np.median(tallest)) if tallest else None
 
 
@@ -495,7 +495,7 @@ def _glyph_ink(crop: np.ndarray) -> np.ndarray:
     dark = crop < DARK
     if not crop.size:
         return dark
-    paper, ink = np.percentile(crop, (50, INK_PERCENTILE))
+    paper, ink = _percentiles(crop, (50, INK_PERCENTILE))
     if paper - ink < GLYPH_CONTRAST:
         return dark
     seeds = (crop < max(DARK, ink + 0.25 * (paper - ink))).astype(np.uint8)
@@ -506,6 +506,21 @@ def _glyph_ink(crop: np.ndarray) -> np.ndarray:
     joined[np.unique(labels[seeds])] = True
     joined[0] = False
     return joined[labels]
+
+
+def _percentiles(gray: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    """np.percentile of an 8-bit image (linear interpolation), from its histogram: a cell's
+    percentiles by sorting were a tenth of a scan's time."""
+    counts = np.bincount(gray.ravel(), minlength=256).cumsum()
+    n = int(counts[-1])
+    out = []
+    for q in qs:
+        rank = q / 100 * (n - 1)
+        below = int(rank)
+        low = int(np.searchsorted(counts, below + 1))  # value of the `below`-th smallest pixel
+        high = int(np.searchsorted(counts, min(below + 2, n)))
+        out.append(low + (rank - below) * (high - low))
+    return out
 
 
 def _ink_bands(dark: np.ndarray) -> list[tuple[int, int]]:
