@@ -30,7 +30,7 @@ MAX_ROUNDS = 12
 
 
 def correct(doc: CanonicalDocument) -> list[Correction]:
-    corrections: list[Correction] = []
+    corrections = _second_readings_together(doc)
     for _ in range(MAX_ROUNDS):
         failures = identity_failures(doc)
         if not failures:
@@ -59,6 +59,62 @@ def correct(doc: CanonicalDocument) -> list[Correction]:
         else:
             cell.confidence = CONFIRMED_BY_IDENTITIES
         cell.value = value
+        cell.flag(Flag.CORRECTED)
+    return corrections
+
+
+def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
+    """Cells read as no number whose second reading is one, all tried at once. A broken fax
+    prints "0" as "()" in several cells of one row: one at a time, each change leaves the row's
+    sum failing on the others, so none was accepted. A second reading is kept when afterwards
+    every identity it is in holds; it is confirmed (as in correct) if a sum failed before."""
+    before = identity_failures(doc)
+    refs = list(dict.fromkeys(ref for f in before for ref in f.cells))
+    read = {
+        ref: value
+        for ref in refs
+        if doc.cell(ref).value is None
+        and (value := next((v for v, _ in doc.cell(ref).alternatives if isinstance(v, int)), None))
+        is not None
+    }
+    if not read:
+        return []
+    for ref, value in read.items():
+        doc.cell(ref).value = value
+    in_identity = {ref for i in identities(doc) for ref in i.cells}
+    kept = {ref for ref in read if ref in in_identity}
+    while True:  # taking a reading back can break an identity another one was checked by
+        failing = {ref for f in identity_failures(doc) for ref in f.cells} & kept
+        if not failing:
+            break
+        kept -= failing
+        for ref in failing:
+            doc.cell(ref).value = None
+    holding = {(i.rule, i.where) for i in identities(doc) if i.ok}
+    sums_fixed = {
+        ref for f in before if f.signs and (f.rule, f.where) in holding for ref in f.cells
+    }
+    corrections = []
+    for ref, value in read.items():
+        cell = doc.cell(ref)
+        if ref not in kept:
+            cell.value = None
+            continue
+        corrections.append(
+            Correction(
+                table=ref[0],
+                row=ref[1],
+                col=ref[2],
+                read_text=cell.text,
+                read_value=None,
+                value=value,
+                evidence="second_reading",
+            )
+        )
+        if ref in sums_fixed:
+            cell.confidence = CONFIRMED_BY_READING
+        else:  # only "is a number" now holds (blank counts as 0 in a sum): the reading is all
+            cell.confidence = min(dict(cell.alternatives)[value], ONLY_FORMAT_FIXED)
         cell.flag(Flag.CORRECTED)
     return corrections
 

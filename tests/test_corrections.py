@@ -8,7 +8,13 @@ import pytest
 from helpers import SAMPLES, SEED_002
 
 from canonical.checks import identity_failures
-from canonical.corrections import CONFIRMED_BY_IDENTITIES, CONFIRMED_BY_READING, confirm, correct
+from canonical.corrections import (
+    CONFIRMED_BY_IDENTITIES,
+    CONFIRMED_BY_READING,
+    ONLY_FORMAT_FIXED,
+    confirm,
+    correct,
+)
 from canonical.mapping import rebuild
 from extractors import extract
 from model.report import Flag
@@ -104,3 +110,45 @@ def test_speck_beside_a_digit_is_dropped_only_when_the_identities_pin_the_value(
     assert cell.confidence <= 0.85  # the format alone proves nothing
     confirm(doc)
     assert cell.value == 0 and cell.confidence == CONFIRMED_BY_IDENTITIES
+
+
+def unread(table, ref, text, second):
+    """A cell read as no number (flagged so), with a second reading."""
+    cell = misread(table, ref, None, 0.9, second=[second])
+    cell.text = text
+    cell.flag(Flag.NOT_A_NUMBER)
+    return cell
+
+
+def test_second_readings_of_one_row_are_taken_together(seed000):
+    """16 and 2 of one row read as no number, each read again right: one at a time, each left
+    the row's sum failing on the other; together, every identity holds."""
+    doc, apps = seed000
+    commercial = unread(apps, ("granted", "commercial"), "l(", (16, 0.96))
+    other = unread(apps, ("granted", "other_org"), "Z", (2, 0.98))
+    fixes = correct(doc)
+    assert sorted((f.col, f.read_text, f.value, f.evidence) for f in fixes) == [
+        ("commercial", "l(", 16, "second_reading"),
+        ("other_org", "Z", 2, "second_reading"),
+    ]
+    assert commercial.confidence == other.confidence == CONFIRMED_BY_READING
+    assert identity_failures(doc) == []
+
+
+def test_zeros_read_as_brackets_are_numbers_again_but_stay_unsure(seed000):
+    """A fax prints "0" as "()". A blank counts 0 in a sum, so no sum confirms the 0 read the
+    second time: the cell is a number again, below the review line."""
+    doc, apps = seed000
+    cell = unread(apps, ("granted", "research"), "()", (0, 0.99))
+    (fix,) = correct(doc)
+    assert (fix.value, fix.read_text) == (0, "()")
+    assert cell.value == 0 and cell.confidence == ONLY_FORMAT_FIXED
+    assert identity_failures(doc) == []
+
+
+def test_second_readings_that_break_an_identity_together_are_not_taken(seed000):
+    doc, apps = seed000
+    unread(apps, ("granted", "commercial"), "l(", (16, 0.96))
+    other = unread(apps, ("granted", "other_org"), "Z", (3, 0.98))  # printed 2
+    correct(doc)
+    assert other.value != 3
