@@ -27,6 +27,9 @@ CONFIRMED_BY_IDENTITIES = 0.92  # confidence of a value only the identities give
 ONLY_FORMAT_FIXED = 0.85  # a second reading no sum confirms stays below the review line
 SURE_NEIGHBOUR = 0.9
 MAX_ROUNDS = 12
+# Letters the recogniser reads for a digit of a scan: a serif "1" as "I", "l" or "|", a "0" as
+# "O" or "Q". Only a candidate for the identities to confirm ("B" is 3 as often as 8: left out).
+_LOOKALIKE_DIGITS = str.maketrans("Il|OoQ", "111000")
 
 
 def correct(doc: CanonicalDocument) -> list[Correction]:
@@ -71,15 +74,13 @@ def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
     before = identity_failures(doc)
     refs = list(dict.fromkeys(ref for f in before for ref in f.cells))
     read = {
-        ref: value
+        ref: found
         for ref in refs
-        if doc.cell(ref).value is None
-        and (value := next((v for v, _ in doc.cell(ref).alternatives if isinstance(v, int)), None))
-        is not None
+        if doc.cell(ref).value is None and (found := _number_read(doc, ref)) is not None
     }
     if not read:
         return []
-    for ref, value in read.items():
+    for ref, (value, _, _) in read.items():
         doc.cell(ref).value = value
     in_identity = {ref for i in identities(doc) for ref in i.cells}
     kept = {ref for ref in read if ref in in_identity}
@@ -95,7 +96,7 @@ def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
         ref for f in before if f.signs and (f.rule, f.where) in holding for ref in f.cells
     }
     corrections = []
-    for ref, value in read.items():
+    for ref, (value, evidence, score) in read.items():
         cell = doc.cell(ref)
         if ref not in kept:
             cell.value = None
@@ -108,15 +109,33 @@ def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
                 read_text=cell.text,
                 read_value=None,
                 value=value,
-                evidence="second_reading",
+                evidence=evidence,
             )
         )
         if ref in sums_fixed:
-            cell.confidence = CONFIRMED_BY_READING
+            by_reading = evidence == "second_reading"
+            cell.confidence = CONFIRMED_BY_READING if by_reading else CONFIRMED_BY_IDENTITIES
         else:  # only "is a number" now holds (blank counts as 0 in a sum): the reading is all
-            cell.confidence = min(dict(cell.alternatives)[value], ONLY_FORMAT_FIXED)
+            cell.confidence = min(score, ONLY_FORMAT_FIXED)
         cell.flag(Flag.CORRECTED)
     return corrections
+
+
+def _number_read(doc: CanonicalDocument, ref: CellRef) -> tuple[int, str, float] | None:
+    """The number a cell read as no number may be: its second reading's, else (a count) the
+    digits of its reading with look-alike letters read as digits ("I" for a serif "1")."""
+    cell = doc.cell(ref)
+    for value, score in cell.alternatives:
+        if isinstance(value, int):
+            return value, "second_reading", score
+    digits = _reading_digits(cell.text)
+    if doc.kind(ref) == "count" and digits:
+        return int(digits), "digits_of_reading", cell.confidence
+    return None
+
+
+def _reading_digits(text: str) -> str:
+    return re.sub(r"\D", "", text.translate(_LOOKALIKE_DIGITS))
 
 
 def confirm(doc: CanonicalDocument) -> None:
@@ -195,7 +214,7 @@ def _candidates(
         if isinstance(value, int) and value not in seen:
             seen.add(value)
             yield value, "second_reading"
-    digits = re.sub(r"\D", "", cell.text)
+    digits = _reading_digits(cell.text)
     if cell.value is None and kind == "count" and digits and int(digits) not in seen:
         seen.add(int(digits))  # "0." with a speck: the digits alone, if the identities agree
         yield int(digits), "digits_of_reading"

@@ -152,3 +152,14 @@ def test_second_readings_that_break_an_identity_together_are_not_taken(seed000):
     other = unread(apps, ("granted", "other_org"), "Z", (3, 0.98))  # printed 2
     correct(doc)
     assert other.value != 3
+
+
+def test_serif_one_read_as_a_letter_is_taken_when_the_sums_say_so(seed000):
+    doc, apps = seed000
+    cell = misread(apps, ("partially_granted", "commercial"), None, 0.6)  # printed 1
+    cell.text = "I"
+    cell.flag(Flag.NOT_A_NUMBER)
+    (fix,) = correct(doc)
+    assert (fix.read_text, fix.value, fix.evidence) == ("I", 1, "digits_of_reading")
+    assert cell.confidence == CONFIRMED_BY_IDENTITIES
+    assert identity_failures(doc) == []
