@@ -11,6 +11,8 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+import opencc
+
 from model.text import compact
 
 _QUOTES = "\"'“”‘’「」『』"
@@ -21,10 +23,12 @@ _NUMBERING = re.compile(
 # Specks a scan adds to a label, read as dots or a degree sign: "(一).予以公开". No label has them
 # but as its numbering's separator, which is removed first.
 _SPECKS = re.compile(r"[.·°]")
+# The recogniser reads a character of a scan in its traditional form now and then (信息內容).
+_SIMPLIFIED = opencc.OpenCC("t2s")
 
 
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = _SIMPLIFIED.convert(unicodedata.normalize("NFKC", text))
     text = compact(text)
     return "".join(ch for ch in text if ch not in _QUOTES)
 
