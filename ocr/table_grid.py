@@ -22,6 +22,7 @@ TEXT_APART = 0.12  # of a one-line row's height: paper either side of a lost col
 GLYPH = 0.25  # of a one-line row's height: the least extent of a glyph's ink
 RULE_WIDTH = 5  # pixels either side of a rule's centre: a 1 pt rule at 300 dpi, blurred
 REMNANTS = 0.1  # share of a row rule's length still inked where the rule is lost
+TRACED = 0.4  # share of a lost rule's length where its dashes show between clear paper
 MIN_ROW = 30  # pixels (at 300 dpi, a 7 pt row): column rules running on this far hold a row
 
 
@@ -152,9 +153,31 @@ def _apart(
         rows[:, at + RULE_WIDTH + 1 : at + reach + 1],
     )
     return (
-        not any(flank.any() for flank in flanks)
+        (not any(flank.any() for flank in flanks) or _traced(rows[:, b0 : b1 + 1], at - b0))
         and _holds_glyph(rows[:, b0 + reach : at - reach], glyph)
         and _holds_glyph(rows[:, at + reach + 1 : b1 - reach], glyph)
+    )
+
+
+def _traced(rows: np.ndarray, at: int) -> bool:
+    """Does the lost rule (at x = `at` across the two cells' `rows`) still show as a dashed
+    trace from end to end: bits of ink on its line, none beside them, in at least TRACED of its
+    rows, in its first and last quarters, and in a row holding no text at all? A label's last
+    character standing close to the rule does not hide it then; a stroke of a glyph in a
+    merged cell, on the line, has its text line beside it."""
+    band = slice(at - RULE_WIDTH, at + RULE_WIDTH + 1)
+    on_rule = rows[:, band].any(axis=1)
+    beside = rows[:, at - 2 * RULE_WIDTH : at - RULE_WIDTH].any(axis=1) | rows[
+        :, at + RULE_WIDTH + 1 : at + 2 * RULE_WIDTH + 1
+    ].any(axis=1)
+    text = rows[:, : band.start].any(axis=1) | rows[:, band.stop :].any(axis=1)
+    trace = on_rule & ~beside
+    quarter = max(1, len(trace) // 4)
+    return bool(
+        trace.mean() >= TRACED
+        and trace[:quarter].any()
+        and trace[-quarter:].any()
+        and (on_rule & ~text).any()
     )
 
 
