@@ -25,10 +25,12 @@ _NUMBERING = re.compile(
 _SPECKS = re.compile(r"[.·°]")
 # The recogniser reads a character of a scan in its traditional form now and then (信息內容).
 _SIMPLIFIED = opencc.OpenCC("t2s")
+# Brackets of any shape are parentheses: OCR reads （一） as [一) or {一）.
+_BRACKETS = str.maketrans("[]{}【】〔〕", "()()()()")
 
 
 def normalize(text: str) -> str:
-    text = _SIMPLIFIED.convert(unicodedata.normalize("NFKC", text))
+    text = _SIMPLIFIED.convert(unicodedata.normalize("NFKC", text)).translate(_BRACKETS)
     text = compact(text)
     return "".join(ch for ch in text if ch not in _QUOTES)
 

@@ -58,6 +58,23 @@ def test_labels_tolerate_spacing_width_and_line_breaks():
     assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
 
 
+def test_labels_tolerate_what_a_scan_reads_into_them():
+    """Traditional characters, brackets of another shape, a speck read as a dot, a colon after
+    the numbering, and a row whose group label is misread (its rows match on their own)."""
+    text = seed_text()
+    for printed, read in [
+        ("\t（一）予以公开", "\t[一).予以公开"),
+        ("\t（三）不予公开", "\tE)下予公开"),  # the group label, unreadable
+        ("\t1.属于国家秘密", "\t1.屬于国家秘密"),
+        ("\t四、结转下年度继续办理", "\t四：结转下年度继续办理"),
+    ]:
+        assert printed in text
+        text = text.replace(printed, read)
+    got = values(rebuild(parse(text)))
+    want = load_truth(SEED)["applications"]
+    assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
+
+
 def test_rows_are_matched_by_label_not_position():
     """Swap two printed rows: their values follow their labels."""
     text = seed_text()
