@@ -82,8 +82,7 @@ def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
         return []
     for ref, (value, _, _) in read.items():
         doc.cell(ref).value = value
-    in_identity = {ref for i in identities(doc) for ref in i.cells}
-    kept = {ref for ref in read if ref in in_identity}
+    kept = set(read)
     while True:  # taking a reading back can break an identity another one was checked by
         failing = {ref for f in identity_failures(doc) for ref in f.cells} & kept
         if not failing:
