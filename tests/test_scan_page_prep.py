@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from extractors.pdf import _scan_image
-from ocr.preprocess import rotate, skew_angle
+from ocr.preprocess import evenly_lit, rotate, skew_angle
 
 
 def ruled_page() -> np.ndarray:
@@ -40,3 +40,13 @@ def test_a_page_that_is_one_jpeg_is_decoded_not_rendered(tmp_path):
     assert image is not None and np.array_equal(image, rendered)
     assert _scan_image(page, dpi * 1.5) is None  # read enlarged: rendered
     document.close()
+
+
+def test_a_shadow_over_the_paper_is_lifted_and_the_text_stays_dark():
+    page = ruled_page().astype(np.float32)
+    shade = np.ones_like(page)
+    shade[:, :400] = np.linspace(0.45, 1.0, 400)  # a shadow darkening the left half to 45 %
+    shaded = (page * shade).astype(np.uint8)
+    lit = evenly_lit(shaded)
+    assert shaded[page > 200].min() < 120 and lit[page > 200].min() > 200  # the paper
+    assert lit[page < 60].mean() < 80  # text and rules, in the shadow and out of it
