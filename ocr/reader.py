@@ -56,6 +56,7 @@ _NUMBER = re.compile(r"[+\-−]?\d+(?:\.\d+)?")  # signed: 本年增/减 of the 
 _BROKEN_STROKES = re.compile(r"[()（）\[\]【】{}]")
 _BRACKETS_ALONE = re.compile(r"[()（）\[\]【】{}]+")
 THICKEN = (7, 7)
+_SEEN_IN_THE_INK = {Flag.UNREAD_SIGN, Flag.UNREAD_GLYPH}  # doubts a second reading can't lift
 _NUMBER_WITH_UNIT = re.compile(_NUMBER.pattern + r"(?:万?元)?")  # 251000元 (2019 procurement)
 
 
@@ -224,7 +225,6 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
             ):
                 cell.confidence = min(cell.confidence, UNREAD_SIGN)
                 cell.flags.append(Flag.UNREAD_SIGN)
-    _reread_unsure(gray, table, cells)
     digit = _digit_width(
         [(c.text, c.confidence, first_line[id(c)]) for c in cells if id(c) in first_line]
     )
@@ -232,6 +232,7 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
         if id(cell) in first_line and _dropped_glyph(cell.text, first_line[id(cell)], digit):
             cell.confidence = min(cell.confidence, UNREAD_GLYPH)
             cell.flags.append(Flag.UNREAD_GLYPH)
+    _reread_unsure(gray, table, cells)  # a dropped digit too: its second reading may have it
     return Grid(cells)
 
 
@@ -365,7 +366,8 @@ def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]
         second = cell_confidence(reading.text, reading.score)
         cell.flags.append(Flag.REREAD)
         if to_compact(reading.text) == to_compact(cell.text):
-            cell.confidence = max(cell.confidence, second)
+            if not _SEEN_IN_THE_INK & set(cell.flags):  # agreeing does not answer the ink
+                cell.confidence = max(cell.confidence, second)
         else:
             cell.alternatives.append((reading.text, second))
 
