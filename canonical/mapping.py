@@ -29,6 +29,7 @@ from .template import Column, Group, Row, TableSpec, Template
 from .templates import DEFAULT
 
 MIN_SCORE = 0.75
+CLEARLY_BETTER = 0.1  # a row matched out of its group scores this much above any other row
 SIGN_NOT_PRINTED = 0.85  # a signed number read by OCR without a sign: below the review line
 _SIGN = re.compile(r"[+\-−﹣]|增|减")
 
@@ -203,7 +204,8 @@ class LabelledTableMatcher:
             ((match_score(text, row.label), row) for row in self._unique_keys.values()),
             key=lambda s: -s[0],
         )
-        if once and once[0][0] >= MIN_SCORE and (len(once) < 2 or once[1][0] < once[0][0] - 0.1):
+        clear = len(once) < 2 or once[1][0] < once[0][0] - CLEARLY_BETTER
+        if once and once[0][0] >= MIN_SCORE and clear:
             return once[0][1]
         return None
 
