@@ -42,27 +42,8 @@ def correct(doc: CanonicalDocument) -> list[Correction]:
         if found is None:
             break
         ref, value, evidence, sums_fixed = found
-        cell = doc.cell(ref)
-        corrections.append(
-            Correction(
-                table=ref[0],
-                row=ref[1],
-                col=ref[2],
-                read_text=cell.text,
-                read_value=cell.value,
-                value=value,
-                evidence=evidence,
-            )
-        )
-        if not sums_fixed:  # only "is a number" now holds: the reading is all we have
-            read = dict(cell.alternatives).get(value, cell.confidence)
-            cell.confidence = min(read, ONLY_FORMAT_FIXED)
-        elif evidence == "second_reading":
-            cell.confidence = CONFIRMED_BY_READING
-        else:
-            cell.confidence = CONFIRMED_BY_IDENTITIES
-        cell.value = value
-        cell.flag(Flag.CORRECTED)
+        read = dict(doc.cell(ref).alternatives).get(value, doc.cell(ref).confidence)
+        corrections.append(_change(doc, ref, value, evidence, sums_fixed, read))
     return corrections
 
 
@@ -94,30 +75,40 @@ def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
     sums_fixed = {
         ref for f in before if f.signs and (f.rule, f.where) in holding for ref in f.cells
     }
-    corrections = []
-    for ref, (value, evidence, score) in read.items():
-        cell = doc.cell(ref)
-        if ref not in kept:
-            cell.value = None
-            continue
-        corrections.append(
-            Correction(
-                table=ref[0],
-                row=ref[1],
-                col=ref[2],
-                read_text=cell.text,
-                read_value=None,
-                value=value,
-                evidence=evidence,
-            )
-        )
-        if ref in sums_fixed:
-            by_reading = evidence == "second_reading"
-            cell.confidence = CONFIRMED_BY_READING if by_reading else CONFIRMED_BY_IDENTITIES
-        else:  # only "is a number" now holds (blank counts as 0 in a sum): the reading is all
-            cell.confidence = min(score, ONLY_FORMAT_FIXED)
-        cell.flag(Flag.CORRECTED)
-    return corrections
+    for ref in read:
+        doc.cell(ref).value = None  # as read, for the record of each change
+    return [
+        _change(doc, ref, value, evidence, ref in sums_fixed, score)
+        for ref, (value, evidence, score) in read.items()
+        if ref in kept
+    ]
+
+
+def _change(
+    doc: CanonicalDocument, ref: CellRef, value: int, evidence: str, sums_fixed: bool, read: float
+) -> Correction:
+    """Set a cell to `value`, and record what was read. Its confidence: confirmed when a sum
+    that failed now holds; else only "is a number" now holds (a blank counts as 0 in a sum), and
+    the reading (its score `read`) is all there is, below the review line."""
+    cell = doc.cell(ref)
+    correction = Correction(
+        table=ref[0],
+        row=ref[1],
+        col=ref[2],
+        read_text=cell.text,
+        read_value=cell.value,
+        value=value,
+        evidence=evidence,
+    )
+    if not sums_fixed:
+        cell.confidence = min(read, ONLY_FORMAT_FIXED)
+    elif evidence == "second_reading":
+        cell.confidence = CONFIRMED_BY_READING
+    else:
+        cell.confidence = CONFIRMED_BY_IDENTITIES
+    cell.value = value
+    cell.flag(Flag.CORRECTED)
+    return correction
 
 
 def _number_read(doc: CanonicalDocument, ref: CellRef) -> tuple[int, str, float] | None:
