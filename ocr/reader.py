@@ -54,7 +54,7 @@ _NUMBER = re.compile(r"[+\-−]?\d+(?:\.\d+)?")  # signed: 本年增/减 of the 
 # page read as brackets or zero, thickened by a 3x3 square 23 read "0" and 20 still brackets; by
 # a 7x7 disc, 34 and 2.
 _BROKEN_STROKES = re.compile(r"[()（）\[\]【】{}]")
-_BRACKETS_ALONE = re.compile(r"[()（）\[\]【】{}]+")
+_BRACKETS_ALONE = re.compile(_BROKEN_STROKES.pattern + "+")
 THICKEN = (7, 7)
 _SEEN_IN_THE_INK = {Flag.UNREAD_SIGN, Flag.UNREAD_GLYPH}  # doubts a second reading can't lift
 _NUMBER_WITH_UNIT = re.compile(_NUMBER.pattern + r"(?:万?元)?")  # 251000元 (2019 procurement)
