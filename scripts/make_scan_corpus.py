@@ -51,6 +51,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import cv2
 import docx
@@ -312,6 +313,17 @@ def rng_for(*keys: int | str) -> np.random.Generator:
 # ---------------------------------------------------------------- 1. layout
 
 
+class TableFit(NamedTuple):
+    """A table's font (half-points) and left/right cell padding (twips)."""
+
+    half_pt: int
+    pad: int
+
+
+SMALLEST_TABLE_HALF_PT = 14  # 7 pt
+SMALLEST_CELL_PAD = 20
+
+
 @dataclass
 class Layout:
     font: str
@@ -325,6 +337,7 @@ class Layout:
     table_fill: float
     cell_pad: tuple[int, int]  # left/right, top/bottom
     row_heights: dict[str, list[int]] = field(default_factory=dict)  # table -> twips (0 = auto)
+    table_fit: dict[str, TableFit] = field(default_factory=dict)  # tables made smaller to fit
     title_page: bool = False
 
 
@@ -366,7 +379,7 @@ def _tc_text(tc) -> str:
     return "".join(t.text or "" for t in tc.iter(qn("w:t"))).strip()
 
 
-def _column_widths(tbl, lay: Layout, index: int, text_width: int) -> list[int]:
+def _column_widths(tbl, lay: Layout, index: int, text_width: int, fit: TableFit) -> list[int]:
     """New grid widths: label columns narrowed, number columns wide enough for their numbers."""
     grid = [int(g.get(qn("w:w"))) for g in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
     longest = [0] * len(grid)
@@ -376,8 +389,13 @@ def _column_widths(tbl, lay: Layout, index: int, text_width: int) -> list[int]:
             if span == 1 and NUMBERISH.fullmatch(text):
                 longest[col] = max(longest[col], len(text))
     numbers = [n > 0 for n in longest]
-    pt = lay.table_half_pt / 2
-    need = [int(n * pt * 0.62 * 20 + 2 * lay.cell_pad[0] + 80) if n else 0 for n in longest]
+    pt = fit.half_pt / 2
+    # LibreOffice widens a column that cannot hold one character, whatever its set width
+    one_char = int(pt * 20 * 1.15) + 2 * fit.pad + 40
+    need = [
+        max(one_char, int(n * pt * 0.62 * 20 + 2 * fit.pad + 80)) if n else one_char
+        for n in longest
+    ]
     widths = [w * (1.0 if numbers[i] else lay.label_width[index]) for i, w in enumerate(grid)]
     total = text_width * lay.table_fill
     widths = [w * total / sum(widths) for w in widths]
@@ -385,11 +403,27 @@ def _column_widths(tbl, lay: Layout, index: int, text_width: int) -> list[int]:
     excess = sum(widths) - total
     labels = sum(w for i, w in enumerate(widths) if not numbers[i])
     if excess > 0 and labels:  # numbers took more: the labels give way (never below 3 chars)
-        floor = 3 * pt * 20 + 2 * lay.cell_pad[0]
+        floor = 3 * pt * 20 + 2 * fit.pad
         widths = [
             w if numbers[i] else max(floor, w - excess * w / labels) for i, w in enumerate(widths)
         ]
     return [round(w) for w in widths]
+
+
+def _fitted(tbl, lay: Layout, index: int, text_width: int) -> tuple[TableFit, list[int]]:
+    """The layout's table font and cell padding, made smaller until the table fits the text width.
+
+    A table wider than the page is clipped when printed; an agency shrinks it instead.
+    """
+    fit = TableFit(lay.table_half_pt, lay.cell_pad[0])
+    while True:
+        widths = _column_widths(tbl, lay, index, text_width, fit)
+        if sum(widths) <= text_width or fit.half_pt <= SMALLEST_TABLE_HALF_PT:
+            return fit, widths
+        if fit.pad > SMALLEST_CELL_PAD:
+            fit = TableFit(fit.half_pt, max(SMALLEST_CELL_PAD, fit.pad - 20))
+        else:
+            fit = TableFit(fit.half_pt - 1, fit.pad)
 
 
 def _set_widths(tbl, widths: list[int]) -> None:
@@ -407,10 +441,9 @@ def _set_widths(tbl, widths: list[int]) -> None:
             set_child(tc_pr, "w:tcW", w=sum(widths[col : col + span]), type="dxa")
 
 
-def _set_cell_padding(tbl, lay: Layout) -> None:
+def _set_cell_padding(tbl, lr: int, tb: int) -> None:
     tbl_pr = tbl.find(qn("w:tblPr"))
     mar = set_child(tbl_pr, "w:tblCellMar")
-    lr, tb = lay.cell_pad
     for side, value in (("top", tb), ("bottom", tb), ("left", lr), ("right", lr)):
         set_child(mar, f"w:{side}", w=value, type="dxa")
 
@@ -452,13 +485,16 @@ def relayout(source: Path, target: Path, lay: Layout, rng: np.random.Generator) 
     section.top_margin, section.bottom_margin = top, bottom
     text_width = int((section.page_width - left - right) / 635)  # EMU -> twips
     body = document.element.body
-    line = lay.table_half_pt * 10 * 1.3
     for index, tbl in enumerate(body.iterchildren(qn("w:tbl"))):
+        fit, widths = _fitted(tbl, lay, index, text_width)
+        if fit != (lay.table_half_pt, lay.cell_pad[0]):
+            lay.table_fit[str(index)] = fit
         for run in tbl.iter(qn("w:r")):
-            set_child(run_properties(run), "w:sz", val=lay.table_half_pt)
-            set_child(run_properties(run), "w:szCs", val=lay.table_half_pt)
-        _set_cell_padding(tbl, lay)
-        _set_widths(tbl, _column_widths(tbl, lay, index, text_width))
+            set_child(run_properties(run), "w:sz", val=fit.half_pt)
+            set_child(run_properties(run), "w:szCs", val=fit.half_pt)
+        _set_cell_padding(tbl, fit.pad, lay.cell_pad[1])
+        _set_widths(tbl, widths)
+        line = fit.half_pt * 10 * 1.3
         heights = [
             int(draw(rng, LAYOUT["row_height_lines"]) * line)
             if rng.random() < LAYOUT["tall_rows"]
