@@ -1,12 +1,14 @@
 """The ruled grid of a scanned page when a page break has changed its rules: a continuation
 printed without its top border, a top rule printed twice, a photographed page."""
 
+import cv2
 import numpy as np
 import pytest
 from ruled_page import AS_PRINTED, photographed, rendered, shapes
 
 from ocr.preprocess import binarize_lines, flatten
-from ocr.table_grid import _apart, line_masks
+from ocr.seal import seal_rings
+from ocr.table_grid import _apart, find_tables, line_masks
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +75,25 @@ def test_a_lost_rule_still_dashed_divides_a_label_from_its_number():
 
 def test_a_glyph_on_a_lost_rule_is_no_trace_of_it():
     assert not _apart(two_cells(False, True), 200, 0, 90, 0, 400, 11, 20)
+
+
+def test_a_seal_ring_beside_a_column_rule_is_not_a_rule(page):
+    """A round seal (42 mm, printed gray as a gray scan prints red) whose ring runs down just
+    left of a column rule: its near-vertical arc is long enough to pass for a rule, and split
+    the cells it crosses."""
+    table = find_tables(binarize_lines(page)).tables[0]
+    columns = sorted({c.box[0] for c in table})
+    rows = sorted({c.box[1] for c in table})
+    radius = round(21 / 25.4 * 200)
+    centre = (columns[4] - 20 + radius, rows[len(rows) // 2])
+    sealed = page.copy()
+    cv2.circle(sealed, centre, radius, 110, 9)
+    cv2.circle(sealed, centre, radius // 3, 110, -1)  # the star
+    assert [(round(r.x), round(r.y)) for r in seal_rings(binarize_lines(sealed))] == [
+        pytest.approx(centre, abs=12)
+    ]
+    assert shapes(sealed) == AS_PRINTED
+
+
+def test_a_plain_page_has_no_seal(page):
+    assert seal_rings(binarize_lines(page)) == []
