@@ -245,7 +245,9 @@ class SingleRowMatcher:
         self.warnings: list[str] = []
         self.unrecognised: list[str] = []
         self._width = sum(len(table.columns_of(r)) for r in table.rows)
-        self._header_keys = {label_key(node.label) for node in table.nodes() if node.parent is None}
+        # Any of its row and group labels: on a faint scan the top level may be merged into one
+        # cell (行政复议政诉讼) while the level below (未经复议直接起诉) still reads.
+        self._header_keys = {label_key(node.label) for node in table.nodes()}
 
     def feed(self, cells: list[GridCell], grid_no: int) -> bool:
         keys = {label_key(c.text) for c in cells}

@@ -119,7 +119,9 @@ def _positions(profile: np.ndarray, min_run: float) -> list[int]:
 def _closed(ys: list[int], vertical: np.ndarray) -> list[int]:
     """Row rules with a doubled rule taken once, and the top or bottom rule a page break left
     out (a table continued on the next page, printed without its top border) put back where
-    the column rules end."""
+    the column rules end. Passed the column rules and `horizontal.T`, the same for a side
+    border faint toner left too gapped to be found (a one-row continuation of table 四), put
+    back where the row rules end."""
     merged: list[int] = []
     for y in ys:
         if merged and y - merged[-1] < DOUBLED_RULE:
@@ -202,7 +204,7 @@ def _remnants(text: np.ndarray, at: int, a0: int, a1: int) -> float:
 
 def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> list[CellBox]:
     h, w = horizontal.shape
-    xs = _positions((vertical > 0).sum(axis=0), min_run=min(0.08 * h, 60))
+    xs = _closed(_positions((vertical > 0).sum(axis=0), min_run=min(0.08 * h, 60)), horizontal.T)
     ys = _closed(_positions((horizontal > 0).sum(axis=1), min_run=0.08 * w), vertical)
     if len(ys) < 2 or len(xs) < 2:
         return []

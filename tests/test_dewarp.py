@@ -38,8 +38,9 @@ def bend_of_rules(gray: np.ndarray) -> float:
 
 
 def test_a_curled_page_gets_its_rows_back(page):
+    # Bent, table 四 lost its bent right border until side borders were put back where the row
+    # rules end (table_grid._closed); the rules' bend is what is measured now.
     bent = curled(page, lift=0.02, barrel=0.02)
-    assert shapes(bent) != AS_PRINTED  # table 四 loses a column
     assert bend_of_rules(bent) > 10
 
     flat, shift = dw.dewarp(bent)

@@ -134,3 +134,14 @@ def test_docx_sample_keeps_the_templates_merges():
     results = next(c for c in grid.cells if c.text == "三、本年度办理结果")
     denied = next(c for c in grid.cells if c.text == "（三）不予公开")
     assert (results.rowspan, denied.rowspan, denied.colspan) == (22, 8, 1)
+
+
+def test_table_four_is_known_by_its_second_header_level():
+    """A faint scan merged 行政复议 and 行政诉讼 into one cell, misread: 未经复议直接起诉 below
+    it still says the 15 numbers that follow are table 四's."""
+    text = seed_text()
+    assert "\t行政复议\n\t行政诉讼\n" in text
+    text = text.replace("\t行政复议\n\t行政诉讼\n", "\t行政复议政诉讼\n")
+    got = values(rebuild(parse(text)), "reviews_litigation")
+    want = load_truth(SEED)["reviews_litigation"]
+    assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}

@@ -97,3 +97,14 @@ def test_a_seal_ring_beside_a_column_rule_is_not_a_rule(page):
 
 def test_a_plain_page_has_no_seal(page):
     assert seal_rings(binarize_lines(page)) == []
+
+
+def test_a_side_border_lost_to_faint_toner_is_put_back(page):
+    """Table 四's right border gone (too gapped to be found): it is put back where the row
+    rules end, and the row keeps its 15 cells."""
+    table = find_tables(binarize_lines(page)).tables[1]
+    right = max(c.box[2] for c in table)
+    top, bottom = min(c.box[1] for c in table), max(c.box[3] for c in table)
+    page = page.copy()
+    page[top + 6 : bottom - 5, right - 6 : right + 7] = 255
+    assert shapes(page) == AS_PRINTED
