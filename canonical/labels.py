@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import opencc
 
-from model.text import compact
+from model.text import compact, is_subsequence
 
 _QUOTES = "\"'“”‘’「」『』"
 # OCR reads 一 as a dash or drops it: （-）予以公开, ()予以公开; and 1. as L. or I., 7. as 乙.
@@ -66,7 +66,7 @@ def match_score(printed: str, canonical: str) -> float:
         ratio = SequenceMatcher(None, got, want).ratio()
         if ratio >= 0.85:
             return ratio * 0.9
-    if len(got) >= 4 and len(got) >= 0.6 * len(want) and _is_subsequence(got, want):
+    if len(got) >= 4 and len(got) >= 0.6 * len(want) and is_subsequence(got, want):
         return 0.8  # printed with characters missing: '其他法律行政止公开' (real hzq2023)
     return 0.0
 

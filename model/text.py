@@ -16,3 +16,9 @@ def compact(text: str) -> str:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    """Are `short`'s characters all in `long`, in order (`long` with some characters dropped)?"""
+    rest = iter(long)
+    return all(ch in rest for ch in short)

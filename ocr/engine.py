@@ -164,12 +164,17 @@ def tighten(crop: np.ndarray) -> np.ndarray:
     )
 
 
-def narrowed(crop: np.ndarray) -> np.ndarray:
-    """A line of words squeezed to LINE_SQUEEZE of its width (see WIDE_LINE); others as they are."""
+def is_wide_line(crop: np.ndarray) -> bool:
     h, w = crop.shape[:2]
-    if w <= WIDE_LINE * h:
+    return w > WIDE_LINE * h
+
+
+def narrowed(crop: np.ndarray, squeeze: float = LINE_SQUEEZE) -> np.ndarray:
+    """A line of words squeezed to `squeeze` of its width (see WIDE_LINE); others as they are."""
+    if not is_wide_line(crop):
         return crop
-    return cv2.resize(crop, (round(w * LINE_SQUEEZE), h), interpolation=cv2.INTER_AREA)
+    h, w = crop.shape[:2]
+    return cv2.resize(crop, (round(w * squeeze), h), interpolation=cv2.INTER_AREA)
 
 
 def _padded_to_min_width(crop: np.ndarray) -> bool:
@@ -208,9 +213,10 @@ class Engine:
         )
         self._lock = threading.Lock()  # paddlex predictors keep per-call state
 
-    def recognize(self, crops: list[np.ndarray]) -> list[Reading]:
-        """Read one line of text from each crop (BGR or gray); no detection. Same order as given."""
-        images = [narrowed(tighten(_bgr(c))) for c in crops]
+    def recognize(self, crops: list[np.ndarray], squeeze: float = LINE_SQUEEZE) -> list[Reading]:
+        """Read one line of text from each crop (BGR or gray); no detection. Same order as given.
+        A line of words is read narrowed to `squeeze` of its width."""
+        images = [narrowed(tighten(_bgr(c)), squeeze) for c in crops]
         inked = [i for i, image in enumerate(images) if _has_contrast(image)]
         # Crops padded up to REC_MIN_WIDTH all have one shape, and are read SHORT_BATCH at a
         # time: the same readings, 15% less time per crop (Python's share of each call). Wider
@@ -251,8 +257,8 @@ def get_engine() -> Engine:
     return _engine
 
 
-def recognize(crops: list[np.ndarray]) -> list[Reading]:
-    return get_engine().recognize(crops)
+def recognize(crops: list[np.ndarray], squeeze: float = LINE_SQUEEZE) -> list[Reading]:
+    return get_engine().recognize(crops, squeeze)
 
 
 def read_page(image: np.ndarray) -> list[Line]:

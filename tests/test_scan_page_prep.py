@@ -7,6 +7,8 @@ import pytest
 from PIL import Image
 
 from extractors.pdf import _scan_image
+from ocr.engine import Reading
+from ocr.reader import fullest
 from ocr.preprocess import evenly_lit, rotate, skew_angle
 
 
@@ -50,3 +52,13 @@ def test_a_shadow_over_the_paper_is_lifted_and_the_text_stays_dark():
     lit = evenly_lit(shaded)
     assert shaded[page > 200].min() < 120 and lit[page > 200].min() > 200  # the paper
     assert lit[page < 60].mean() < 80  # text and rules, in the shadow and out of it
+
+
+def test_a_title_line_keeps_its_fullest_reading():
+    """Read at three widths, 人 of 人民政府 was dropped at two (readings of a real faint scan)."""
+    dropped = Reading("北京市丰台区民政府花乡街道办事处", 0.999)
+    whole = Reading("北京市丰台区人民政府花乡街道办事处", 0.971)
+    assert fullest([dropped, whole, dropped]) == whole
+    # Readings that differ otherwise than by dropped characters: the usual width's stands.
+    other = Reading("北京市丰台区人民政府花多街道办事处", 0.98)
+    assert fullest([dropped, other]) == dropped
