@@ -8,8 +8,8 @@ from PIL import Image
 
 from extractors.pdf import _scan_image
 from ocr.engine import Reading
-from ocr.reader import fullest
 from ocr.preprocess import evenly_lit, rotate, skew_angle
+from ocr.reader import fullest
 
 
 def ruled_page() -> np.ndarray:
