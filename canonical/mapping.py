@@ -196,7 +196,9 @@ class LabelledTableMatcher:
         ]
         best = max(scored, key=lambda s: (s[0], s[1]), default=None)
         if best is not None and best[0] >= MIN_SCORE:
-            return best[2]
+            # as near to another label as to this one (a character misread either way): neither
+            tied = {label_key(s[2].label) for s in scored if s[0] == best[0]}
+            return best[2] if len(tied) == 1 else None
         # The group label may be lost (a merged cell on another page, or misread on a scan):
         # accept a row whose label is printed nowhere else in the template, when it matches
         # that one row clearly better than any other.

@@ -67,6 +67,7 @@ def test_labels_tolerate_what_a_scan_reads_into_them():
         ("\t（三）不予公开", "\tE)下予公开"),  # the group label, unreadable
         ("\t1.属于国家秘密", "\t1.屬于国家秘密"),
         ("\t四、结转下年度继续办理", "\t四：结转下年度继续办理"),
+        ("\t2.重复申请", "\t2.重复中请"),  # a short label, one character misread
     ]:
         assert printed in text
         text = text.replace(printed, read)
@@ -145,3 +146,15 @@ def test_table_four_is_known_by_its_second_header_level():
     got = values(rebuild(parse(text)), "reviews_litigation")
     want = load_truth(SEED)["reviews_litigation"]
     assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
+
+
+def test_a_label_as_near_to_two_rows_is_neither():
+    """行政处可 is one character from 行政许可 and one from 行政处罚: it is not guessed into
+    either row, and both keep their own values or none."""
+    text = seed_text()
+    assert "\t行政许可\n\t92486\n" in text
+    doc = rebuild(parse(text.replace("\t行政许可\n\t92486\n", "\t行政处可\n\t92486\n")))
+    got = values(doc, "active_disclosure")
+    truth = load_truth(SEED)["active_disclosure"]
+    assert got[("licensing", "decisions")] is None  # reported missing
+    assert got[("penalty", "decisions")] == truth["penalty"]["decisions"] != 92486
