@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from model.grid import Extraction, GridCell
@@ -81,9 +81,18 @@ class LabelledTableMatcher:
     def feed(self, cells: list[GridCell], grid_no: int) -> bool:
         """Take the row if it is one of this table's rows; return whether it was taken."""
         labelled = [i for i, c in enumerate(cells) if has_cjk(c.text)]
-        if labelled and self._header_key and label_key(cells[labelled[0]].text) == self._header_key:
-            self._read_header(cells[labelled[0] + 1 :], grid_no)
-            return True
+        if labelled and self._header_key:
+            first = labelled[0]
+            key = label_key(cells[first].text)
+            if key == self._header_key:
+                self._read_header(cells[first + 1 :], grid_no)
+                return True
+            rest = key.removeprefix(self._header_key)
+            if rest != key and self._column_named(rest):
+                # the rule after 信息内容 lost on a scan: one cell holds it and the first column's
+                # header (信息内容本年处理决定数量)
+                self._read_header([replace(cells[first], text=rest), *cells[first + 1 :]], grid_no)
+                return True
         for n, i in enumerate(labelled):
             is_last_label = n == len(labelled) - 1
             node = self._match(cells[i].text, prefer_row=is_last_label)

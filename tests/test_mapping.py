@@ -158,3 +158,19 @@ def test_a_label_as_near_to_two_rows_is_neither():
     truth = load_truth(SEED)["active_disclosure"]
     assert got[("licensing", "decisions")] is None  # reported missing
     assert got[("penalty", "decisions")] == truth["penalty"]["decisions"] != 92486
+
+
+def test_a_header_merged_with_its_first_column_still_names_it():
+    """On a fax the rule after 信息内容 was lost: one cell reads 信息内容本年处理决定数量. The
+    行政许可 number under it is still 本年处理决定数量's, not the previous header's first column."""
+    text = seed_text()
+    merged = "\t信息内容\n\t本年处理决定数量\n\n\t行政许可\n"
+    assert merged in text
+    text = text.replace(merged, "\t信息内容本年处理决定数量\n\n\t行政许可\n")
+    doc = rebuild(parse(text))
+    truth = load_truth(SEED)["active_disclosure"]
+    assert (
+        values(doc, "active_disclosure")[("licensing", "decisions")]
+        == truth["licensing"]["decisions"]
+    )
+    assert doc.warnings == rebuild(parse(seed_text())).warnings
