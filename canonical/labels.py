@@ -17,8 +17,10 @@ from model.text import compact, is_subsequence
 
 _QUOTES = "\"'“”‘’「」『』"
 # OCR reads 一 as a dash or drops it: （-）予以公开, ()予以公开; and 1. as L. or I., 7. as 乙.
+# A digit's separator may be lost on a scan (2重复申请): no label starts with a digit otherwise.
 _NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.:：]|\([一二三四五六七八九十\d\-—–]*\)|(?:\d+|[LlI|乙])[.、,])"
+    r"^(?:[一二三四五六七八九十]+[、.:：]|\([一二三四五六七八九十\d\-—–]*\)|(?:\d+|[LlI|乙])[.、,]"
+    r"|\d+(?=[\u4e00-\u9fff]))"
 )
 # Specks a scan adds to a label, read as dots or a degree sign: "(一).予以公开". No label has them
 # but as its numbering's separator, which is removed first.

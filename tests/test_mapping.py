@@ -60,7 +60,8 @@ def test_labels_tolerate_spacing_width_and_line_breaks():
 
 def test_labels_tolerate_what_a_scan_reads_into_them():
     """Traditional characters, brackets of another shape, a speck read as a dot, a colon after
-    the numbering, and a row whose group label is misread (its rows match on their own)."""
+    the numbering or none, a short label misread, and a row whose group label is misread (its
+    rows match on their own)."""
     text = seed_text()
     for printed, read in [
         ("\t（一）予以公开", "\t[一).予以公开"),
@@ -68,6 +69,7 @@ def test_labels_tolerate_what_a_scan_reads_into_them():
         ("\t1.属于国家秘密", "\t1.屬于国家秘密"),
         ("\t四、结转下年度继续办理", "\t四：结转下年度继续办理"),
         ("\t2.重复申请", "\t2.重复中请"),  # a short label, one character misread
+        ("\t3.其他", "\t3其他"),  # the numbering's dot lost
     ]:
         assert printed in text
         text = text.replace(printed, read)
