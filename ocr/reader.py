@@ -46,7 +46,10 @@ UPRIGHT_SCORE = 0.9
 TITLE_LINES = 8
 TITLE_SQUEEZES = (0.55, 0.8)  # other widths a title page's lines of words are read at too
 DARK = 140  # gray level below which a pixel is ink, at least
-INK_PERCENTILE = 0.5  # a cell's darkest ink: a lone "1" covers more than this share of it
+# A cell's darkest ink: a lone "1" covers more than this share of a cell up to INK_CELL_WIDTH
+# times as wide as it is tall; of a wider one (table 二's, a whole row wide), a share as of that.
+INK_PERCENTILE = 0.5
+INK_CELL_WIDTH = 2.0
 GLYPH_CONTRAST = 40  # gray levels from a cell's paper to its darkest ink, at least, for a glyph
 TITLE_PAGES = 2  # pages whose top lines are read: the title is on the first (or a cover's next)
 _NUMBER = re.compile(r"[+\-−]?\d+(?:\.\d+)?")  # signed: 本年增/减 of the 2019 template
@@ -531,7 +534,8 @@ def _glyph_ink(crop: np.ndarray) -> np.ndarray:
     dark = crop < DARK
     if not crop.size:
         return dark
-    paper, ink = _percentiles(crop, (50, INK_PERCENTILE))
+    h, w = crop.shape
+    paper, ink = _percentiles(crop, (50, INK_PERCENTILE * min(1.0, INK_CELL_WIDTH * h / w)))
     if paper - ink < GLYPH_CONTRAST:
         return dark
     seeds = (crop < max(DARK, ink + 0.25 * (paper - ink))).astype(np.uint8)

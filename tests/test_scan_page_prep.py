@@ -9,7 +9,7 @@ from PIL import Image
 from extractors.pdf import _scan_image
 from ocr.engine import Reading
 from ocr.preprocess import evenly_lit, rotate, skew_angle
-from ocr.reader import fullest
+from ocr.reader import _glyph_ink, _holds_ink, fullest
 
 
 def ruled_page() -> np.ndarray:
@@ -62,3 +62,14 @@ def test_a_title_line_keeps_its_fullest_reading():
     # Readings that differ otherwise than by dropped characters: the usual width's stands.
     other = Reading("北京市丰台区人民政府花多街道办事处", 0.98)
     assert fullest([dropped, other]) == dropped
+
+
+def test_a_light_zero_in_a_row_wide_cell_is_not_blank():
+    """Table 二's value cell runs a whole row wide: a light, blurred "0" at 150 dpi (no pixel
+    darker than 150 on paper at 210) is a small share of it, and was taken for paper."""
+    cell = np.full((90, 1400), 210, np.uint8)
+    cv2.ellipse(cell, (700, 45), (10, 16), 0, 0, 360, 150, 3)
+    cell = cv2.GaussianBlur(cell, (3, 3), 0)
+    assert _holds_ink(cell, _glyph_ink(cell))
+    narrow = np.ascontiguousarray(cell[:, 650:750])  # in a number cell it always was ink
+    assert _holds_ink(narrow, _glyph_ink(narrow))
