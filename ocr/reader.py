@@ -47,7 +47,8 @@ TITLE_LINES = 8
 TITLE_SQUEEZES = (0.55, 0.8)  # other widths a title page's lines of words are read at too
 DARK = 140  # gray level below which a pixel is ink, at least
 # A cell's darkest ink: a lone "1" covers more than this share of a cell up to INK_CELL_WIDTH
-# times as wide as it is tall; of a wider one (table 二's, a whole row wide), a share as of that.
+# times as wide as it is tall. In a wider one (table 二's, a whole row wide) where that share
+# is not ink, it is looked for in a share as of a cell that wide.
 INK_PERCENTILE = 0.5
 INK_CELL_WIDTH = 2.0
 GLYPH_CONTRAST = 40  # gray levels from a cell's paper to its darkest ink, at least, for a glyph
@@ -534,8 +535,10 @@ def _glyph_ink(crop: np.ndarray) -> np.ndarray:
     dark = crop < DARK
     if not crop.size:
         return dark
+    paper, ink = _percentiles(crop, (50, INK_PERCENTILE))
     h, w = crop.shape
-    paper, ink = _percentiles(crop, (50, INK_PERCENTILE * min(1.0, INK_CELL_WIDTH * h / w)))
+    if paper - ink < GLYPH_CONTRAST and w > INK_CELL_WIDTH * h:
+        ink = _percentiles(crop, (INK_PERCENTILE * INK_CELL_WIDTH * h / w,))[0]
     if paper - ink < GLYPH_CONTRAST:
         return dark
     seeds = (crop < max(DARK, ink + 0.25 * (paper - ink))).astype(np.uint8)
