@@ -44,7 +44,8 @@ UPRIGHT_SAMPLE = 12  # largest inked cells looked at to tell an upright page (se
 UPRIGHT_READS = 3  # of them reading at UPRIGHT_SCORE or better
 UPRIGHT_SCORE = 0.9
 TITLE_LINES = 8
-TITLE_SQUEEZES = (0.55, 0.8)  # other widths a title page's lines of words are read at too
+TITLE_SQUEEZE = 0.8  # another width a title page's centred lines of words are read at
+CENTRED_LINE = 0.8  # of the widest line's width, at most: a title's or agency's line
 DARK = 140  # gray level below which a pixel is ink, at least
 # A cell's darkest ink: a lone "1" covers more than this share of a cell up to INK_CELL_WIDTH
 # times as wide as it is tall. In a wider one (table 二's, a whole row wide) where that share
@@ -401,22 +402,28 @@ def _page_text(gray: np.ndarray, tables: list[list[CellBox]]) -> list[engine.Rea
 
 
 def _fullest_readings(lines: list[np.ndarray]) -> list[engine.Reading]:
-    """Lines of words read at TITLE_SQUEEZES of their width too, each keeping its fullest
-    reading (see fullest)."""
+    """Lines of words read at TITLE_SQUEEZE of their width too, each keeping its fullest
+    reading (see fullest). Only lines narrower than the page's text (a centred title or agency
+    line, not a paragraph's): a body line read twice costs as much as a table's numbers."""
     if not lines:
         return []
     usual = engine.recognize(lines)
-    wide = [i for i, line in enumerate(lines) if engine.is_wide_line(line)]
-    others = [engine.recognize([lines[i] for i in wide], s) for s in TITLE_SQUEEZES]
-    for n, i in enumerate(wide):
-        usual[i] = fullest([usual[i], *(o[n] for o in others)])
+    widest = max(line.shape[1] for line in lines)
+    centred = [
+        i
+        for i, line in enumerate(lines)
+        if engine.is_wide_line(line) and line.shape[1] <= CENTRED_LINE * widest
+    ]
+    again = engine.recognize([lines[i] for i in centred], TITLE_SQUEEZE)
+    for i, reading in zip(centred, again):
+        usual[i] = fullest([usual[i], reading])
     return usual
 
 
 def fullest(readings: list[engine.Reading]) -> engine.Reading:
     """The recogniser drops a character of a long line at one width and not at another, sure
     of itself either way: 北京市丰台区(人)民政府 lost 人 at 0.65 and 0.7 of its width, not at
-    0.6 or 0.8. It seldom adds one. So where every reading is within the longest (the same
+    0.6 or 0.8 (on two scans). It seldom adds one. So where every reading is within the longest (the same
     characters, some dropped), the longest is kept; where they disagree otherwise, the first
     (the usual width's)."""
     longest = max(readings, key=lambda r: len(r.text))
