@@ -423,9 +423,9 @@ def _fullest_readings(lines: list[np.ndarray]) -> list[engine.Reading]:
 def fullest(readings: list[engine.Reading]) -> engine.Reading:
     """The recogniser drops a character of a long line at one width and not at another, sure
     of itself either way: 北京市丰台区(人)民政府 lost 人 at 0.65 and 0.7 of its width, not at
-    0.6 or 0.8 (on two scans). It seldom adds one. So where every reading is within the longest (the same
-    characters, some dropped), the longest is kept; where they disagree otherwise, the first
-    (the usual width's)."""
+    0.6 or 0.8 (on two scans). It seldom adds one. So where every reading is within the
+    longest (the same characters, some dropped), the longest is kept; where they disagree
+    otherwise, the first (the usual width's)."""
     longest = max(readings, key=lambda r: len(r.text))
     if all(is_subsequence(r.text, longest.text) for r in readings):
         return longest
