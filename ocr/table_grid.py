@@ -22,6 +22,7 @@ GAP_H = 25  # page width / this: longest gap bridged in a row rule
 GAP_V = 120  # page height / this: in a column rule (under a row's height)
 TEXT_APART = 0.12  # of a one-line row's height: paper either side of a lost column rule
 GLYPH = 0.25  # of a one-line row's height: the least extent of a glyph's ink
+DASH_GAP = 5  # pixels: a dashed rule's gaps closed before rules are looked for
 RULE_WIDTH = 5  # pixels either side of a rule's centre: a 1 pt rule at 300 dpi, blurred
 REMNANTS = 0.1  # share of a row rule's length still inked where the rule is lost
 TRACED = 0.4  # share of a lost rule's length where its dashes show between clear paper
@@ -39,12 +40,19 @@ class CellBox:
 
 def line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     h, w = binary.shape
+    # A fax breaks a thin column rule into dashes: gaps of a few pixels are closed along it
+    # first. (Not along rows: the strokes of a line of characters would join into a rule.)
+    along_columns = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((DASH_GAP, 1), np.uint8))
     horizontal = cv2.morphologyEx(
-        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 40), 1))
+        binary,
+        cv2.MORPH_OPEN,
+        cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 40), 1)),
     )
     # Longer than a character (CJK strokes are vertical too), shorter than a one-line row.
     vertical = cv2.morphologyEx(
-        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 50)))
+        along_columns,
+        cv2.MORPH_OPEN,
+        cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 50))),
     )
     # Bridge the gaps faint toner leaves in a rule: only between two stretches of rule (text
     # was opened away), and shorter than a row is tall, so a merged cell's missing rule stays

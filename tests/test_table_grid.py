@@ -108,3 +108,15 @@ def test_a_side_border_lost_to_faint_toner_is_put_back(page):
     page = page.copy()
     page[top + 6 : bottom - 5, right - 6 : right + 7] = 255
     assert shapes(page) == AS_PRINTED
+
+
+def test_a_fax_column_rule_broken_into_dashes_still_divides(page):
+    """A 1-bit fax breaks thin rules into dashes: every column rule here has a 4-pixel gap
+    every 12 pixels, so no stretch of it is as long as the opening that finds rules."""
+    tables = find_tables(binarize_lines(page)).tables
+    columns = {x for t in tables for c in t for x in (c.box[0], c.box[2])}
+    dashed = page.copy()
+    for x in columns:
+        for y in range(0, dashed.shape[0], 12):
+            dashed[y : y + 4, x - 4 : x + 5] = 255
+    assert shapes(dashed) == AS_PRINTED
