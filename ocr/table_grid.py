@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .seal import seal_rings, without_arcs
+from .seal import seal_rings, without_seals
 
 MIN_TABLE_WIDTH = 0.25  # of the page width
 BORDER_INK = 0.25  # share of a cell edge that must be ruled for a border to exist
@@ -78,7 +78,7 @@ class RuledPage:
 def find_tables(binary: np.ndarray) -> RuledPage:
     horizontal, vertical = line_masks(binary)
     rings = seal_rings(binary)
-    horizontal, vertical = without_arcs(horizontal, rings), without_arcs(vertical, rings)
+    horizontal, vertical = without_seals(horizontal, rings), without_seals(vertical, rings)
     rules = cv2.bitwise_or(horizontal, vertical)
     text = _text_ink(binary, rules)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
