@@ -23,7 +23,7 @@ HOUGH_VOTES = 30  # accumulator threshold on that copy (at 40, two seals of 12 w
 RING_INK = 0.5  # share of the circumference inked
 RING_CONTRAST = 0.25  # ... more than of the circles just inside and outside it
 RING_WIDTH = 0.1  # of the radius, either side: the ring's stroke, and the error of the search
-ON_SEAL = 0.8  # share of a piece of rule lying on a seal: a mark of the seal, not a rule
+ON_RING = 0.8  # share of a piece of rule lying on a ring: an arc, not a rule
 AROUND = 0.15  # of the radius: where the circles inside and outside are drawn
 
 
@@ -79,24 +79,33 @@ def _inked_share(binary: np.ndarray, ring: Ring, radius: float) -> float:
     return float(inked[on_page].mean()) if on_page.any() else 0.0
 
 
-def without_seals(mask: np.ndarray, rings: list[Ring]) -> np.ndarray:
-    """`mask` (rules found by opening) without the pieces lying on a seal: its ring's arcs, and
-    strokes of its star and text that closing joined. A rule the seal covers runs on beyond it,
-    and stays."""
-    if not rings:
-        return mask
-    seals = np.zeros_like(mask)
+def seal_discs(shape: tuple[int, ...], rings: list[Ring]) -> np.ndarray:
+    """255 where a seal covers the page (its ring included), else 0."""
+    discs = np.zeros(shape[:2], np.uint8)
     for ring in rings:
         centre = (round(ring.x), round(ring.y))
-        cv2.circle(seals, centre, round(ring.radius * (1 + RING_WIDTH)), 255, -1)
+        cv2.circle(discs, centre, round(ring.radius * (1 + RING_WIDTH)), 255, -1)
+    return discs
+
+
+def without_arcs(mask: np.ndarray, rings: list[Ring]) -> np.ndarray:
+    """`mask` (rules found by opening) without the pieces lying on a ring: a rule the ring
+    crosses runs on beyond it, and stays."""
+    if not rings:
+        return mask
+    band = np.zeros_like(mask)
+    for ring in rings:
+        centre = (round(ring.x), round(ring.y))
+        thickness = max(3, round(2 * RING_WIDTH * ring.radius))
+        cv2.circle(band, centre, round(ring.radius), 255, thickness)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    on_seal = np.bincount(labels[seals > 0], minlength=count)
-    marks = np.flatnonzero(on_seal >= ON_SEAL * stats[:, cv2.CC_STAT_AREA])
-    marks = marks[marks > 0]
-    if not marks.size:
+    on_ring = np.bincount(labels[band > 0], minlength=count)
+    arcs = np.flatnonzero(on_ring >= ON_RING * stats[:, cv2.CC_STAT_AREA])
+    arcs = arcs[arcs > 0]
+    if not arcs.size:
         return mask
     drop = np.zeros(count, bool)
-    drop[marks] = True
+    drop[arcs] = True
     out = mask.copy()
     out[drop[labels]] = 0
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .seal import seal_rings, without_seals
+from .seal import seal_discs, seal_rings, without_arcs
 
 MIN_TABLE_WIDTH = 0.25  # of the page width
 BORDER_INK = 0.25  # share of a cell edge that must be ruled for a border to exist
@@ -38,11 +38,16 @@ class CellBox:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, rules included
 
 
-def line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def line_masks(
+    binary: np.ndarray, seals: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     h, w = binary.shape
     # A fax breaks a thin column rule into dashes: gaps of a few pixels are closed along it
-    # first. (Not along rows: the strokes of a line of characters would join into a rule.)
+    # first. Not along rows, where the strokes of a line of characters would join into a rule,
+    # nor on a seal (`seals`), whose star's and text's strokes would.
     along_columns = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((DASH_GAP, 1), np.uint8))
+    if seals is not None:
+        along_columns[seals > 0] = binary[seals > 0]
     horizontal = cv2.morphologyEx(
         binary,
         cv2.MORPH_OPEN,
@@ -76,9 +81,9 @@ class RuledPage:
 
 
 def find_tables(binary: np.ndarray) -> RuledPage:
-    horizontal, vertical = line_masks(binary)
     rings = seal_rings(binary)
-    horizontal, vertical = without_seals(horizontal, rings), without_seals(vertical, rings)
+    horizontal, vertical = line_masks(binary, seal_discs(binary.shape, rings) if rings else None)
+    horizontal, vertical = without_arcs(horizontal, rings), without_arcs(vertical, rings)
     rules = cv2.bitwise_or(horizontal, vertical)
     text = _text_ink(binary, rules)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
