@@ -46,6 +46,7 @@ UPRIGHT_SCORE = 0.9
 TITLE_LINES = 8
 TITLE_SQUEEZE = 0.8  # another width a title page's centred lines of words are read at
 CENTRED_LINE = 0.8  # of the widest line's width, at most: a title's or agency's line
+BILEVEL = 0.98  # share of a page's pixels pure black or white: a fax
 DARK = 140  # gray level below which a pixel is ink, at least
 # A cell's darkest ink: a lone "1" covers more than this share of a cell up to INK_CELL_WIDTH
 # times as wide as it is tall. In a wider one (table 二's, a whole row wide) where that share
@@ -93,14 +94,18 @@ def read_page(
     """Bboxes are the upright page's pixels times `bbox_scale` (72/dpi gives PDF points).
     `text`: read the lines at the top of the page (see _page_text); a report's title is on
     its first pages (TITLE_PAGES), and the rest of its text is not used."""
-    flat, rectified = flatten(image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    dashed = _bilevel(gray)
+    flat, rectified = flatten(gray)
     gray, turns, skew = upright(flat)
     page_image = gray
-    gray, tables = _without_rules(page_image)
+    gray, tables = _without_rules(page_image, dashed)
     turned = turns * 90
     grids, lines = _read_tables(gray, tables, page, bbox_scale, settings, text)
     if not _reads_upright(grids, lines) and (not tables or _upside_down(gray, tables)):
-        turned_gray, turned_tables = _without_rules(np.ascontiguousarray(np.rot90(page_image, 2)))
+        turned_gray, turned_tables = _without_rules(
+            np.ascontiguousarray(np.rot90(page_image, 2)), dashed
+        )
         turned_grids, turned_lines = _read_tables(
             turned_gray, turned_tables, page, bbox_scale, settings, text
         )
@@ -114,10 +119,17 @@ def read_page(
     )
 
 
-def _without_rules(gray: np.ndarray) -> tuple[np.ndarray, list[list[CellBox]]]:
+def _bilevel(gray: np.ndarray) -> bool:
+    """Is the page black and white only (a fax, a 1-bit scan)? Its thin rules are dashes."""
+    sample = gray[::4, ::4]
+    return bool(np.isin(sample, (0, 255)).mean() >= BILEVEL)
+
+
+def _without_rules(gray: np.ndarray, dashed: bool) -> tuple[np.ndarray, list[list[CellBox]]]:
     """The page's tables, and the page with their rules painted paper-white: a rule left in a
-    cell's crop (thick, blurred, or slanting in from a skewed scan) reads as "1" ("0" → "10")."""
-    ruled = find_tables(binarize_lines(gray))
+    cell's crop (thick, blurred, or slanting in from a skewed scan) reads as "1" ("0" → "10").
+    `dashed`: its rules are broken into dashes (a fax)."""
+    ruled = find_tables(binarize_lines(gray), dashed)
     if not ruled.tables:
         return gray, []
     clean = gray.copy()

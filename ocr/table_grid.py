@@ -39,15 +39,18 @@ class CellBox:
 
 
 def line_masks(
-    binary: np.ndarray, seals: np.ndarray | None = None
+    binary: np.ndarray, dashed: bool = False, seals: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     h, w = binary.shape
-    # A fax breaks a thin column rule into dashes: gaps of a few pixels are closed along it
-    # first. Not along rows, where the strokes of a line of characters would join into a rule,
-    # nor on a seal (`seals`), whose star's and text's strokes would.
-    along_columns = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((DASH_GAP, 1), np.uint8))
-    if seals is not None:
-        along_columns[seals > 0] = binary[seals > 0]
+    along_columns = binary
+    if dashed:
+        # A fax breaks a thin column rule into dashes: gaps of a few pixels are closed along it
+        # first. Not along rows, where the strokes of a line of characters would join into a
+        # rule, nor on a seal (`seals`), whose star's and text's strokes would; nor on other
+        # pages, where a seal not found, or noise, joined into a column rule that is not there.
+        along_columns = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((DASH_GAP, 1), np.uint8))
+        if seals is not None:
+            along_columns[seals > 0] = binary[seals > 0]
     horizontal = cv2.morphologyEx(
         binary,
         cv2.MORPH_OPEN,
@@ -80,9 +83,11 @@ class RuledPage:
     rules: np.ndarray  # 255 where a table's rules run (dilated), else 0
 
 
-def find_tables(binary: np.ndarray) -> RuledPage:
+def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
+    """`dashed`: the page is black and white only (a fax), its thin rules broken into dashes."""
     rings = seal_rings(binary)
-    horizontal, vertical = line_masks(binary, seal_discs(binary.shape, rings) if rings else None)
+    seals = seal_discs(binary.shape, rings) if rings else None
+    horizontal, vertical = line_masks(binary, dashed, seals)
     horizontal, vertical = without_arcs(horizontal, rings), without_arcs(vertical, rings)
     rules = cv2.bitwise_or(horizontal, vertical)
     text = _text_ink(binary, rules)
