@@ -45,9 +45,9 @@ def line_masks(
     along_columns = binary
     if dashed:
         # A fax breaks a thin column rule into dashes: gaps of a few pixels are closed along it
-        # first. Not along rows, where the strokes of a line of characters would join into a
-        # rule, nor on a seal (`seals`), whose star's and text's strokes would; nor on other
-        # pages, where a seal not found, or noise, joined into a column rule that is not there.
+        # first. Not along rows, where a line of characters would join into a rule; not on a
+        # seal (`seals`), whose star's and text's strokes would; not on gray pages, where a
+        # seal not found joined into a column rule that is not there.
         along_columns = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((DASH_GAP, 1), np.uint8))
         if seals is not None:
             along_columns[seals > 0] = binary[seals > 0]
@@ -86,7 +86,7 @@ class RuledPage:
 def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
     """`dashed`: the page is black and white only (a fax), its thin rules broken into dashes."""
     rings = seal_rings(binary)
-    seals = seal_discs(binary.shape, rings) if rings else None
+    seals = seal_discs(binary.shape, rings) if rings and dashed else None
     horizontal, vertical = line_masks(binary, dashed, seals)
     horizontal, vertical = without_arcs(horizontal, rings), without_arcs(vertical, rings)
     rules = cv2.bitwise_or(horizontal, vertical)
