@@ -55,7 +55,7 @@ def test_a_shadow_over_the_paper_is_lifted_and_the_text_stays_dark():
 
 
 def test_a_title_line_keeps_its_fullest_reading():
-    """Read at three widths, 人 of 人民政府 was dropped at two (readings of a real faint scan)."""
+    """Read at three widths, 人 of 人民政府 was dropped at two (a faint scan of a tune draw)."""
     dropped = Reading("北京市丰台区民政府花乡街道办事处", 0.999)
     whole = Reading("北京市丰台区人民政府花乡街道办事处", 0.971)
     assert fullest([dropped, whole, dropped]) == whole
