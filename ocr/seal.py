@@ -81,11 +81,7 @@ def _inked_share(binary: np.ndarray, ring: Ring, radius: float) -> float:
 
 def seal_discs(shape: tuple[int, ...], rings: list[Ring]) -> np.ndarray:
     """255 where a seal covers the page (its ring included), else 0."""
-    discs = np.zeros(shape[:2], np.uint8)
-    for ring in rings:
-        centre = (round(ring.x), round(ring.y))
-        cv2.circle(discs, centre, round(ring.radius * (1 + RING_WIDTH)), 255, -1)
-    return discs
+    return _drawn(shape, rings, filled=True)
 
 
 def without_arcs(mask: np.ndarray, rings: list[Ring]) -> np.ndarray:
@@ -93,19 +89,27 @@ def without_arcs(mask: np.ndarray, rings: list[Ring]) -> np.ndarray:
     crosses runs on beyond it, and stays."""
     if not rings:
         return mask
-    band = np.zeros_like(mask)
-    for ring in rings:
-        centre = (round(ring.x), round(ring.y))
-        thickness = max(3, round(2 * RING_WIDTH * ring.radius))
-        cv2.circle(band, centre, round(ring.radius), 255, thickness)
+    band = _drawn(mask.shape, rings, filled=False)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     on_ring = np.bincount(labels[band > 0], minlength=count)
-    arcs = np.flatnonzero(on_ring >= ON_RING * stats[:, cv2.CC_STAT_AREA])
-    arcs = arcs[arcs > 0]
-    if not arcs.size:
+    arcs = on_ring >= ON_RING * stats[:, cv2.CC_STAT_AREA]
+    arcs[0] = False  # the background
+    if not arcs.any():
         return mask
-    drop = np.zeros(count, bool)
-    drop[arcs] = True
     out = mask.copy()
-    out[drop[labels]] = 0
+    out[arcs[labels]] = 0
+    return out
+
+
+def _drawn(shape: tuple[int, ...], rings: list[Ring], filled: bool) -> np.ndarray:
+    """The rings drawn 255 on 0, RING_WIDTH of their radius either side; `filled`: as discs."""
+    out = np.zeros(shape[:2], np.uint8)
+    for ring in rings:
+        centre = (round(ring.x), round(ring.y))
+        if filled:
+            cv2.circle(out, centre, round(ring.radius * (1 + RING_WIDTH)), 255, -1)
+        else:
+            cv2.circle(
+                out, centre, round(ring.radius), 255, max(3, round(2 * RING_WIDTH * ring.radius))
+            )
     return out
