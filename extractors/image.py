@@ -27,7 +27,7 @@ A4_SHORT_INCHES = 8.27
 def extract(
     path: Path, scan: ScanSettings = DEFAULT, limits: Limits = DEFAULT_LIMITS
 ) -> Extraction:
-    from ocr.reader import TITLE_PAGES, read_page
+    from ocr.reader import read_page, reads_title
 
     grids, text, warnings, turned = [], [], [], {}
     pages = load_pages(path, limits)
@@ -36,7 +36,7 @@ def extract(
         image, scale = enlarged(gray, settings.dpi, limits)
         # bboxes in the file's pixels
         reading = read_page(
-            image, number, bbox_scale=1 / scale, settings=settings, text=number <= TITLE_PAGES
+            image, number, bbox_scale=1 / scale, settings=settings, text=reads_title(number, text)
         )
         grids += reading.grids
         text.append(reading.text)

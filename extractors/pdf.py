@@ -58,7 +58,9 @@ def extract(
     warnings: list[str] = []
     for number, content in enumerate(contents, start=1):
         if content.visible < MIN_VISIBLE_CHARS:
-            reading = _read_scanned_page(path, number, content.width, scan.for_page(number), limits)
+            reading = _read_scanned_page(
+                path, number, content.width, scan.for_page(number), limits, body
+            )
             page_grids, page_text, scanned[number] = reading.grids, reading.text, reading.turned
             warnings += reading.warnings
         else:
@@ -100,11 +102,17 @@ def _read_pages(path: Path, limits: Limits) -> list[PageContent]:
 
 
 def _read_scanned_page(
-    path: Path, number: int, width_points: float, scan: ScanSettings, limits: Limits
+    path: Path,
+    number: int,
+    width_points: float,
+    scan: ScanSettings,
+    limits: Limits,
+    text_before: list[str],
 ) -> PageReading:
     """Render the page at its scan's own resolution (or the one asked for) and read it with OCR.
-    It is read in its red channel, where a red seal is as light as the paper."""
-    from ocr.reader import TITLE_PAGES, read_page
+    It is read in its red channel, where a red seal is as light as the paper. `text_before`:
+    the pages before it, as read (its title lines are read only while no title is found)."""
+    from ocr.reader import read_page, reads_title
 
     with PDFIUM:
         document = pdfium.PdfDocument(str(path))
@@ -118,7 +126,7 @@ def _read_scanned_page(
                 image = page.render(scale=dpi / 72).to_numpy()[..., 2]  # BGR
         finally:
             document.close()
-    text = number <= TITLE_PAGES
+    text = reads_title(number, text_before)
     return read_page(np.ascontiguousarray(image), number, 72 / dpi, settings=scan, text=text)
 
 

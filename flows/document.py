@@ -12,7 +12,7 @@ from canonical.assess import assess, failed_report
 from canonical.checks import run_checks
 from canonical.corrections import confirm, correct
 from canonical.mapping import rebuild
-from canonical.metadata import agency_and_year, has_title
+from canonical.metadata import agency_and_year
 from canonical.template_choice import choose_template
 from extractors import UnreadableDocument, detect_format, extract
 from model.files import sha256_file
@@ -20,6 +20,7 @@ from model.limits import DEFAULT as DEFAULT_LIMITS
 from model.limits import LimitExceeded, Limits
 from model.report import Report, ScannedPage, ScanRecord, Source
 from model.settings import DEFAULT, ScanSettings
+from model.title import has_title
 from outputs.atomic import DISK_FULL, is_disk_full
 from outputs.layout import REVIEW_NAME
 from outputs.review_log import reapply_review

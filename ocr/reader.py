@@ -23,6 +23,7 @@ from model.report import Flag
 from model.settings import DEFAULT, ScanSettings
 from model.text import compact as to_compact
 from model.text import has_cjk, is_subsequence
+from model.title import has_title
 
 from . import engine
 from .preprocess import binarize_lines, flatten, upright
@@ -54,7 +55,7 @@ DARK = 140  # gray level below which a pixel is ink, at least
 INK_PERCENTILE = 0.5
 INK_CELL_WIDTH = 2.0
 GLYPH_CONTRAST = 40  # gray levels from a cell's paper to its darkest ink, at least, for a glyph
-TITLE_PAGES = 2  # pages whose top lines are read: the title is on the first (or a cover's next)
+TITLE_PAGES = 2  # pages whose top lines may be read: the title is on the first (or a cover's next)
 _NUMBER = re.compile(r"[+\-−]?\d+(?:\.\d+)?")  # signed: 本年增/减 of the 2019 template
 # A "0" whose thin top and bottom were lost (a 1-bit fax) reads as "()": its second reading is
 # made from strokes thickened by a THICKEN disc on the 2x crop. Of the 48 cells of a fax's table
@@ -117,6 +118,13 @@ def read_page(
     return PageReading(
         grids, page_text, turned, skew, gray.shape[1], gray.shape[0], page, rectified
     )
+
+
+def reads_title(page: int, text_before: list[str]) -> bool:
+    """Are this page's top lines read (`read_page`'s `text`)? The first page's are; the next
+    page's only when the first holds no title (a cover): each line costs as much as a table
+    row's numbers."""
+    return page == 1 or (page <= TITLE_PAGES and not has_title("\n".join(text_before)))
 
 
 def _bilevel(gray: np.ndarray) -> bool:

@@ -9,7 +9,7 @@ from PIL import Image
 from extractors.pdf import _scan_image
 from ocr.engine import Reading
 from ocr.preprocess import evenly_lit, rotate, skew_angle
-from ocr.reader import _glyph_ink, _holds_ink, fullest
+from ocr.reader import _glyph_ink, _holds_ink, fullest, reads_title
 
 
 def ruled_page() -> np.ndarray:
@@ -73,3 +73,11 @@ def test_a_light_zero_in_a_row_wide_cell_is_not_blank():
     assert _holds_ink(cell, _glyph_ink(cell))
     narrow = np.ascontiguousarray(cell[:, 650:750])  # in a number cell it always was ink
     assert _holds_ink(narrow, _glyph_ink(narrow))
+
+
+def test_the_title_lines_are_read_until_a_title_is_found():
+    assert reads_title(1, [])
+    assert reads_title(2, ["封面", "某某区人民政府"])  # a cover: the title is on page 2
+    assert not reads_title(2, ["某某区人民政府", "2023年政府信息公开工作年度报告"])
+    assert not reads_title(2, ["2023年政府信息公开作年度报告"])  # one character dropped by OCR
+    assert not reads_title(3, [])
