@@ -159,4 +159,4 @@ def test_recognize_keeps_order_across_padded_widths(ocr):
     crops = [drawn(t) for t in texts] + [cut(4, LABEL)]
     widths = {engine._padded_to_min_width(engine.tighten(engine._bgr(c))) for c in crops}
     assert widths == {True, False}  # both kinds are in the mix
-    assert [r.text for r in ocr.recognize(crops)] == texts + [LABEL]
+    assert [r.text for r in ocr.recognize(crops)] == [*texts, LABEL]
