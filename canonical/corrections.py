@@ -30,6 +30,8 @@ MAX_ROUNDS = 12
 # Letters the recogniser reads for a digit of a scan: a serif "1" as "I", "l" or "|", a "0" as
 # "O" or "Q". Only a candidate for the identities to confirm ("B" is 3 as often as 8: left out).
 _LOOKALIKE_DIGITS = str.maketrans("Il|OoQ", "111000")
+# A fax's "0" that lost its thin top and bottom: two brackets facing each other, read "()".
+_OPEN_ZERO = re.compile(r"[(（][)）]")
 
 
 def correct(doc: CanonicalDocument) -> list[Correction]:
@@ -77,8 +79,8 @@ def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
     }
     for ref in read:
         doc.cell(ref).value = None  # as read, for the record of each change
-    return [
-        _change(doc, ref, value, evidence, ref in sums_fixed, score)
+    return [  # a 0 for a blank moves no sum (a blank counts 0): no sum confirms it
+        _change(doc, ref, value, evidence, ref in sums_fixed and value != 0, score)
         for ref, (value, evidence, score) in read.items()
         if ref in kept
     ]
@@ -125,7 +127,7 @@ def _number_read(doc: CanonicalDocument, ref: CellRef) -> tuple[int, str, float]
 
 
 def _reading_digits(text: str) -> str:
-    return re.sub(r"\D", "", text.translate(_LOOKALIKE_DIGITS))
+    return re.sub(r"\D", "", _OPEN_ZERO.sub("0", text).translate(_LOOKALIKE_DIGITS))
 
 
 def confirm(doc: CanonicalDocument) -> None:

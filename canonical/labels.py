@@ -73,7 +73,3 @@ def match_score(printed: str, canonical: str) -> float:
         return 0.8  # printed with characters missing: '其他法律行政止公开' (real hzq2023)
     return 0.0
 
-
-def _is_subsequence(short: str, long: str) -> bool:
-    rest = iter(long)
-    return all(ch in rest for ch in short)

@@ -146,6 +146,22 @@ def test_zeros_read_as_brackets_are_numbers_again_but_stay_unsure(seed000):
     assert identity_failures(doc) == []
 
 
+def test_a_zero_read_as_brackets_twice_is_a_zero_of_the_reading(seed000):
+    """A fax's "0" that lost its top and bottom reads "()" the second time too. In a row the
+    identities are mending, it is taken as the 0 it looks like, and stays below the review line."""
+    doc, apps = seed000
+    unread(apps, ("granted", "commercial"), "l(", (16, 0.96))
+    zero = misread(apps, ("granted", "research"), None, 0.9)
+    zero.text = "()"
+    zero.flag(Flag.NOT_A_NUMBER)
+    fixes = correct(doc)
+    assert ("research", "()", 0, "digits_of_reading") in [
+        (f.col, f.read_text, f.value, f.evidence) for f in fixes
+    ]
+    assert zero.value == 0 and zero.confidence <= ONLY_FORMAT_FIXED
+    assert identity_failures(doc) == []
+
+
 def test_second_readings_that_break_an_identity_together_are_not_taken(seed000):
     doc, apps = seed000
     unread(apps, ("granted", "commercial"), "l(", (16, 0.96))
