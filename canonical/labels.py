@@ -72,4 +72,3 @@ def match_score(printed: str, canonical: str) -> float:
     if len(got) >= 4 and len(got) >= 0.6 * len(want) and is_subsequence(got, want):
         return 0.8  # printed with characters missing: '其他法律行政止公开' (real hzq2023)
     return 0.0
-

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -259,7 +259,64 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
             cell.confidence = min(cell.confidence, UNREAD_GLYPH)
             cell.flags.append(Flag.UNREAD_GLYPH)
     _reread_unsure(gray, table, cells)  # a dropped digit too: its second reading may have it
-    return Grid(cells)
+    lines_at = {
+        id(cell): _line_bands(mask, line_height=height)
+        for box, cell, mask in zip(table, cells, glyphs)
+        if box.rowspan > 1 and id(cell) in per_cell
+    }
+    rows = _row_spans(table)
+    split = []
+    for box, cell in zip(table, cells):
+        parts = _lost_row_rules(box, cell, lines_at.get(id(cell), []), rows, bbox_scale)
+        split += parts or [cell]
+    return Grid(split)
+
+
+def _row_spans(table: list[CellBox]) -> dict[int, tuple[int, int]]:
+    """Each grid row's top and bottom (pixels), from the cells one row tall."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for box in table:
+        if box.rowspan == 1:
+            spans.setdefault(box.row, []).append((box.box[1], box.box[3]))
+    return {
+        row: (int(np.median([a for a, _ in ys])), int(np.median([b for _, b in ys])))
+        for row, ys in spans.items()
+    }
+
+
+def _lost_row_rules(
+    box: CellBox,
+    cell: GridCell,
+    bands: list[tuple[int, int]],
+    rows: dict[int, tuple[int, int]],
+    bbox_scale: float,
+) -> list[GridCell]:
+    """A cell over several rows holding one number in each of them, each line standing in its
+    own row: the rule between them was lost to faint toner (no value cell of a report spans
+    rows). Returned as one cell per row, each as sure as the least sure line; none when it is
+    a merged cell."""
+    lines = cell.text.split("\n")
+    if not (box.rowspan == len(lines) == len(bands) > 1):
+        return []
+    if not all(_NUMBER.fullmatch(to_compact(line)) for line in lines):
+        return []
+    top = _inner_box(box.box)[1]
+    spans = [rows.get(box.row + i) for i in range(box.rowspan)]
+    if not all(s and s[0] <= top + (y0 + y1) / 2 <= s[1] for s, (y0, y1) in zip(spans, bands)):
+        return []
+    x0, _, x1, _ = box.box
+    return [
+        replace(
+            cell,
+            row=box.row + i,
+            rowspan=1,
+            text=line,
+            bbox=tuple(round(float(v) * bbox_scale, 2) for v in (x0, y0, x1, y1)),
+            flags=list(cell.flags),
+            alternatives=[],
+        )
+        for i, (line, (y0, y1)) in enumerate(zip(lines, spans))
+    ]
 
 
 def _digit_width(readings: list[tuple[str, float, np.ndarray]]) -> float | None:
@@ -453,10 +510,15 @@ def fullest(readings: list[engine.Reading]) -> engine.Reading:
 
 
 def _inner(gray: np.ndarray, box) -> np.ndarray:
+    x0, y0, x1, y1 = _inner_box(box)
+    return gray[y0:y1, x0:x1]
+
+
+def _inner_box(box) -> tuple[int, int, int, int]:
+    """A cell's box without its rules."""
     x0, y0, x1, y1 = box
-    pad = max(3, (x1 - x0) // 60, (y1 - y0) // 30)
-    pad = min(pad, 8)
-    return gray[y0 + pad : y1 - pad, x0 + pad : x1 - pad]
+    pad = min(max(3, (x1 - x0) // 60, (y1 - y0) // 30), 8)
+    return x0 + pad, y0 + pad, x1 - pad, y1 - pad
 
 
 def _ink(crop: np.ndarray, glyphs: np.ndarray | None = None) -> np.ndarray:
@@ -507,12 +569,7 @@ def _text_lines(
     strokes of small digits in two).
     """
     dark = _glyph_ink(crop) if dark is None else dark
-    bands = [(y0, y1) for y0, y1 in _ink_bands(dark) if y1 - y0 >= min_height]
-    height = line_height or max((y1 - y0 for y0, y1 in bands), default=0)
-    bands = [b for b in bands if not _rule_remnant(b, crop.shape[0], height)]
-    bands = [b for b in _one_line_each(bands, height) if b[1] - b[0] >= 0.4 * height]
-    text = [b for b in bands if not _specks_only(dark[b[0] : b[1]], height)]
-    bands = text or bands  # specks alone: read, so that the cell is flagged, not taken as blank
+    bands = _line_bands(dark, min_height, line_height)
     out: list[np.ndarray] = []
     for y0, y1 in bands:
         if len(out) == most:
@@ -535,6 +592,18 @@ def _text_lines(
             )
         )
     return out
+
+
+def _line_bands(
+    dark: np.ndarray, min_height: int = 4, line_height: float | None = None
+) -> list[tuple[int, int]]:
+    """The rows (y0, y1) of each text line in a crop's ink `dark` (see _text_lines)."""
+    bands = [(y0, y1) for y0, y1 in _ink_bands(dark) if y1 - y0 >= min_height]
+    height = line_height or max((y1 - y0 for y0, y1 in bands), default=0)
+    bands = [b for b in bands if not _rule_remnant(b, dark.shape[0], height)]
+    bands = [b for b in _one_line_each(bands, height) if b[1] - b[0] >= 0.4 * height]
+    text = [b for b in bands if not _specks_only(dark[b[0] : b[1]], height)]
+    return text or bands  # specks alone: read, so that the cell is flagged, not taken as blank
 
 
 def _page_ink(gray: np.ndarray) -> np.ndarray:

@@ -7,9 +7,20 @@ import pytest
 from PIL import Image
 
 from extractors.pdf import _scan_image
+from model.grid import GridCell
 from ocr.engine import Reading
 from ocr.preprocess import evenly_lit, rotate, skew_angle
-from ocr.reader import _glyph_ink, _holds_ink, fullest, reads_title
+from ocr.reader import (
+    _glyph_ink,
+    _holds_ink,
+    _inner,
+    _line_bands,
+    _lost_row_rules,
+    _row_spans,
+    fullest,
+    reads_title,
+)
+from ocr.table_grid import CellBox
 
 
 def ruled_page() -> np.ndarray:
@@ -81,3 +92,41 @@ def test_the_title_lines_are_read_until_a_title_is_found():
     assert not reads_title(2, ["某某区人民政府", "2023年政府信息公开工作年度报告"])
     assert not reads_title(2, ["2023年政府信息公开作年度报告"])  # one character dropped by OCR
     assert not reads_title(3, [])
+
+
+def lost_row_rule(first: str, second: str, second_at: int) -> tuple[CellBox, list[GridCell]]:
+    """A value column of three rows 60 px tall, the rule between rows 1 and 2 lost: one cell
+    two rows tall, `first` printed in row 1 and `second` at y = `second_at`. Returns the merged
+    cell's box and what the reader makes of it (read as `first`\\n`second`)."""
+    page = np.full((180, 300), 235, np.uint8)
+    cv2.putText(page, first, (120, 102), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 30, 2)
+    cv2.putText(page, second, (120, second_at), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 30, 2)
+    table = [
+        CellBox(0, 0, 1, 1, (0, 0, 100, 60)),
+        CellBox(0, 1, 1, 1, (100, 0, 200, 60)),
+        CellBox(1, 0, 1, 1, (0, 60, 100, 120)),
+        CellBox(1, 1, 2, 1, (100, 60, 200, 180)),  # the rule at y = 120 lost
+        CellBox(2, 0, 1, 1, (0, 120, 100, 180)),
+    ]
+    merged = table[3]
+    cell = GridCell(1, 1, f"{first}\n{second}", rowspan=2, confidence=0.97, bbox=merged.box)
+    bands = _line_bands(_glyph_ink(_inner(page, merged.box)))
+    return merged, _lost_row_rules(merged, cell, bands, _row_spans(table), 1.0)
+
+
+def test_a_number_in_each_row_of_a_lost_row_rule_is_a_cell_in_each():
+    """A faint scan lost the rule between two rows of a value column: one cell held both rows'
+    numbers (5 and 297), and the lower row was short of a value."""
+    _, parts = lost_row_rule("5", "297", second_at=162)
+    assert [(c.row, c.rowspan, c.col, c.text, c.confidence) for c in parts] == [
+        (1, 1, 1, "5", 0.97),
+        (2, 1, 1, "297", 0.97),
+    ]
+    assert [c.bbox for c in parts] == [(100, 60, 200, 120), (100, 120, 200, 180)]
+
+
+def test_a_merged_cell_is_not_taken_apart():
+    _, parts = lost_row_rule("5", "297", second_at=128)  # both lines in the upper row
+    assert parts == []
+    _, parts = lost_row_rule("ab", "cd", second_at=162)  # words, not numbers: a merged label
+    assert parts == []
