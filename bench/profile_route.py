@@ -1,6 +1,6 @@
 """Where a route spends its time: cProfile over process_document.
 
-    .venv/bin/python bench/profile.py [DOC ...] [--top 40] [--sort cumulative|tottime]
+    .venv/bin/python bench/profile_route.py [DOC ...] [--top 40] [--sort cumulative|tottime]
 
 Without documents, profiles the born-digital PDF samples (samples/pdf, samples/t2019/pdf,
 samples/real, samples/appended). The first document is processed once first, outside the
