@@ -220,6 +220,52 @@ def _remnants(text: np.ndarray, at: int, a0: int, a1: int) -> float:
     return float((rows > 0).any(axis=1).mean()) if rows.size else 0.0
 
 
+def _groups(
+    members: list[tuple[int, int]], joined: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> list[list[tuple[int, int]]]:
+    """The elementary cells `members` grouped by the `joined` pairs between them."""
+    parent = {m: m for m in members}
+
+    def find(m):
+        while parent[m] != m:
+            parent[m] = parent[parent[m]]
+            m = parent[m]
+        return m
+
+    for a, b in joined:
+        if a in parent and b in parent:
+            parent[find(b)] = find(a)
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for m in members:
+        groups.setdefault(find(m), []).append(m)
+    return list(groups.values())
+
+
+def _rectangles(
+    members: list[tuple[int, int]], joined: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> list[tuple[int, int, int, int]]:
+    """Merged cells (r0, c0, r1, c1) from elementary cells with no rule between them. A merged
+    cell is a rectangle: a group that is not one (a tall group label joined to the item labels
+    beside it where a faint column rule was lost) is cut into the largest rectangle at its top
+    left and the rest, regrouped among themselves. Its crop would otherwise hold the labels of
+    rows it does not cover, and those rows none."""
+    out = []
+    for group in _groups(members, joined):
+        inside = set(group)
+        r0, c0 = min(group)
+        r1 = r0
+        while (r1 + 1, c0) in inside:
+            r1 += 1
+        c1 = c0
+        while all((r, c1 + 1) in inside for r in range(r0, r1 + 1)):
+            c1 += 1
+        out.append((r0, c0, r1, c1))
+        rest = [m for m in group if not (r0 <= m[0] <= r1 and c0 <= m[1] <= c1)]
+        if rest:
+            out += _rectangles(rest, joined)
+    return out
+
+
 def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> list[CellBox]:
     h, w = horizontal.shape
     xs = _closed(_positions((vertical > 0).sum(axis=0), min_run=min(0.08 * h, 60)), horizontal.T)
@@ -230,13 +276,6 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> li
     one_line = float(np.percentile(np.diff(ys), 10))  # the height of a one-line row
     wide, narrow = max(RULE_WIDTH + 3, round(TEXT_APART * one_line)), RULE_WIDTH + 3
     glyph = GLYPH * one_line
-    parent = list(range(rows * cols))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     def ruled(mask, a0, a1, b, along_rows: bool) -> bool:
         lo, hi = a0 + (a1 - a0) // 6, a1 - (a1 - a0) // 6  # skip the corners
@@ -248,6 +287,7 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> li
         hit = (band > 0).any(axis=1 if along_rows else 0)
         return hit.mean() >= BORDER_INK
 
+    joined: list[tuple[tuple[int, int], tuple[int, int]]] = []  # neighbours with no rule between
     for r in range(rows):
         for c in range(cols):
             if (
@@ -255,7 +295,7 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> li
                 and not ruled(vertical, ys[r], ys[r + 1], xs[c + 1], True)
                 and not _apart(text, xs[c + 1], ys[r], ys[r + 1], xs[c], xs[c + 2], wide, glyph)
             ):
-                parent[find(r * cols + c + 1)] = find(r * cols + c)
+                joined.append(((r, c), (r, c + 1)))
             if (
                 r + 1 < rows
                 and not ruled(horizontal, xs[c], xs[c + 1], ys[r + 1], False)
@@ -265,15 +305,10 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> li
                     and _apart(text.T, ys[r + 1], xs[c], xs[c + 1], ys[r], ys[r + 2], narrow, glyph)
                 )
             ):
-                parent[find((r + 1) * cols + c)] = find(r * cols + c)
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for r in range(rows):
-        for c in range(cols):
-            groups.setdefault(find(r * cols + c), []).append((r, c))
+                joined.append(((r, c), (r + 1, c)))
+    all_cells = [(r, c) for r in range(rows) for c in range(cols)]
     cells = []
-    for members in groups.values():
-        r0, r1 = min(m[0] for m in members), max(m[0] for m in members)
-        c0, c1 = min(m[1] for m in members), max(m[1] for m in members)
+    for r0, c0, r1, c1 in _rectangles(all_cells, joined):
         cells.append(
             CellBox(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
         )

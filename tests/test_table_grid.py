@@ -9,7 +9,7 @@ from ruled_page import AS_PRINTED, photographed, rendered, shapes
 from ocr.preprocess import binarize_lines, flatten
 from ocr.reader import _bilevel
 from ocr.seal import seal_rings
-from ocr.table_grid import _apart, find_tables, line_masks
+from ocr.table_grid import _apart, _rectangles, find_tables, line_masks
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +132,19 @@ def test_a_fax_column_rule_broken_into_dashes_still_divides(page):
 
     assert fax_shapes(dashed=False) != AS_PRINTED
     assert fax_shapes(dashed=True) == AS_PRINTED
+
+
+def test_a_merged_cell_is_a_rectangle():
+    """A tall group label (column 0, rows 0-3) beside four item labels (column 1), the column
+    rule between them lost to faint toner along rows 2 and 3: the items of those rows joined
+    the group, an L that held the labels of rows 0 and 1 too. They are cells of their own."""
+    cells = [(r, c) for r in range(4) for c in range(3)]
+    group = [((r, 0), (r + 1, 0)) for r in range(3)]
+    lost = [((2, 0), (2, 1)), ((3, 0), (3, 1))]
+    assert sorted(_rectangles(cells, group + lost)) == [
+        (0, 0, 3, 0),  # the group label
+        *[(r, c, r, c) for r in range(4) for c in (1, 2)],  # items and values, one row each
+    ]
+    # A merged cell two rows by two columns stays whole, whichever pairs joined it.
+    square = [((0, 0), (0, 1)), ((0, 0), (1, 0)), ((1, 0), (1, 1))]
+    assert (0, 0, 1, 1) in _rectangles(cells, square)
