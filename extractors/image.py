@@ -96,14 +96,11 @@ def frames(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Image.Image]:
 
 
 def _gray(frame: Image.Image) -> Image.Image:
-    """A colour page as its red channel without a red seal or stamp (ocr.seal.red_channel: in
-    luminance a seal is as dark as print, and covers the text and rules under it)."""
-    from ocr.seal import red_channel
-
+    """A colour page as its red channel, where a red seal or stamp is as light as the paper
+    (in luminance it is as dark as print, and covers the text and rules under it)."""
     if frame.mode in ("1", "L", "LA", "I", "I;16", "F"):
         return frame.convert("L")
-    rgb = np.asarray(frame.convert("RGB"))
-    return Image.fromarray(red_channel(rgb[..., 0], rgb[..., 1], rgb[..., 2]))
+    return frame.convert("RGB").getchannel("R")
 
 
 def _name(document: Path, file: Path) -> str:

@@ -110,7 +110,7 @@ def _read_scanned_page(
     text_before: list[str],
 ) -> PageReading:
     """Render the page at its scan's own resolution (or the one asked for) and read it with OCR.
-    It is read in its red channel, a red seal painted paper (_seal_free). `text_before`:
+    It is read in its red channel, where a red seal is as light as the paper. `text_before`:
     the pages before it, as read (its title lines are read only while no title is found)."""
     from ocr.reader import read_page, reads_title
 
@@ -123,7 +123,7 @@ def _read_scanned_page(
             check(limits, "max_megapixels", width * height * (dpi / 72) ** 2 / 1e6)
             image = _scan_image(page, dpi)
             if image is None:
-                image = _seal_free(page.render(scale=dpi / 72).to_numpy())
+                image = page.render(scale=dpi / 72).to_numpy()[..., 2]  # BGR
         finally:
             document.close()
     text = reads_title(number, text_before)
@@ -131,7 +131,7 @@ def _read_scanned_page(
 
 
 def _scan_image(page, dpi: float) -> np.ndarray | None:
-    """The page's own scanned image, decoded (see _seal_free), when the page is nothing but that
+    """The page's own scanned image, decoded (red channel), when the page is nothing but that
     JPEG, upright, filling the page at `dpi`; None for anything else. Rendering such a page
     gives the same pixels (all 57 such pages of the tune corpus; PDFium resamples 1 page in 20
     whose size in points is a hair off), in 60 ms instead of 20 at 300 dpi."""
@@ -148,14 +148,7 @@ def _scan_image(page, dpi: float) -> np.ndarray | None:
     if not (fills_page and at_dpi):
         return None
     pixels = images[0].get_bitmap(render=False).to_numpy()
-    return pixels if pixels.ndim == 2 else _seal_free(pixels)
-
-
-def _seal_free(bgr: np.ndarray) -> np.ndarray:
-    """A rendered or decoded page (BGR or BGRx) as a scan is read: ocr.seal.red_channel."""
-    from ocr.seal import red_channel
-
-    return red_channel(bgr[..., 2], bgr[..., 1], bgr[..., 0])
+    return pixels if pixels.ndim == 2 else pixels[..., 2]  # BGR(x)
 
 
 def _scan_dpi(page, width_points: float) -> float:

@@ -30,12 +30,6 @@ from .preprocess import binarize_lines, flatten, upright
 from .table_grid import CellBox, find_tables
 
 BLANK_INK = 20  # dark pixels (specks removed) below which a cell is empty
-# A cell with no ink: sure enough to pass (REVIEW_BELOW 0.9), not as sure as a reading
-# (canonical.assess.EXACT 0.98), since a digit lost to the scan (too faint, or printed past the
-# paper's edge) leaves a blank too. So a failed identity a blank is in may be a misreading, and
-# is not taken for the report's own error: a 200 dpi scan whose table 四 ran off the page read
-# its "1" as a blank at 0.99, and the row's total failing was put down to the source.
-BLANK_SURE = 0.97
 DIGIT_HEIGHT = 15  # pixels: a digit at 200 dpi, 9 pt, is 22 tall; specks are smaller
 SURE = 0.99  # at or above this, no look-alike penalty
 REREAD_BELOW = 0.95  # readings below this are read a second time
@@ -216,7 +210,7 @@ def _empty_cell(box: CellBox, page: int, bbox_scale: float, has_ink: bool) -> Gr
         rowspan=box.rowspan,
         colspan=box.colspan,
         text="",
-        confidence=0.0 if has_ink else BLANK_SURE,
+        confidence=0.0 if has_ink else 0.99,
         page=page,
         bbox=tuple(round(float(v) * bbox_scale, 2) for v in box.box),
     )

@@ -1,8 +1,7 @@
 """Round seals (公章) stamped over a table, found so that their marks are not taken for rules.
 
-In a colour scan a red seal is nearly as light as the paper in the red channel the page is read
-from, and its red pixels are painted paper (`red_channel`); in a gray or 1-bit scan it is as dark
-as print. The near-vertical stretch
+In a colour scan a red seal is as light as the paper in the red channel the page is read from
+(extractors/image.py); in a gray or 1-bit scan it is as dark as print. The near-vertical stretch
 of its ring then passes for a column rule and splits the cells it crosses.
 
 An official round seal is about 38–45 mm across (a county government's, 42 mm): its radius is
@@ -26,24 +25,6 @@ RING_CONTRAST = 0.25  # ... more than of the circles just inside and outside it
 RING_WIDTH = 0.1  # of the radius, either side: the ring's stroke, and the error of the search
 ON_RING = 0.8  # share of a piece of rule lying on a ring: an arc, not a rule
 AROUND = 0.15  # of the radius: where the circles inside and outside are drawn
-# Red minus the larger of green and blue, at least, for seal ink: a seal's red over paper is
-# 110-190; print, black or gray, is near 0, and print over a seal too (ink multiplies).
-RED_INK = 60
-SEAL_LIGHT = 150  # red level, at least, of seal ink (180-230): print over a seal is darker
-
-
-def red_channel(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
-    """A colour page as it is read: its red channel, where print is as dark as in gray and a red
-    seal is light, with the seal's red pixels painted the paper's level. Light is not white: a
-    seal's arc across a blank cell (red 200-230 on paper at 240) was ink without text there,
-    and sent a 200 dpi scan with every cell right to review."""
-    redness = red.astype(np.int16) - np.maximum(green, blue)
-    seal = (redness >= RED_INK) & (red >= SEAL_LIGHT)
-    if not seal.any():
-        return red
-    out = red.copy()
-    out[seal] = int(np.median(red))
-    return out
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from ruled_page import AS_PRINTED, photographed, rendered, shapes
 
 from ocr.preprocess import binarize_lines, flatten
 from ocr.reader import _bilevel
-from ocr.seal import red_channel, seal_rings
+from ocr.seal import seal_rings
 from ocr.table_grid import _apart, _rectangles, find_tables, line_masks
 
 
@@ -94,25 +94,6 @@ def test_a_seal_ring_beside_a_column_rule_is_not_a_rule(page):
         pytest.approx(centre, abs=12)
     ]
     assert shapes(sealed) == AS_PRINTED
-
-
-def test_a_red_seal_is_paper_in_a_colour_scan(page):
-    """A red seal (red 215 on paper at 240 in the red channel, as a 200 dpi colour scan holds
-    it) over the table: its ring left light ink in the blank cells it crossed, read as ink
-    without text. Painted paper, the page is as printed, and print under the seal stays."""
-    radius = round(21 / 25.4 * 200)
-    centre = (page.shape[1] // 2, page.shape[0] // 3)
-    ring = np.zeros(page.shape, np.uint8)
-    cv2.circle(ring, centre, radius, 255, 9)
-    paper = page.astype(np.float32) / 255
-    red = np.where(ring > 0, paper * 215, paper * 240).astype(np.uint8)
-    green = np.where(ring > 0, paper * 60, paper * 240).astype(np.uint8)
-    gray = red_channel(red, green, green)
-    assert np.array_equal(gray[ring == 0], red[ring == 0])  # print and paper as they were
-    under = (ring > 0) & (page < 160)  # print under the seal, its gray edges too
-    assert under.any() and np.array_equal(gray[under], red[under])
-    seal_only = (ring > 0) & (page > 200)
-    assert (gray[seal_only] == np.median(red)).all()
 
 
 def test_a_plain_page_has_no_seal(page):
