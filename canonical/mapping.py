@@ -96,12 +96,25 @@ class LabelledTableMatcher:
         for n, i in enumerate(labelled):
             is_last_label = n == len(labelled) - 1
             node = self._match(cells[i].text, prefer_row=is_last_label)
+            if node is None and labelled[n + 1 : n + 2] == [i + 1]:
+                split = self._split_label(cells[i], cells[i + 1])
+                if split is not None:
+                    self.group = split.parent if split.parent in self._groups else None
+                    return self._take(split, cells[i + 2 :], grid_no)
             if isinstance(node, Group):
                 self.group = node.id
             elif isinstance(node, Row):
                 self.group = node.parent if node.parent in self._groups else None
                 return self._take(node, cells[i + 1 :], grid_no)
         return False
+
+    def _split_label(self, first: GridCell, second: GridCell) -> Row | None:
+        """The row whose label two neighbouring cells hold together, neither matching alone: a
+        scan found a rule in the middle of a label (上年结转 | 政府信息公开申请数量)."""
+        if self._match(second.text, prefer_row=True) is not None:
+            return None
+        joined = self._match(first.text + second.text, prefer_row=True)
+        return joined if isinstance(joined, Row) else None
 
     def _read_header(self, cells: list[GridCell], grid_no: int) -> None:
         named: list[tuple[GridCell, str | None]] = []

@@ -176,3 +176,16 @@ def test_a_header_merged_with_its_first_column_still_names_it():
         == truth["licensing"]["decisions"]
     )
     assert doc.warnings == rebuild(parse(seed_text())).warnings
+
+
+def test_a_label_split_over_two_cells_still_names_its_row():
+    """A fax's dashes made a rule in the middle of 二、上年结转政府信息公开申请数量: neither half
+    is a label (政府信息公开申请数量 is as near to 本年新收… as to 上年结转…), together they are."""
+    text = seed_text()
+    label = "\t二、上年结转政府信息公开申请数量\n"
+    assert label in text
+    doc = rebuild(parse(text.replace(label, "\t二、上年结转\n\t政府信息公开申请数量\n")))
+    truth = load_truth(SEED)["applications"]
+    got = values(doc)
+    assert {c: got[("carried_over", c)] for c in truth["carried_over"]} == truth["carried_over"]
+    assert doc.warnings == rebuild(parse(seed_text())).warnings
