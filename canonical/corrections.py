@@ -28,8 +28,11 @@ ONLY_FORMAT_FIXED = 0.85  # a second reading no sum confirms stays below the rev
 SURE_NEIGHBOUR = 0.9
 MAX_ROUNDS = 12
 # Letters the recogniser reads for a digit of a scan: a serif "1" as "I", "l" or "|", a "0" as
-# "O" or "Q". Only a candidate for the identities to confirm ("B" is 3 as often as 8: left out).
+# "O" or "Q". Only a candidate for the identities to confirm.
 _LOOKALIKE_DIGITS = str.maketrans("Il|OoQ", "111000")
+# "B" is a 3 as often as an 8 (a 3 read "B" at 0.98): both are candidates, and the identities
+# choose, as no sum holds with both.
+_EITHER_DIGIT = {"B": "38"}
 # A fax's "0" that lost its thin top and bottom: two brackets facing each other, read "()".
 _OPEN_ZERO = re.compile(r"[(（][)）]")
 
@@ -120,14 +123,21 @@ def _number_read(doc: CanonicalDocument, ref: CellRef) -> tuple[int, str, float]
     for value, score in cell.alternatives:
         if isinstance(value, int):
             return value, "second_reading", score
-    digits = _reading_digits(cell.text)
-    if doc.kind(ref) == "count" and digits:
-        return int(digits), "digits_of_reading", cell.confidence
+    numbers = _reading_numbers(cell.text)
+    if doc.kind(ref) == "count" and len(numbers) == 1:
+        return numbers[0], "digits_of_reading", cell.confidence
     return None
 
 
-def _reading_digits(text: str) -> str:
-    return re.sub(r"\D", "", _OPEN_ZERO.sub("0", text).translate(_LOOKALIKE_DIGITS))
+def _reading_numbers(text: str) -> list[int]:
+    """The numbers a reading's digits may be, look-alike letters read as digits."""
+    readings = [""]
+    for ch in _OPEN_ZERO.sub("0", text).translate(_LOOKALIKE_DIGITS):
+        if ch.isdecimal():
+            readings = [r + ch for r in readings]
+        elif ch in _EITHER_DIGIT:
+            readings = [r + d for r in readings for d in _EITHER_DIGIT[ch]]
+    return [int(r) for r in dict.fromkeys(readings) if r]
 
 
 def confirm(doc: CanonicalDocument) -> None:
@@ -206,10 +216,11 @@ def _candidates(
         if isinstance(value, int) and value not in seen:
             seen.add(value)
             yield value, "second_reading"
-    digits = _reading_digits(cell.text)
-    if cell.value is None and kind == "count" and digits and int(digits) not in seen:
-        seen.add(int(digits))  # "0." with a speck: the digits alone, if the identities agree
-        yield int(digits), "digits_of_reading"
+    if cell.value is None and kind == "count":
+        for number in _reading_numbers(cell.text):  # "0." with a speck: the digits alone
+            if number not in seen:
+                seen.add(number)
+                yield number, "digits_of_reading"
     current = cell.value if isinstance(cell.value, int) else 0
     for f in failures:
         if ref in f.signs and isinstance(f.expected, int) and isinstance(f.found, int):

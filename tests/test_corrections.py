@@ -12,6 +12,7 @@ from canonical.corrections import (
     CONFIRMED_BY_IDENTITIES,
     CONFIRMED_BY_READING,
     ONLY_FORMAT_FIXED,
+    _reading_numbers,
     confirm,
     correct,
 )
@@ -178,4 +179,16 @@ def test_serif_one_read_as_a_letter_is_taken_when_the_sums_say_so(seed000):
     (fix,) = correct(doc)
     assert (fix.read_text, fix.value, fix.evidence) == ("I", 1, "digits_of_reading")
     assert cell.confidence == CONFIRMED_BY_IDENTITIES
+    assert identity_failures(doc) == []
+
+
+def test_a_b_is_the_3_or_the_8_the_sums_say(seed000):
+    """The recogniser reads a 3 as "B" at 0.98, and an 8 too: both are tried, one sum holds."""
+    doc, apps = seed000
+    cell = misread(apps, ("other.no_correction", "commercial"), None, 0.98)  # printed 3
+    cell.text = "B"
+    cell.flag(Flag.NOT_A_NUMBER)
+    assert _reading_numbers("B") == [3, 8] and _reading_numbers("B26") == [326, 826]
+    (fix,) = correct(doc)
+    assert (fix.read_text, fix.value, fix.evidence) == ("B", 3, "digits_of_reading")
     assert identity_failures(doc) == []
