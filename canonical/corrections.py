@@ -130,9 +130,13 @@ def _number_read(doc: CanonicalDocument, ref: CellRef) -> tuple[int, str, float]
 
 
 def _reading_numbers(text: str) -> list[int]:
-    """The numbers a reading's digits may be, look-alike letters read as digits."""
+    """The numbers a reading's digits may be, look-alike letters read as digits; none when its
+    digits stand apart (a merged cell's "5 9 15" is no 5915)."""
+    read = _OPEN_ZERO.sub("0", text).translate(_LOOKALIKE_DIGITS)
+    if len(re.findall(r"[\dB]+", read)) != 1:
+        return []
     readings = [""]
-    for ch in _OPEN_ZERO.sub("0", text).translate(_LOOKALIKE_DIGITS):
+    for ch in read:
         if ch.isdecimal():
             readings = [r + ch for r in readings]
         elif ch in _EITHER_DIGIT:
