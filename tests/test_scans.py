@@ -137,8 +137,8 @@ SUB_HEADERS = ["结果\n纠正", "其他\n结果", "尚未\n审结", "总计"]
 
 
 def test_cells_a_scan_cut_through_are_flagged_cut_off():
-    """The scan's edge runs through table 四's first column (and table 三's labels above it).
-    What is left of those cells is not their content; the rest is read."""
+    """A page fed askew: the scan's edge runs through table 四's first column (and table 三's
+    labels above it). What is left of those cells is not their content; the rest is read."""
     import cv2
     from ruled_page import rendered
 
