@@ -47,7 +47,6 @@ class Flag(StrEnum):
     INK_WITHOUT_TEXT = "ink_without_text"  # scans
     UNREAD_SIGN = "unread_sign"  # scans: the sign of a number (本年增/减) is not sure
     UNREAD_GLYPH = "unread_glyph"  # scans: the cell shows more characters than were read
-    CUT_OFF = "cut_off"  # scans: the cell runs off the edge of the page image
     CORRECTED = "corrected"  # scans: changed by the identities
     CONFIRMED_BY_IDENTITIES = "confirmed_by_identities"  # scans
     REVIEWED = "reviewed"  # corrected by a clerk

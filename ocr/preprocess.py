@@ -108,13 +108,12 @@ def skew_angle(gray: np.ndarray) -> float:
     return float(best)
 
 
-def rotate(gray: np.ndarray, angle: float, border: int = 255) -> np.ndarray:
-    """Turned by `angle` about its centre; what comes in from outside the image is `border`."""
+def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     if abs(angle) < 1e-3:
         return gray
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=border)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
 def upright(gray: np.ndarray) -> tuple[np.ndarray, int, float]:

@@ -26,7 +26,7 @@ from model.text import has_cjk, is_subsequence
 from model.title import has_title
 
 from . import engine
-from .preprocess import binarize_lines, flatten, rotate, upright
+from .preprocess import binarize_lines, flatten, upright
 from .table_grid import CellBox, find_tables
 
 BLANK_INK = 20  # dark pixels (specks removed) below which a cell is empty
@@ -45,8 +45,6 @@ UPRIGHT_SAMPLE = 12  # largest inked cells looked at to tell an upright page (se
 UPRIGHT_READS = 3  # of them reading at UPRIGHT_SCORE or better
 UPRIGHT_SCORE = 0.9
 TITLE_LINES = 8
-CUT_OFF = 0.0  # a cell running off the page image: what it holds is unknown
-EDGE = 1 / 60  # of the page width (3.5 mm): a cell this near the page image's edge runs off it
 TITLE_SQUEEZE = 0.8  # another width a title page's centred lines of words are read at
 CENTRED_LINE = 0.8  # of the widest line's width, at most: a title's or agency's line
 BILEVEL = 0.98  # share of a page's pixels pure black or white: a fax
@@ -102,9 +100,6 @@ def read_page(
     flat, rectified = flatten(gray)
     gray, turns, skew = upright(flat)
     page_image = gray
-    # Where the upright page holds the image: 0 where the deskew's turn brought in the outside.
-    scanned = np.full(flat.shape[::-1] if turns % 2 else flat.shape, 255, np.uint8)
-    scanned = rotate(scanned, skew, border=0)
     gray, tables = _without_rules(page_image, dashed)
     turned = turns * 90
     grids, lines = _read_tables(gray, tables, page, bbox_scale, settings, text)
@@ -119,31 +114,10 @@ def read_page(
         if tables or _mean_score(turned_lines) > _mean_score(lines) + ORIENTATION_MARGIN:
             gray, tables, grids, lines = turned_gray, turned_tables, turned_grids, turned_lines
             turned = (turned + 180) % 360
-            scanned = np.rot90(scanned, 2)
-    _mark_cut_off(grids, scanned, bbox_scale)
     page_text = "\n".join(line.text for line in lines)
     return PageReading(
         grids, page_text, turned, skew, gray.shape[1], gray.shape[0], page, rectified
     )
-
-
-def _mark_cut_off(grids: list[Grid], scanned: np.ndarray, bbox_scale: float) -> None:
-    """Flag the cells that run off the page image (`scanned` is 0 off it): a scan that cut
-    through a table holds part of such a cell ("12" cut to "2", read surely), or none of it (a
-    blank, read surely). Rules stop short of the image's edge, and a side border is put back
-    where they stop, so a cell within EDGE of it runs off it."""
-    h, w = scanned.shape
-    edge = round(EDGE * w)
-    for grid in grids:
-        for cell in grid.cells:
-            if cell.bbox is None:
-                continue
-            x0, y0, x1, y1 = (round(v / bbox_scale) for v in cell.bbox)
-            x0, y0, x1, y1 = x0 - edge, y0 - edge, x1 + edge, y1 + edge
-            at_frame = x0 < 0 or y0 < 0 or x1 > w or y1 > h
-            if at_frame or not scanned[y0:y1, x0:x1].all():
-                cell.confidence = min(cell.confidence, CUT_OFF)
-                cell.flags.append(Flag.CUT_OFF)
 
 
 def reads_title(page: int, text_before: list[str]) -> bool:

@@ -6,7 +6,6 @@ JPEG down to quality 40, a sideways page, and PDF/TIFF/JPG containers.
 
 import json
 
-import numpy as np
 import pytest
 from helpers import SAMPLES, SEED_002, load_truth, report_cells, truth_cells
 
@@ -131,32 +130,3 @@ def test_upside_down_png_page_is_turned_and_read(scanned):
     }
     assert len([k for k in wrong if k[0] == "applications"]) == 42  # rows on page 4
     assert report["status"] == "needs_review"
-
-
-SUB_HEADERS = ["结果\n纠正", "其他\n结果", "尚未\n审结", "总计"]
-
-
-def test_cells_a_scan_cut_through_are_flagged_cut_off():
-    """A page fed askew: the scan's edge runs through table 四's first column (and table 三's
-    labels above it). What is left of those cells is not their content; the rest is read."""
-    import cv2
-    from ruled_page import rendered
-
-    from model.report import Flag
-    from ocr.preprocess import binarize_lines
-    from ocr.reader import read_page
-    from ocr.table_grid import find_tables
-
-    page = rendered()  # 200 dpi
-    four = find_tables(binarize_lines(page)).tables[1]
-    columns = sorted({c.box[0] for c in four})
-    cut = (columns[0] + columns[1]) // 2  # the middle of the first column
-    image = cv2.cvtColor(np.ascontiguousarray(page[:, cut:]), cv2.COLOR_GRAY2BGR)
-    grid = read_page(image, 1).grids[1]
-    flagged = {(c.row, c.col) for c in grid.cells if Flag.CUT_OFF in c.flags}
-    assert flagged == {(c.row, c.col) for c in grid.cells if c.col == 0}
-    assert all(c.confidence == 0.0 for c in grid.cells if (c.row, c.col) in flagged)
-    # This page holds table 四's headers. The first column's was read "果\n持" at 1.0.
-    assert [c.text for c in grid.cells if c.row == 1][:5] == ["果\n持", *SUB_HEADERS]
-    kept = [c for c in grid.cells if c.row == 1 and 0 < c.col < 5]
-    assert all(c.confidence > 0.9 and Flag.CUT_OFF not in c.flags for c in kept)
