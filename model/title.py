@@ -7,7 +7,7 @@ still to be read?), the canonical stage (agency and year), the flow (is this a r
 
 from __future__ import annotations
 
-from model.text import compact as to_compact
+from .text import compact as to_compact
 
 TITLE = "政府信息公开工作年度报告"
 TITLE_SEARCH_LINES = 12
