@@ -223,10 +223,13 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
     glyphs = [_glyph_ink(inner) for inner in inners]
     inked = [_holds_ink(inner, mask) for inner, mask in zip(inners, glyphs)]
     height = line_height([mask for mask, ink in zip(glyphs, inked) if ink])
+    bands_of = {}  # cell -> its lines' rows in its crop
     for box, inner, mask, ink in zip(table, inners, glyphs, inked):
-        lines = _text_lines(inner, line_height=height, dark=mask) if ink else []
+        bands = _line_bands(mask, line_height=height) if ink else []
+        lines = _cut_lines(inner, mask, bands)
         cell = _empty_cell(box, page, bbox_scale, bool(lines))
         cells.append(cell)
+        bands_of[id(cell)] = bands
         for line in lines:
             crops.append(line)
             owners.append(cell)
@@ -259,16 +262,10 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
             cell.confidence = min(cell.confidence, UNREAD_GLYPH)
             cell.flags.append(Flag.UNREAD_GLYPH)
     _reread_unsure(gray, table, cells)  # a dropped digit too: its second reading may have it
-    lines_at = {
-        id(cell): _line_bands(mask, line_height=height)
-        for box, cell, mask in zip(table, cells, glyphs)
-        if box.rowspan > 1 and id(cell) in per_cell
-    }
     rows = _row_spans(table)
     split = []
     for box, cell in zip(table, cells):
-        parts = _lost_row_rules(box, cell, lines_at.get(id(cell), []), rows, bbox_scale)
-        split += parts or [cell]
+        split += _lost_row_rules(box, cell, bands_of[id(cell)], rows, bbox_scale) or [cell]
     return Grid(split)
 
 
@@ -569,7 +566,13 @@ def _text_lines(
     strokes of small digits in two).
     """
     dark = _glyph_ink(crop) if dark is None else dark
-    bands = _line_bands(dark, min_height, line_height)
+    return _cut_lines(crop, dark, _line_bands(dark, min_height, line_height), most)
+
+
+def _cut_lines(
+    crop: np.ndarray, dark: np.ndarray, bands: list[tuple[int, int]], most: int | None = None
+) -> list[np.ndarray]:
+    """The lines at `bands` (rows of the crop, see _line_bands), each trimmed to its ink."""
     out: list[np.ndarray] = []
     for y0, y1 in bands:
         if len(out) == most:
