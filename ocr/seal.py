@@ -19,11 +19,14 @@ import numpy as np
 
 RADIUS = (0.075, 0.125)  # of the page width
 SEARCH_WIDTH = 500  # pixels: rings are searched on a copy this wide
-HOUGH_VOTES = 30  # accumulator threshold on that copy (at 40, two seals of 12 were missed)
-RING_INK = 0.5  # share of the circumference inked
-RING_CONTRAST = 0.25  # ... more than of the circles just inside and outside it
+HOUGH_VOTES = 20  # accumulator threshold on that copy (at 30, a fax's broken ring was missed)
+RING_INK = 0.7  # share of the fitted circle's circumference inked
+RING_CONTRAST = 0.3  # ... more than of the circles just inside and outside it
+ROUGH_CONTRAST = 0.05  # the least contrast (ring less its surroundings) of a found circle to fit
 RING_WIDTH = 0.1  # of the radius, either side: the ring's stroke, and the error of the search
 ON_RING = 0.8  # share of a piece of rule lying on a ring: an arc, not a rule
+FIT_STEP = 0.04  # of the radius: the first step of the search for the best-fitting circle
+STAR = 0.45  # of the radius: the star at a seal's centre lies within this (its points at 0.33)
 AROUND = 0.15  # of the radius: where the circles inside and outside are drawn
 
 
@@ -36,9 +39,17 @@ class Ring:
 
 def seal_rings(binary: np.ndarray) -> list[Ring]:
     """The seals' rings on a page (`binary`: ink 255 on 0)."""
-    width = binary.shape[1]
+    height, width = binary.shape
+    # The table's rules are taken out first: their crossings draw false circles and pull a
+    # true one off its place.
+    rules = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1))
+    ) | cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 50))
+    )
+    unruled = cv2.subtract(binary, cv2.dilate(rules, np.ones((3, 3), np.uint8)))
     scale = SEARCH_WIDTH / width
-    small = cv2.resize(binary, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = cv2.resize(unruled, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     small = cv2.GaussianBlur(small, (5, 5), 1.5)
     r0, r1 = (int(f * SEARCH_WIDTH) for f in RADIUS)
     found = cv2.HoughCircles(
@@ -51,32 +62,57 @@ def seal_rings(binary: np.ndarray) -> list[Ring]:
         minRadius=r0,
         maxRadius=r1,
     )
-    candidates = (
-        [] if found is None else [Ring(x / scale, y / scale, r / scale) for x, y, r in found[0]]
-    )
-    return [ring for ring in candidates if _is_inked_ring(binary, ring)]
+    if found is None:
+        return []
+    found = found[0] / [scale, scale, scale]
+    rough = found[_contrast(binary, found) >= ROUGH_CONTRAST]  # most are a table's grid and text
+    rings = [_fitted(binary, Ring(*map(float, ring))) for ring in rough]
+    return [ring for ring in rings if _is_inked_ring(binary, ring)]
+
+
+def _fitted(binary: np.ndarray, ring: Ring) -> Ring:
+    """The circle near a found one that lies best on ink with paper around it: the search on a
+    small blurred copy misplaces a thin or broken ring by a few percent of its radius."""
+    best = np.array([ring.x, ring.y, ring.radius])
+    step = FIT_STEP * ring.radius
+    while step >= 1:
+        tried = best + step * _MOVES
+        scores = _contrast(binary, tried)
+        if scores.argmax() == 0:
+            step /= 2
+        best = tried[scores.argmax()]
+    return Ring(*map(float, best))
+
+
+_MOVES = np.array([(0, 0, 0), (1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)])
+
+
+def _contrast(binary: np.ndarray, rings: np.ndarray) -> np.ndarray:
+    on, inside, outside = _inked_shares(binary, rings).T
+    return on - (inside + outside) / 2
 
 
 def _is_inked_ring(binary: np.ndarray, ring: Ring) -> bool:
-    on = _inked_share(binary, ring, ring.radius)
-    inside = _inked_share(binary, ring, ring.radius * (1 - AROUND))
-    outside = _inked_share(binary, ring, ring.radius * (1 + AROUND))
+    on, inside, outside = _inked_shares(binary, np.array([[ring.x, ring.y, ring.radius]]))[0]
     return on >= RING_INK and on - max(inside, outside) >= RING_CONTRAST
 
 
-def _inked_share(binary: np.ndarray, ring: Ring, radius: float) -> float:
-    """The share of a circle's degrees (those on the page) with ink within 2% of its radius."""
+_ANGLES = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+_CIRCLES = np.array([1.0, 1 - AROUND, 1 + AROUND])  # the ring, and circles inside and outside it
+_BAND = np.array([0.98, 0.99, 1.0, 1.01, 1.02])  # ink within 2% of a circle's radius is on it
+
+
+def _inked_shares(binary: np.ndarray, rings: np.ndarray) -> np.ndarray:
+    """For each ring (rows of x, y, radius): the share of its circle's degrees (those on the
+    page) inked, and the same for the circles just inside and outside it."""
     h, w = binary.shape
-    angles = np.linspace(0, 2 * np.pi, 360, endpoint=False)
-    inked = np.zeros(angles.size, bool)
-    on_page = np.zeros(angles.size, bool)
-    for r in radius * np.array([0.98, 0.99, 1.0, 1.01, 1.02]):
-        xs = np.round(ring.x + r * np.cos(angles)).astype(int)
-        ys = np.round(ring.y + r * np.sin(angles)).astype(int)
-        ok = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
-        on_page |= ok
-        inked[ok] |= binary[ys[ok], xs[ok]] > 0
-    return float(inked[on_page].mean()) if on_page.any() else 0.0
+    radii = rings[:, 2, None, None] * _CIRCLES[:, None] * _BAND  # ring, circle, band
+    xs = np.round(rings[:, 0, None, None, None] + radii[..., None] * np.cos(_ANGLES)).astype(int)
+    ys = np.round(rings[:, 1, None, None, None] + radii[..., None] * np.sin(_ANGLES)).astype(int)
+    on_page = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+    inked = on_page & (binary[ys.clip(0, h - 1), xs.clip(0, w - 1)] > 0)
+    inked, on_page = inked.any(axis=2), on_page.any(axis=2)  # over the band
+    return inked.sum(axis=2) / np.maximum(on_page.sum(axis=2), 1)
 
 
 def seal_discs(shape: tuple[int, ...], rings: list[Ring]) -> np.ndarray:
@@ -84,12 +120,15 @@ def seal_discs(shape: tuple[int, ...], rings: list[Ring]) -> np.ndarray:
     return _drawn(shape, rings, filled=True)
 
 
-def without_arcs(mask: np.ndarray, rings: list[Ring]) -> np.ndarray:
-    """`mask` (rules found by opening) without the pieces lying on a ring: a rule the ring
-    crosses runs on beyond it, and stays."""
+def without_seal_marks(mask: np.ndarray, rings: list[Ring]) -> np.ndarray:
+    """`mask` (rules found by opening) without the pieces lying on a ring or on its star (a
+    fax fills the star, whose spine and arms pass for rules): a rule the seal crosses runs
+    on beyond it, and stays."""
     if not rings:
         return mask
     band = _drawn(mask.shape, rings, filled=False)
+    for ring in rings:
+        cv2.circle(band, (round(ring.x), round(ring.y)), round(STAR * ring.radius), 255, -1)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     on_ring = np.bincount(labels[band > 0], minlength=count)
     arcs = on_ring >= ON_RING * stats[:, cv2.CC_STAT_AREA]

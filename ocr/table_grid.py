@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .seal import seal_discs, seal_rings, without_arcs
+from .seal import seal_discs, seal_rings, without_seal_marks
 
 MIN_TABLE_WIDTH = 0.25  # of the page width
 BORDER_INK = 0.25  # share of a cell edge that must be ruled for a border to exist
@@ -22,6 +22,8 @@ GAP_H = 25  # page width / this: longest gap bridged in a row rule
 GAP_V = 120  # page height / this: in a column rule (under a row's height)
 TEXT_APART = 0.12  # of a one-line row's height: paper either side of a lost column rule
 GLYPH = 0.25  # of a one-line row's height: the least extent of a glyph's ink
+THIN = 3  # pixels: paper this far above and below a row rule's dash
+DASHED_RULE = 8  # page width / this: the least length of a row rule found from dashes
 DASH_GAP = 5  # pixels: a dashed rule's gaps closed before rules are looked for
 RULE_WIDTH = 5  # pixels either side of a rule's centre: a 1 pt rule at 300 dpi, blurred
 REMNANTS = 0.1  # share of a row rule's length still inked where the rule is lost
@@ -43,15 +45,27 @@ def line_masks(
 ) -> tuple[np.ndarray, np.ndarray]:
     h, w = binary.shape
     along_columns = binary
+    dashed_rows = np.zeros_like(binary)
     if dashed:
         # A fax breaks a thin column rule into dashes: gaps of a few pixels are closed along it
-        # first. Not along rows, where a line of characters would join into a rule; not on a
-        # seal (`seals`), whose star's and text's strokes would; not on gray pages, where a
-        # seal not found joined into a column rule that is not there.
+        # first. Not on a seal (`seals`), whose star's and text's strokes would join; not on
+        # gray pages, where a seal not found joined into a column rule that is not there.
         along_columns = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((DASH_GAP, 1), np.uint8))
+        # Along rows a line of characters would join into a rule: only ink with paper just
+        # above and below it (a rule's dash; other strokes cross a glyph's) is closed, and kept
+        # where it runs on as far as several characters.
+        thin = binary.copy()
+        for shift in (THIN, -THIN, 2 * THIN, -2 * THIN):
+            thin &= ~np.roll(binary, shift, axis=0)
+        dashed_rows = cv2.morphologyEx(
+            cv2.morphologyEx(thin, cv2.MORPH_CLOSE, np.ones((1, DASH_GAP), np.uint8)),
+            cv2.MORPH_OPEN,
+            cv2.getStructuringElement(cv2.MORPH_RECT, (w // DASHED_RULE, 1)),
+        )
         if seals is not None:
             along_columns[seals > 0] = binary[seals > 0]
-    horizontal = cv2.morphologyEx(
+            dashed_rows[seals > 0] = 0
+    horizontal = dashed_rows | cv2.morphologyEx(
         binary,
         cv2.MORPH_OPEN,
         cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 40), 1)),
@@ -88,7 +102,10 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
     rings = seal_rings(binary)
     seals = seal_discs(binary.shape, rings) if rings and dashed else None
     horizontal, vertical = line_masks(binary, dashed, seals)
-    horizontal, vertical = without_arcs(horizontal, rings), without_arcs(vertical, rings)
+    horizontal, vertical = (
+        without_seal_marks(horizontal, rings),
+        without_seal_marks(vertical, rings),
+    )
     rules = cv2.bitwise_or(horizontal, vertical)
     text = _text_ink(binary, rules)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)

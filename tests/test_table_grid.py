@@ -111,27 +111,72 @@ def test_a_side_border_lost_to_faint_toner_is_put_back(page):
     assert shapes(page) == AS_PRINTED
 
 
+def as_fax(page: np.ndarray) -> np.ndarray:
+    fax = np.where(page < 160, 0, 255).astype(np.uint8)
+    assert _bilevel(fax)
+    return fax
+
+
+def fax_shapes(fax: np.ndarray, dashed: bool) -> list[tuple[int, int]]:
+    found = find_tables(binarize_lines(fax), dashed).tables
+    return [(max(c.row + c.rowspan for c in t), max(c.col + c.colspan for c in t)) for t in found]
+
+
 def test_a_fax_column_rule_broken_into_dashes_still_divides(page):
     """A 1-bit fax breaks thin rules into dashes: every column rule here has a 4-pixel gap
     every 12 pixels, so no stretch of it is as long as the opening that finds rules. The page
     is black and white only, so its dashes are closed first."""
     tables = find_tables(binarize_lines(page)).tables
     columns = {x for t in tables for c in t for x in (c.box[0], c.box[2])}
-    fax = np.where(page < 160, 0, 255).astype(np.uint8)
+    fax = as_fax(page)
     for x in columns:
         for y in range(0, fax.shape[0], 12):
             fax[y : y + 4, x - 4 : x + 5] = 255
-    assert _bilevel(fax)
     assert not _bilevel(page)
+    assert fax_shapes(fax, dashed=False) != AS_PRINTED
+    assert fax_shapes(fax, dashed=True) == AS_PRINTED
 
-    def fax_shapes(dashed: bool) -> list[tuple[int, int]]:
-        found = find_tables(binarize_lines(fax), dashed).tables
-        return [
-            (max(c.row + c.rowspan for c in t), max(c.col + c.colspan for c in t)) for t in found
-        ]
 
-    assert fax_shapes(dashed=False) != AS_PRINTED
-    assert fax_shapes(dashed=True) == AS_PRINTED
+def test_a_fax_row_rule_broken_into_dashes_still_divides(page):
+    """The same for every row rule: a 4-pixel gap every 12 pixels along it. The lines of
+    characters beside them are not joined into rules."""
+    tables = find_tables(binarize_lines(page)).tables
+    rows = {y for t in tables for c in t for y in (c.box[1], c.box[3])}
+    columns = np.array([x for t in tables for c in t for x in (c.box[0], c.box[2])])
+    fax = as_fax(page)
+    for y in rows:
+        for x in range(0, fax.shape[1], 12):
+            if np.abs(columns - x - 2).min() > 8:  # the column rules crossing it stay whole
+                fax[y - 4 : y + 5, x : x + 4] = 255
+    assert fax_shapes(fax, dashed=False) != AS_PRINTED
+    assert fax_shapes(fax, dashed=True) == AS_PRINTED
+
+
+def test_a_fax_seal_with_a_broken_ring_and_a_filled_star(page):
+    """On a fax a seal's ring is broken where the red was light, and its star is a solid
+    blob whose spine passes for a column rule: the ring is still found, and neither it nor
+    the star divides a cell."""
+    table = find_tables(binarize_lines(page)).tables[0]
+    columns = sorted({c.box[0] for c in table})
+    rows = sorted({c.box[1] for c in table})
+    radius = round(21 / 25.4 * 200)
+    centre = ((columns[5] + columns[6]) // 2, (rows[6] + rows[7]) // 2)
+    fax = as_fax(page)
+    cv2.circle(fax, centre, radius, 0, 5)
+    for degrees in range(0, 360, 30):  # a 6° gap every 30°
+        cv2.ellipse(fax, centre, (radius, radius), 0, degrees, degrees + 6, 255, 9)
+    star = [
+        (
+            centre[0] + (1 if k % 2 == 0 else 0.38) * radius / 3 * np.sin(k * np.pi / 5),
+            centre[1] - (1 if k % 2 == 0 else 0.38) * radius / 3 * np.cos(k * np.pi / 5),
+        )
+        for k in range(10)
+    ]
+    cv2.fillPoly(fax, [np.array(star, np.int32)], 0)
+    assert [(round(r.x), round(r.y)) for r in seal_rings(binarize_lines(fax))] == [
+        pytest.approx(centre, abs=6)
+    ]
+    assert fax_shapes(fax, dashed=True) == AS_PRINTED
 
 
 def test_a_merged_cell_is_a_rectangle():
