@@ -187,14 +187,15 @@ def _apart(
     """Between two cells whose rule (at x = `at`, running over rows a0..a1; the cells reach out
     to columns b0 and b1) is lost to faint toner, is there text on both sides, with clear paper
     along the rule? Then they are two cells: text merged across them runs over the rule, or
-    stands on one side of it. Pass `text.T` for a row rule."""
+    stands on one side of it. Or does the rule still show as a trace? Then they are two,
+    blank or not. Pass `text.T` for a row rule."""
     rows = text[a0 + (a1 - a0) // 6 : a1 - (a1 - a0) // 6]
     flanks = (  # the rule's own remnants are left out: they stay within its width
         rows[:, at - reach : at - RULE_WIDTH],
         rows[:, at + RULE_WIDTH + 1 : at + reach + 1],
     )
-    return (
-        (not any(flank.any() for flank in flanks) or _traced(rows[:, b0 : b1 + 1], at - b0))
+    return _traced(rows[:, b0 : b1 + 1], at - b0) or (
+        not any(flank.any() for flank in flanks)
         and _holds_glyph(rows[:, b0 + reach : at - reach], glyph)
         and _holds_glyph(rows[:, at + reach + 1 : b1 - reach], glyph)
     )

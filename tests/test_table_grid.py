@@ -54,12 +54,13 @@ def test_a_scan_is_not_taken_for_a_photo(page):
     assert flatten(page) == (page, False)
 
 
-def two_cells(rule_dashes: bool, stroke_on_rule: bool) -> np.ndarray:
+def two_cells(rule_dashes: bool, stroke_on_rule: bool, blank: bool = False) -> np.ndarray:
     """Text ink (255) of two cells side by side, 90 px tall, their rule at x = 200 lost: a
-    label whose last character ends 8 px before it, a number right of it."""
+    label whose last character ends 8 px before it, a number right of it (`blank`: none)."""
     text = np.zeros((90, 400), np.uint8)
-    text[35:55, 40:192] = 255  # the label's line of text, close to the rule
-    text[35:55, 280:320] = 255  # the number
+    if not blank:
+        text[35:55, 40:192] = 255  # the label's line of text, close to the rule
+        text[35:55, 280:320] = 255  # the number
     if rule_dashes:  # a faint rule, gapped by its toner from end to end
         for y in range(0, 90, 12):
             text[y : y + 9, 199:202] = 255
@@ -72,6 +73,12 @@ def test_a_lost_rule_still_dashed_divides_a_label_from_its_number():
     apart = _apart(two_cells(True, False), 200, 0, 90, 0, 400, 11, 20)
     assert apart
     assert not _apart(two_cells(False, False), 200, 0, 90, 0, 400, 11, 20)  # no trace: merged
+
+
+def test_two_blank_cells_are_two_while_their_lost_rule_shows_a_trace():
+    """A row of blank cells (an agency leaves them empty for 0) gives no text either side."""
+    assert _apart(two_cells(True, False, blank=True), 200, 0, 90, 0, 400, 11, 20)
+    assert not _apart(two_cells(False, False, blank=True), 200, 0, 90, 0, 400, 11, 20)
 
 
 def test_a_glyph_on_a_lost_rule_is_no_trace_of_it():
