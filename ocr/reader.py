@@ -38,6 +38,7 @@ LOOKALIKE_PENALTY = 0.02  # per look-alike digit, on readings below SURE
 INK_WITHOUT_TEXT = 0.2
 MIXED_TEXT = 0.5  # digits mixed with letters: likely a misreading
 UNREAD_SIGN = 0.5  # a dash stands before a number read without it: its sign is unsure
+BULGE = 0.35  # of a blob's width: its middle rows' ink this close to one edge, it bows out
 UNREAD_GLYPH = 0.3  # the line shows more characters than the reading has: a digit was dropped
 ORIENTATION_MARGIN = 0.1  # a page is turned 180° if it reads this much better so
 ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
@@ -358,18 +359,36 @@ def _ink_ratio(line: np.ndarray) -> float:
 def _glyphs(line: np.ndarray) -> int:
     """Characters standing apart in a line: inked blobs at least half as tall as the tallest
     (specks are not), with faint ink (the thin top of a blurred "0" joins it), counted once
-    per run of columns they cover."""
+    per run of columns they cover; the two halves of a "0" broken apart count once."""
     paper, ink = float(np.median(line)), float(line.min())
     faint = (line < paper - (paper - ink) / 4).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(faint, connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(faint, connectivity=8)
     tallest = max((h for *_, h, _ in stats[1:count]), default=0)
-    spans = sorted((x, x + w) for x, _, w, h, _ in stats[1:count] if h >= 0.5 * tallest)
-    runs, end = 0, -1
-    for x0, x1 in spans:
-        if x0 >= end:
+    tall = sorted(
+        (i for i in range(1, count) if stats[i, 3] >= 0.5 * tallest), key=lambda i: stats[i, 0]
+    )
+    runs, end, before = 0, -1, None
+    for i in tall:
+        x, _, w, _, _ = stats[i]
+        bulge = _bulge(labels == i, stats[i])
+        if x >= end and not (before == "(" and bulge == ")"):
             runs += 1
-        end = max(end, x1)
+        before, end = bulge, max(end, x + w)
     return runs
+
+
+def _bulge(blob: np.ndarray, stat: np.ndarray) -> str | None:
+    """ "(" or ")" when a blob's ink bows out to one side, its middle rows at that edge and its
+    ends curving away: the two halves of a "0" a fax broke apart at its top and bottom. A
+    "1" stands straight, or leans its flag and foot out the other way."""
+    x, y, w, h = stat[:4]
+    if w < 3:
+        return None
+    xs = np.nonzero(blob[y + h // 3 : y + h - h // 3, x : x + w])[1]
+    if not xs.size:
+        return None
+    middle = (xs.mean() + 0.5) / w
+    return "(" if middle <= BULGE else ")" if middle >= 1 - BULGE else None
 
 
 def _table_from_lines(

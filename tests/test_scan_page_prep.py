@@ -11,7 +11,9 @@ from model.grid import GridCell
 from ocr.engine import Reading
 from ocr.preprocess import evenly_lit, rotate, skew_angle
 from ocr.reader import (
+    _dropped_glyph,
     _glyph_ink,
+    _glyphs,
     _holds_ink,
     _inner,
     _line_bands,
@@ -130,3 +132,37 @@ def test_a_merged_cell_is_not_taken_apart():
     assert parts == []
     _, parts = lost_row_rule("ab", "cd", second_at=162)  # words, not numbers: a merged label
     assert parts == []
+
+
+def digits_drawn(*strokes) -> np.ndarray:
+    line = np.full((40, 60), 255, np.uint8)
+    for stroke in strokes:
+        stroke(line)
+    return line
+
+
+def zero(line: np.ndarray) -> None:
+    cv2.ellipse(line, (30, 20), (8, 14), 0, 0, 360, 0, 3)
+
+
+def one_at(x: int):
+    def draw(line: np.ndarray) -> None:
+        cv2.line(line, (x, 6), (x, 34), 0, 3)
+        cv2.line(line, (x, 6), (x - 5, 11), 0, 2)  # its flag
+
+    return draw
+
+
+def broken_apart(line: np.ndarray) -> None:
+    """A fax's threshold took the thin top and bottom of the "0"."""
+    line[4:9, 24:37] = 255
+    line[31:37, 24:37] = 255
+
+
+def test_a_zero_a_fax_broke_in_two_halves_is_one_glyph():
+    """Read "0", a "0" broken into "(" and ")" is not a dropped digit; "11" read "1" is."""
+    assert _glyphs(digits_drawn(zero)) == 1
+    assert _glyphs(digits_drawn(zero, broken_apart)) == 1
+    assert _glyphs(digits_drawn(one_at(20), one_at(36))) == 2
+    assert _dropped_glyph("1", digits_drawn(one_at(20), one_at(36)))
+    assert not _dropped_glyph("0", digits_drawn(zero, broken_apart))
