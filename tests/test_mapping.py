@@ -59,15 +59,17 @@ def test_labels_tolerate_spacing_width_and_line_breaks():
 
 
 def test_labels_tolerate_what_a_scan_reads_into_them():
-    """Traditional characters, brackets of another shape, a speck read as a dot, a colon after
-    the numbering or none, a short label misread, and a row whose group label is misread (its
-    rows match on their own)."""
+    """Traditional characters, brackets of another shape, a speck read as a dot or a digit, a
+    colon after the numbering or none, the numbering misread, a short label misread, and a row
+    whose group label is misread (its rows match on their own)."""
     text = seed_text()
     for printed, read in [
-        ("\t（一）予以公开", "\t[一).予以公开"),
+        ("\t（一）予以公开", "\t1（）予以公开"),  # 一 lost, a speck before the brackets
+        ("\t（二）部分公开", "\t[二).部分公开"),
         ("\t（三）不予公开", "\tE)下予公开"),  # the group label, unreadable
         ("\t1.属于国家秘密", "\t1.屬于国家秘密"),
-        ("\t四、结转下年度继续办理", "\t四：结转下年度继续办理"),
+        ("\t四、结转下年度继续办理", "\tP、结转下年度继续办理"),  # 四 misread
+        ("\t二、上年结转政府信息公开申请数量", "\t二：上年结转政府信息公开申请数量"),
         ("\t2.重复申请", "\t2.重复中请"),  # a short label, one character misread
         ("\t3.其他", "\t3其他"),  # the numbering's dot lost
     ]:
