@@ -193,3 +193,18 @@ def test_a_label_split_over_two_cells_still_names_its_row():
     got = values(doc)
     assert {c: got[("carried_over", c)] for c in truth["carried_over"]} == truth["carried_over"]
     assert doc.warnings == rebuild(parse(seed_text())).warnings
+
+
+def test_table_four_of_blanks_and_one_misread_number_is_still_its_data_row():
+    """An agency leaves table 四 blank but for one case; at 150 dpi its 1 was read m. Half the
+    row's filled cells are numbers: it is table 四's data row, its blanks blank, m unread."""
+    text = seed_text()
+    numbers = "\n".join(f"\t{v}" for v in (75, 5, 8, 18, 106, 14, 8, 6, 13, 41, 10, 1, 2, 5, 18))
+    assert f"\n\n{numbers}\n\n" in text
+    sparse = "\n".join(["\tm", "\t", "\t", "\t", "\t1", *["\t"] * 10])
+    got = values(rebuild(parse(text.replace(numbers, sparse))), "reviews_litigation")
+    assert got[("review", "upheld")] is None  # m: unreadable, not guessed
+    assert got[("review", "total")] == 1
+    assert [v for k, v in got.items() if k not in {("review", "upheld"), ("review", "total")}] == [
+        None
+    ] * 13
