@@ -39,6 +39,7 @@ INK_WITHOUT_TEXT = 0.2
 MIXED_TEXT = 0.5  # digits mixed with letters: likely a misreading
 UNREAD_SIGN = 0.5  # a dash stands before a number read without it: its sign is unsure
 BULGE = 0.35  # of a blob's width: its middle rows' ink this close to one edge, it bows out
+THIN_STROKE = 12  # pixels: a dark blob this large is a glyph's stroke, however thin, not noise
 UNREAD_GLYPH = 0.3  # the line shows more characters than the reading has: a digit was dropped
 ORIENTATION_MARGIN = 0.1  # a page is turned 180° if it reads this much better so
 ORIENTATION_SAMPLES = 4  # label cells read both ways to tell an upside-down page (0.3 vs 0.99)
@@ -660,7 +661,13 @@ def _glyph_ink(crop: np.ndarray) -> np.ndarray:
     if paper - ink < GLYPH_CONTRAST:
         return dark
     seeds = (crop < max(DARK, ink + 0.25 * (paper - ink))).astype(np.uint8)
-    seeds = cv2.morphologyEx(seeds, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0  # not noise
+    # Not noise: a blob 2 pixels thick somewhere, or a long thin stroke (a minus 1 pixel thick
+    # was lost, and the crop cut through it: -3 read 3).
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(seeds, connectivity=8)
+    stroke = stats[:, cv2.CC_STAT_AREA] >= THIN_STROKE
+    stroke[0] = False
+    opened = cv2.morphologyEx(seeds, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
+    seeds = opened | stroke[labels]
     light = (crop < max(DARK, (paper + ink) / 2)).astype(np.uint8)
     count, labels = cv2.connectedComponents(light, connectivity=8)
     joined = np.zeros(count, bool)

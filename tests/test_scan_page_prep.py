@@ -19,7 +19,9 @@ from ocr.reader import (
     _line_bands,
     _lost_row_rules,
     _row_spans,
+    _text_lines,
     fullest,
+    leads_with_dash,
     reads_title,
 )
 from ocr.table_grid import CellBox
@@ -166,3 +168,14 @@ def test_a_zero_a_fax_broke_in_two_halves_is_one_glyph():
     assert _glyphs(digits_drawn(one_at(20), one_at(36))) == 2
     assert _dropped_glyph("1", digits_drawn(one_at(20), one_at(36)))
     assert not _dropped_glyph("0", digits_drawn(zero, broken_apart))
+
+
+def test_a_minus_one_pixel_thick_stays_in_the_line():
+    """本年增/减 -3 at 200 dpi: the minus a pixel thick, 9 px before the 3. It was taken for
+    noise, the line cut through it, and -3 read 3."""
+    cell = np.full((60, 200), 238, np.uint8)
+    cv2.putText(cell, "3", (100, 44), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 30, 3)
+    cell[29:32, 66:90] = 200
+    cell[30, 66:90] = 60
+    (line,) = _text_lines(cell)
+    assert leads_with_dash(line)
