@@ -131,8 +131,9 @@ class LabelledTableMatcher:
         return best[1] if best[0] >= MIN_SCORE else None
 
     def _take(self, row: Row, value_cells: list[GridCell], grid_no: int) -> bool:
-        if not value_cells:
-            return False
+        filled = [c for c in value_cells if c.text.strip()]
+        if not value_cells or (filled and all(has_cjk(c.text) for c in filled)):
+            return False  # a header row: table 四's 总计 is not （七）总计
         if row.id in self.matched:
             self.warnings.append(
                 f"{self.table.title}：“{row.label}”一行出现了不止一次，采用第一次出现的数据。"

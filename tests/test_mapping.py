@@ -5,9 +5,11 @@ from docx.oxml import parse_xml
 from helpers import SAMPLES, load_truth
 
 from canonical.checks import run_checks
-from canonical.mapping import rebuild
+from canonical.mapping import LabelledTableMatcher, rebuild
+from canonical.templates import DEFAULT
 from extractors.docx import read_table
 from extractors.text import parse
+from model.grid import GridCell
 
 SEED = "000_de4a6e6b343917dd"
 
@@ -208,3 +210,23 @@ def test_table_four_of_blanks_and_one_misread_number_is_still_its_data_row():
     assert [v for k, v in got.items() if k not in {("review", "upheld"), ("review", "total")}] == [
         None
     ] * 13
+
+
+def test_table_fours_header_is_not_a_second_grand_total():
+    """A scan's grid of table 三 runs on into table 四's header: its 总计 column label is not
+    （七）总计 again (nor a duplicate worth a warning), its row is no data row of table 三."""
+    matcher = LabelledTableMatcher(DEFAULT.table("applications"))
+    group, label = GridCell(0, 0, "三、本年度办理结果"), GridCell(0, 1, "（七）总计")
+    total = [group, label, *(GridCell(0, i, str(i)) for i in range(2, 9))]
+    assert matcher.feed(total, 0)
+    labels = (
+        "结果维持",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "总计",
+        "未经复议直接起诉",
+        "复议后起诉",
+    )
+    assert not matcher.feed([GridCell(1, i, text) for i, text in enumerate(labels)], 0)
+    assert matcher.warnings == []
