@@ -27,9 +27,9 @@ CONFIRMED_BY_IDENTITIES = 0.92  # confidence of a value only the identities give
 ONLY_FORMAT_FIXED = 0.85  # a second reading no sum confirms stays below the review line
 SURE_NEIGHBOUR = 0.9
 MAX_ROUNDS = 12
-# Letters the recogniser reads for a digit of a scan: a serif "1" as "I", "l" or "|", a "0" as
-# "O" or "Q". Only a candidate for the identities to confirm.
-_LOOKALIKE_DIGITS = str.maketrans("Il|OoQ", "111000")
+# Letters the recogniser reads for a digit of a scan: a serif "1" as "I", "i", "l" or "|", a
+# "0" as "O", "o" or "Q" (10 read "io"). Only a candidate for the identities to confirm.
+_LOOKALIKE_DIGITS = str.maketrans("Iil|OoQ", "1111000")
 # "B" is a 3 as often as an 8 (a 3 read "B" at 0.98): both are candidates, and the identities
 # choose, as no sum holds with both.
 _EITHER_DIGIT = {"B": "38"}

@@ -190,6 +190,7 @@ def test_a_b_is_the_3_or_the_8_the_sums_say(seed000):
     cell.flag(Flag.NOT_A_NUMBER)
     assert _reading_numbers("B") == [3, 8] and _reading_numbers("B26") == [326, 826]
     assert _reading_numbers("I2") == [12] and _reading_numbers("5 9 15") == []
+    assert _reading_numbers("io") == [10]
     (fix,) = correct(doc)
     assert (fix.read_text, fix.value, fix.evidence) == ("B", 3, "digits_of_reading")
     assert identity_failures(doc) == []
