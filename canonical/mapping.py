@@ -273,18 +273,25 @@ class SingleRowMatcher:
         # Any of its row and group labels: on a faint scan the top level may be merged into one
         # cell (行政复议政诉讼) while the level below (未经复议直接起诉) still reads.
         self._header_keys = {label_key(node.label) for node in table.nodes()}
+        self._leaves: tuple[int, list[GridCell]] | None = None  # grid, its header's last row
 
     def feed(self, cells: list[GridCell], grid_no: int) -> bool:
         keys = {label_key(c.text) for c in cells}
         if self._header_keys & keys:
             self.seen_header = True
             return True
-        if not self.seen_header or self.matched or not _mostly_numbers(cells):
+        if not self.seen_header or self.matched:
+            return False
+        if not _mostly_numbers(cells):
+            if len(cells) == self._width:  # 结果维持 … 总计: one label over each number
+                self._leaves = (grid_no, cells)
             return False
         if len(cells) < self._width or not any(c.text.strip() for c in cells):
             return False
         while len(cells) > self._width and not cells[0].text.strip():
             cells = cells[1:]  # an empty column left of the numbers
+        if len(cells) > self._width and self._leaves and self._leaves[0] == grid_no:
+            cells = _under_leaves(cells, self._leaves[1]) or cells
         if len(cells) > self._width:
             self.unrecognised.append(
                 f"{self.table.title}：数据行有 {len(cells)} 个单元格，模板只有 {self._width} 个，"
@@ -299,6 +306,20 @@ class SingleRowMatcher:
 
     def found(self) -> bool:
         return bool(self.matched)
+
+
+def _under_leaves(cells: list[GridCell], leaves: list[GridCell]) -> list[GridCell] | None:
+    """A data row split into more cells than its header has leaves (a seal's arc taken for a
+    rule): each leaf's cell is the one filled cell under it, or a blank one. None when a leaf
+    has two filled cells under it, or none at all: which one is its number is unknown."""
+    out = []
+    for leaf in leaves:
+        under = [c for c in cells if leaf.col <= c.col < leaf.col + leaf.colspan]
+        filled = [c for c in under if c.text.strip()]
+        if not under or len(filled) > 1:
+            return None
+        out.append(filled[0] if filled else under[0])
+    return out
 
 
 def _placed_by_geometry(cells: list[GridCell], wanted: int) -> bool:

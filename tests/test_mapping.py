@@ -5,7 +5,7 @@ from docx.oxml import parse_xml
 from helpers import SAMPLES, load_truth
 
 from canonical.checks import run_checks
-from canonical.mapping import LabelledTableMatcher, rebuild
+from canonical.mapping import LabelledTableMatcher, SingleRowMatcher, rebuild
 from canonical.templates import DEFAULT
 from extractors.docx import read_table
 from extractors.text import parse
@@ -230,3 +230,24 @@ def test_table_fours_header_is_not_a_second_grand_total():
     )
     assert not matcher.feed([GridCell(1, i, text) for i, text in enumerate(labels)], 0)
     assert matcher.warnings == []
+
+
+def test_table_four_split_by_a_seal_keeps_each_number_under_its_label():
+    """A seal's arc on a fax, taken for a rule, split the data row's 14th cell in two: 16
+    cells under 15 labels. Each number is the one under its label; with two under one, none."""
+    matcher = SingleRowMatcher(DEFAULT.table("reviews_litigation"))
+    assert matcher.feed([GridCell(0, 0, "行政复议", colspan=5), GridCell(0, 5, "行政诉讼")], 0)
+    leaves = [GridCell(1, i, f"第{i}栏") for i in range(13)]
+    leaves += [GridCell(1, 13, "尚未审结", colspan=2), GridCell(1, 15, "总计")]
+    assert not matcher.feed(leaves, 0)
+    numbers = [str(i) for i in range(13)] + ["", "13", "14"]
+    assert matcher.feed([GridCell(2, i, text) for i, text in enumerate(numbers)], 0)
+    got = [c.text for row in matcher.matched.values() for c in row.cells.values()]
+    assert got == [str(i) for i in range(15)] and not matcher.unrecognised
+
+    matcher = SingleRowMatcher(DEFAULT.table("reviews_litigation"))
+    matcher.feed([GridCell(0, 0, "行政复议", colspan=5), GridCell(0, 5, "行政诉讼")], 0)
+    matcher.feed(leaves, 0)
+    numbers[13] = "8"  # two numbers under 尚未审结: which is its own is unknown
+    matcher.feed([GridCell(2, i, text) for i, text in enumerate(numbers)], 0)
+    assert all(not row.cells for row in matcher.matched.values()) and matcher.unrecognised
