@@ -22,8 +22,12 @@ GAP_H = 25  # page width / this: longest gap bridged in a row rule
 GAP_V = 120  # page height / this: in a column rule (under a row's height)
 TEXT_APART = 0.12  # of a one-line row's height: paper either side of a lost column rule
 GLYPH = 0.25  # of a one-line row's height: the least extent of a glyph's ink
-THIN = 3  # pixels: paper this far above and below a row rule's dash
+THIN = 3  # pixels: paper this far either side of a thin rule's dash
 DASHED_RULE = 8  # page width / this: the least length of a row rule found from dashes
+# A light column rule a fax broke into dots: gaps up to this (pixels) closed, dots a pixel out
+# of line joined.
+DOTTED_GAP = 17
+DOTTED_COLUMN = 30  # page height / this: the least length of a column rule found from dots
 DASH_GAP = 5  # pixels: a dashed rule's gaps closed before rules are looked for
 RULE_WIDTH = 5  # pixels either side of a rule's centre: a 1 pt rule at 300 dpi, blurred
 REMNANTS = 0.1  # share of a row rule's length still inked where the rule is lost
@@ -51,17 +55,9 @@ def line_masks(
         # first. Not on a seal (`seals`), whose star's and text's strokes would join; not on
         # gray pages, where a seal not found joined into a column rule that is not there.
         along_columns = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((DASH_GAP, 1), np.uint8))
-        # Along rows a line of characters would join into a rule: only ink with paper just
-        # above and below it (a rule's dash; other strokes cross a glyph's) is closed, and kept
-        # where it runs on as far as several characters.
-        thin = binary.copy()
-        for shift in (THIN, -THIN, 2 * THIN, -2 * THIN):
-            thin &= ~np.roll(binary, shift, axis=0)
-        dashed_rows = cv2.morphologyEx(
-            cv2.morphologyEx(thin, cv2.MORPH_CLOSE, np.ones((1, DASH_GAP), np.uint8)),
-            cv2.MORPH_OPEN,
-            cv2.getStructuringElement(cv2.MORPH_RECT, (w // DASHED_RULE, 1)),
-        )
+        # Along rows a line of characters would join into a rule: only thin ink (a rule's, not
+        # a glyph's) is joined.
+        dashed_rows = _thin_rule(binary, (1, DASH_GAP), (1, w // DASHED_RULE))
         if seals is not None:
             along_columns[seals > 0] = binary[seals > 0]
             dashed_rows[seals > 0] = 0
@@ -76,6 +72,17 @@ def line_masks(
         cv2.MORPH_OPEN,
         cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 50))),
     )
+    if dashed:
+        # A light column rule falls apart into dots further apart than a dash's gaps: found
+        # from thin ink alone, away from the rules found, which would run on through the
+        # strokes of a label beside their end.
+        near_rules = cv2.dilate(vertical, np.ones((2 * DOTTED_GAP + 1, 7), np.uint8))
+        dotted = _thin_rule(
+            cv2.subtract(binary, near_rules), (DOTTED_GAP, 3), (h // DOTTED_COLUMN, 1)
+        )
+        if seals is not None:
+            dotted[seals > 0] = 0
+        vertical |= dotted
     # Bridge the gaps faint toner leaves in a rule: only between two stretches of rule (text
     # was opened away), and shorter than a row is tall, so a merged cell's missing rule stays
     # missing.
@@ -89,6 +96,18 @@ def line_masks(
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
     return horizontal, vertical
+
+
+def _thin_rule(binary: np.ndarray, gap: tuple[int, int], run: tuple[int, int]) -> np.ndarray:
+    """A broken rule along rows (`run` shaped (1, n)) or columns ((n, 1)): ink with paper THIN
+    and 2 THIN pixels either side (a rule's dash; a glyph's strokes cross each other), its gaps
+    closed (`gap`: the kernel), where it runs on as far as `run` (several characters)."""
+    across = 0 if run[0] == 1 else 1
+    thin = binary.copy()
+    for shift in (THIN, -THIN, 2 * THIN, -2 * THIN):
+        thin &= ~np.roll(binary, shift, axis=across)
+    closed = cv2.morphologyEx(thin, cv2.MORPH_CLOSE, np.ones(gap, np.uint8))
+    return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones(run, np.uint8))
 
 
 @dataclass

@@ -159,6 +159,23 @@ def test_a_fax_row_rule_broken_into_dashes_still_divides(page):
     assert fax_shapes(fax, dashed=True) == AS_PRINTED
 
 
+def test_a_light_fax_column_rule_fallen_apart_into_dots_still_divides(page):
+    """A light rule on a fax keeps a dot 2 pixels long every 16: no dash is closed into it.
+    Its dots, a pixel out of line now and then, still make a rule."""
+    tables = find_tables(binarize_lines(page)).tables
+    columns = {x for t in tables for c in t for x in (c.box[0], c.box[2])}
+    rows = np.array([y for t in tables for c in t for y in (c.box[1], c.box[3])])
+    fax = as_fax(page)
+    for x in columns:
+        for y in range(fax.shape[0]):
+            if np.abs(rows - y).min() > 6 and y % 16 > 1:  # the row rules crossing it stay
+                fax[y, x - 4 : x + 5] = 255
+        for y in range(0, fax.shape[0], 48):  # a pixel out of line
+            fax[y : y + 2, x + 2] = fax[y : y + 2, x - 1]
+    assert fax_shapes(fax, dashed=False) != AS_PRINTED
+    assert fax_shapes(fax, dashed=True) == AS_PRINTED
+
+
 def test_a_fax_seal_with_a_broken_ring_and_a_filled_star(page):
     """On a fax a seal's ring is broken where the red was light, and its star is a solid
     blob whose spine passes for a column rule: the ring is still found, and neither it nor
