@@ -46,6 +46,10 @@ def label_key(text: str) -> str:
     return _SPECKS.sub("", _NUMBERING.sub("", text))
 
 
+def _one_misread(got: str, want: str) -> bool:
+    return sum(a != b for a, b in zip(got, want)) == 1
+
+
 @lru_cache(maxsize=65536)
 def match_score(printed: str, canonical: str) -> float:
     """How well a printed label matches a schema label, 0 (no) to 1 (exact).
@@ -64,12 +68,17 @@ def match_score(printed: str, canonical: str) -> float:
     short = want.split("(")[0]
     if short != want and got.split("(")[0] == short:
         return 0.95
-    if len(got) == len(want) >= 4 and sum(a != b for a, b in zip(got, want)) == 1:
+    if len(got) == len(want) >= 4 and _one_misread(got, want):
         # one character misread by OCR: 本年废正件数; in a short label less sure (重复中请)
         return 0.85 if len(want) >= 5 else 0.78
+    whole_got, whole_want = normalize(printed), normalize(canonical)
+    if len(want) < 4 and whole_got != got and len(whole_got) == len(whole_want) >= 4:
+        # a label too short to tell by itself, told with its numbering: (七)总让
+        return 0.78 if _one_misread(whole_got, whole_want) else 0.0
     if len(want) >= 6 and abs(len(got) - len(want)) <= 1:
+        # two characters misread in a long label: 没有现成信总需要另行制价
         ratio = SequenceMatcher(None, got, want).ratio()
-        if ratio >= 0.85:
+        if ratio >= (0.85 if len(want) < 10 else 0.8):
             return ratio * 0.9
     if len(got) >= 4 and len(got) >= 0.6 * len(want) and is_subsequence(got, want):
         return 0.8  # printed with characters missing: '其他法律行政止公开' (real hzq2023)
