@@ -29,6 +29,7 @@ from .template import Column, Group, Row, TableSpec, Template
 from .templates import DEFAULT
 
 MIN_SCORE = 0.75
+NUMBERS_APART = 0.85  # each number of a cell read as several: its column is not sure
 CLEARLY_BETTER = 0.1  # a row matched out of its group scores this much above any other row
 SIGN_NOT_PRINTED = 0.85  # a signed number read by OCR without a sign: below the review line
 _SIGN = re.compile(r"[+\-−﹣]|增|减")
@@ -286,6 +287,8 @@ class SingleRowMatcher:
             if len(cells) == self._width:  # 结果维持 … 总计: one label over each number
                 self._leaves = (grid_no, cells)
             return False
+        if len(cells) < self._width:
+            cells = _numbers_apart(cells)
         if len(cells) < self._width or not any(c.text.strip() for c in cells):
             return False
         while len(cells) > self._width and not cells[0].text.strip():
@@ -306,6 +309,22 @@ class SingleRowMatcher:
 
     def found(self) -> bool:
         return bool(self.matched)
+
+
+def _numbers_apart(cells: list[GridCell]) -> list[GridCell]:
+    """The row with a cell read as numbers standing apart ("7 0": a faint column rule lost in
+    every row) taken as one cell per number, in reading order, each below the review line."""
+    out = []
+    for cell in cells:
+        numbers = cell.text.split()
+        if len(numbers) > 1 and all(values.parse(n, "count").value is not None for n in numbers):
+            out += [
+                replace(cell, text=n, confidence=min(cell.confidence, NUMBERS_APART))
+                for n in numbers
+            ]
+        else:
+            out.append(cell)
+    return out
 
 
 def _under_leaves(cells: list[GridCell], leaves: list[GridCell]) -> list[GridCell] | None:

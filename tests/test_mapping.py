@@ -253,3 +253,18 @@ def test_table_four_split_by_a_seal_keeps_each_number_under_its_label():
     numbers[13] = "8"  # two numbers under 尚未审结: which is its own is unknown
     matcher.feed([GridCell(2, i, text) for i, text in enumerate(numbers)], 0)
     assert all(not row.cells for row in matcher.matched.values()) and matcher.unrecognised
+
+
+def test_table_four_with_two_numbers_in_one_cell_is_read_in_order_and_unsure():
+    """A faint rule lost in every row of table 四: one cell reads "14 8", the row has 14
+    cells. Its numbers are taken in reading order, each below the review line."""
+    text = seed_text()
+    numbers = "\n".join(f"\t{v}" for v in (75, 5, 8, 18, 106, 14, 8, 6, 13, 41, 10, 1, 2, 5, 18))
+    assert numbers in text
+    doc = rebuild(parse(text.replace(numbers, numbers.replace("\t14\n\t8\n", "\t14 8\n"))))
+    want = load_truth(SEED)["reviews_litigation"]
+    assert values(doc, "reviews_litigation") == {
+        (r, c): v for r, cols in want.items() for c, v in cols.items()
+    }
+    unsure = {(c.row, c.col) for c in doc.tables["reviews_litigation"].cells if c.confidence < 0.9}
+    assert unsure == {("suit_direct", "upheld"), ("suit_direct", "corrected")}
