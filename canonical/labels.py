@@ -76,10 +76,11 @@ def match_score(printed: str, canonical: str) -> float:
         # a label too short to tell by itself, told with its numbering: (七)总让
         return 0.78 if _one_misread(whole_got, whole_want) else 0.0
     if len(want) >= 6 and abs(len(got) - len(want)) <= 1:
-        # two characters misread in a long label: 没有现成信总需要另行制价
         ratio = SequenceMatcher(None, got, want).ratio()
-        if ratio >= (0.85 if len(want) < 10 else 0.8):
+        if ratio >= 0.85:
             return ratio * 0.9
+        if len(want) >= 10 and ratio >= 0.8:
+            return 0.75  # two characters misread in a long label: 没有现成信总需要另行制价
     if len(got) >= 4 and len(got) >= 0.6 * len(want) and is_subsequence(got, want):
         return 0.8  # printed with characters missing: '其他法律行政止公开' (real hzq2023)
     return 0.0

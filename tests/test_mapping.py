@@ -75,6 +75,7 @@ def test_labels_tolerate_what_a_scan_reads_into_them():
         ("\t2.重复申请", "\t2.重复中请"),  # a short label, one character misread
         ("\t3.补正后申请内容仍不明确", "\t3:补正后申请内容仍不明确"),
         ("\t2.没有现成信息需要另行制作", "\t2.没有现成信总需要另行制价"),  # two, of 12
+        ("\t4.无正当理由大量反复申请", "\t4.无正当理由大最反复中请"),  # two, of 11
         ("\t（七）总计", "\t（七）总让"),  # a short label, told by its numbering
         ("\t（六）其他处理", "\t六）其他处理"),  # its opening bracket lost
         ("\t3.其他", "\t3其他"),  # the numbering's dot lost
