@@ -13,7 +13,7 @@ from model.text import CJK_CHAR
 from model.text import compact as to_compact
 from model.title import TITLE_SEARCH_LINES, title_span
 
-_YEAR = re.compile(r"(20\d{2})\s*年度?")
+_YEAR = re.compile(r"(20\d{2})[\s.·,，、]*年度?")  # a scan's speck between: 2023.年
 
 
 def agency_and_year(body_text: str) -> tuple[str | None, int | None]:

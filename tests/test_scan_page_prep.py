@@ -6,6 +6,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from canonical.metadata import agency_and_year
 from extractors.pdf import _scan_image
 from model.grid import GridCell
 from ocr.engine import Reading
@@ -179,3 +180,10 @@ def test_a_minus_one_pixel_thick_stays_in_the_line():
     cell[30, 66:90] = 60
     (line,) = _text_lines(cell)
     assert leads_with_dash(line)
+
+
+def test_a_speck_between_the_year_and_its_character_is_no_agency():
+    """A speck on a scan read as "." between 2023 and 年: the year is still 2023, and the
+    agency the line above, not "2023.年"."""
+    title = "北京市丰台区人民政府\n2023.年政府信息公开工作年度报告\n"
+    assert agency_and_year(title) == ("北京市丰台区人民政府", 2023)
