@@ -37,16 +37,11 @@ class Ring:
     radius: float
 
 
-def seal_rings(binary: np.ndarray) -> list[Ring]:
-    """The seals' rings on a page (`binary`: ink 255 on 0)."""
-    height, width = binary.shape
-    # The table's rules are taken out first: their crossings draw false circles and pull a
-    # true one off its place.
-    rules = cv2.morphologyEx(
-        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1))
-    ) | cv2.morphologyEx(
-        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 50))
-    )
+def seal_rings(binary: np.ndarray, rules: np.ndarray) -> list[Ring]:
+    """The seals' rings on a page (`binary`: ink 255 on 0). `rules`: its long straight runs of
+    ink (table_grid.long_runs), taken out first: their crossings draw false circles and pull a
+    true one off its place."""
+    width = binary.shape[1]
     unruled = cv2.subtract(binary, cv2.dilate(rules, np.ones((3, 3), np.uint8)))
     scale = SEARCH_WIDTH / width
     small = cv2.resize(unruled, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

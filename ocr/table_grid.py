@@ -44,10 +44,32 @@ class CellBox:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, rules included
 
 
+def long_runs(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ink running along rows, and along columns, further than a character: where rules
+    may be (the seals' search takes them out too)."""
+    return _row_runs(binary), _column_runs(binary)
+
+
+def _row_runs(image: np.ndarray) -> np.ndarray:
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, image.shape[1] // 40), 1))
+    return cv2.morphologyEx(image, cv2.MORPH_OPEN, kernel)
+
+
+def _column_runs(image: np.ndarray) -> np.ndarray:
+    # Longer than a character (CJK strokes are vertical too), shorter than a one-line row.
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, image.shape[0] // 50)))
+    return cv2.morphologyEx(image, cv2.MORPH_OPEN, kernel)
+
+
 def line_masks(
-    binary: np.ndarray, dashed: bool = False, seals: np.ndarray | None = None
+    binary: np.ndarray,
+    dashed: bool = False,
+    seals: np.ndarray | None = None,
+    runs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
+    """The page's row rules and column rules; `runs`: its long_runs, when already found."""
     h, w = binary.shape
+    row_runs, column_runs = runs or long_runs(binary)
     along_columns = binary
     dashed_rows = np.zeros_like(binary)
     if dashed:
@@ -61,17 +83,8 @@ def line_masks(
         if seals is not None:
             along_columns[seals > 0] = binary[seals > 0]
             dashed_rows[seals > 0] = 0
-    horizontal = dashed_rows | cv2.morphologyEx(
-        binary,
-        cv2.MORPH_OPEN,
-        cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 40), 1)),
-    )
-    # Longer than a character (CJK strokes are vertical too), shorter than a one-line row.
-    vertical = cv2.morphologyEx(
-        along_columns,
-        cv2.MORPH_OPEN,
-        cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 50))),
-    )
+    horizontal = dashed_rows | row_runs
+    vertical = _column_runs(along_columns) if dashed else column_runs
     if dashed:
         # A light column rule falls apart into dots further apart than a dash's gaps: found
         # from thin ink alone, away from the rules found, which would run on through the
@@ -118,9 +131,10 @@ class RuledPage:
 
 def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
     """`dashed`: the page is black and white only (a fax), its thin rules broken into dashes."""
-    rings = seal_rings(binary)
+    runs = long_runs(binary)
+    rings = seal_rings(binary, runs[0] | runs[1])
     seals = seal_discs(binary.shape, rings) if rings and dashed else None
-    horizontal, vertical = line_masks(binary, dashed, seals)
+    horizontal, vertical = line_masks(binary, dashed, seals, runs)
     horizontal, vertical = (
         without_seal_marks(horizontal, rings),
         without_seal_marks(vertical, rings),
