@@ -370,22 +370,22 @@ def _glyphs(line: np.ndarray) -> int:
     )
     runs, end, before = 0, -1, None
     for i in tall:
-        x, _, w, _, _ = stats[i]
-        bulge = _bulge(labels == i, stats[i])
+        x, y, w, h, _ = stats[i]
+        bulge = _bulge(labels[y : y + h, x : x + w] == i)
         if x >= end and not (before == "(" and bulge == ")"):
             runs += 1
         before, end = bulge, max(end, x + w)
     return runs
 
 
-def _bulge(blob: np.ndarray, stat: np.ndarray) -> str | None:
-    """ "(" or ")" when a blob's ink bows out to one side, its middle rows at that edge and its
-    ends curving away: the two halves of a "0" a fax broke apart at its top and bottom. A
-    "1" stands straight, or leans its flag and foot out the other way."""
-    x, y, w, h = stat[:4]
+def _bulge(blob: np.ndarray) -> str | None:
+    """ "(" or ")" when a blob's ink (its bounding box) bows out to one side, its middle rows
+    at that edge and its ends curving away: the two halves of a "0" a fax broke apart at its
+    top and bottom. A "1" stands straight, or leans its flag and foot out the other way."""
+    h, w = blob.shape
     if w < 3:
         return None
-    xs = np.nonzero(blob[y + h // 3 : y + h - h // 3, x : x + w])[1]
+    xs = np.nonzero(blob[h // 3 : h - h // 3])[1]
     if not xs.size:
         return None
     middle = (xs.mean() + 0.5) / w
