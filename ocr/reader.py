@@ -27,6 +27,7 @@ from model.title import has_title
 
 from . import engine
 from .preprocess import binarize_lines, flatten, upright
+from .seal import without_light_seals
 from .table_grid import CellBox, find_tables
 
 BLANK_INK = 20  # dark pixels (specks removed) below which a cell is empty
@@ -139,7 +140,12 @@ def _without_rules(gray: np.ndarray, dashed: bool) -> tuple[np.ndarray, list[lis
     """The page's tables, and the page with their rules painted paper-white: a rule left in a
     cell's crop (thick, blurred, or slanting in from a skewed scan) reads as "1" ("0" → "10").
     `dashed`: its rules are broken into dashes (a fax)."""
-    ruled = find_tables(binarize_lines(gray), dashed)
+    binary = binarize_lines(gray)
+    ruled = find_tables(binary, dashed)
+    lifted = without_light_seals(gray, binary, ruled.seals)
+    if lifted is not gray:  # the grid again, without the seal's marks crossing its rules
+        gray = lifted
+        ruled = find_tables(binarize_lines(gray), dashed)
     if not ruled.tables:
         return gray, []
     clean = gray.copy()

@@ -28,6 +28,8 @@ ON_RING = 0.8  # share of a piece of rule lying on a ring: an arc, not a rule
 FIT_STEP = 0.04  # of the radius: the first step of the search for the best-fitting circle
 STAR = 0.45  # of the radius: the star at a seal's centre lies within this (its points at 0.33)
 AROUND = 0.15  # of the radius: where the circles inside and outside are drawn
+PRINT_LEVEL = 25  # percentile of the gray of the page's ink (edges included): its print's core
+SEAL_LIGHTER = 40  # gray levels a seal's ring is lighter than the print, at least, to be lifted
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,44 @@ def _inked_shares(binary: np.ndarray, rings: np.ndarray) -> np.ndarray:
     inked = on_page & (binary[ys.clip(0, h - 1), xs.clip(0, w - 1)] > 0)
     inked, on_page = inked.any(axis=2), on_page.any(axis=2)  # over the band
     return inked.sum(axis=2) / np.maximum(on_page.sum(axis=2), 1)
+
+
+def without_light_seals(gray: np.ndarray, binary: np.ndarray, rings: list[Ring]) -> np.ndarray:
+    """The page (`gray`; `binary`: its ink) with each seal lifted where it is lighter than the
+    print; `gray` itself where none is. In a gray scan a red seal is a mid gray (about 130
+    where print is about 60): its ring split cells, and its text and star over a cell read as
+    "▲" or "1o". Within the seal, what is lighter than halfway between the print and the seal's
+    ring becomes paper; print under the seal is darker still (ink over ink) and stays. A seal
+    as dark as the print (a fax's) is left."""
+    discs = seal_discs(gray.shape, rings)
+    page_ink = gray[(binary > 0) & (discs == 0)]
+    if not rings or not page_ink.size:
+        return gray
+    print_level = float(np.percentile(page_ink, PRINT_LEVEL))
+    lifted = gray
+    for ring in rings:
+        seal_level = _ring_gray(gray, binary, ring)
+        if seal_level is None or seal_level - print_level < SEAL_LIGHTER:
+            continue
+        if lifted is gray:
+            lifted = gray.copy()
+        inside = seal_discs(gray.shape, [ring]) > 0
+        lifted[inside & (gray > (print_level + seal_level) / 2)] = int(np.median(gray))
+    return lifted
+
+
+def _ring_gray(gray: np.ndarray, binary: np.ndarray, ring: Ring) -> float | None:
+    """The median gray of a ring's stroke: along its circle, the darkest pixel within 2% of its
+    radius, where that is ink."""
+    h, w = gray.shape
+    radii = ring.radius * _BAND
+    xs = np.round(ring.x + radii[:, None] * np.cos(_ANGLES)).astype(int)
+    ys = np.round(ring.y + radii[:, None] * np.sin(_ANGLES)).astype(int)
+    on_page = ((xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)).all(axis=0)
+    xs, ys = xs[:, on_page], ys[:, on_page]
+    darkest = gray[ys, xs].min(axis=0)
+    inked = (binary[ys, xs] > 0).any(axis=0)
+    return float(np.median(darkest[inked])) if inked.any() else None
 
 
 def seal_discs(shape: tuple[int, ...], rings: list[Ring]) -> np.ndarray:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .seal import seal_discs, seal_rings, without_seal_marks
+from .seal import Ring, seal_discs, seal_rings, without_seal_marks
 
 MIN_TABLE_WIDTH = 0.25  # of the page width
 BORDER_INK = 0.25  # share of a cell edge that must be ruled for a border to exist
@@ -127,6 +127,7 @@ def _thin_rule(binary: np.ndarray, gap: tuple[int, int], run: tuple[int, int]) -
 class RuledPage:
     tables: list[list[CellBox]]  # top to bottom, each a list of cells
     rules: np.ndarray  # 255 where a table's rules run (dilated), else 0
+    seals: list[Ring]  # round seals stamped on the page
 
 
 def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
@@ -168,7 +169,7 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
     is_table = np.zeros(count, np.uint8)
     is_table[table_labels] = 255
     table_rules = is_table[labels]
-    return RuledPage(sorted(tables, key=lambda t: min(c.box[1] for c in t)), table_rules)
+    return RuledPage(sorted(tables, key=lambda t: min(c.box[1] for c in t)), table_rules, rings)
 
 
 def _positions(profile: np.ndarray, min_run: float) -> list[int]:
