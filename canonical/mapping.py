@@ -29,7 +29,9 @@ from .template import Column, Group, Row, TableSpec, Template
 from .templates import DEFAULT
 
 MIN_SCORE = 0.75
-NUMBERS_APART = 0.85  # each number of a cell read as several: its column is not sure
+# A number whose column is not sure (one of a cell's numbers read apart, a cell under two header
+# labels): below the review line.
+COLUMN_UNSURE = 0.85
 CLEARLY_BETTER = 0.1  # a row matched out of its group scores this much above any other row
 SIGN_NOT_PRINTED = 0.85  # a signed number read by OCR without a sign: below the review line
 _SIGN = re.compile(r"[+\-−﹣]|增|减")
@@ -274,27 +276,28 @@ class SingleRowMatcher:
         # Any of its row and group labels: on a faint scan the top level may be merged into one
         # cell (行政复议政诉讼) while the level below (未经复议直接起诉) still reads.
         self._header_keys = {label_key(node.label) for node in table.nodes()}
-        self._leaves: tuple[int, list[GridCell]] | None = None  # grid, its header's last row
+        self._header: tuple[int, dict[int, GridCell]] = (-1, {})  # grid, its lowest label by column
 
     def feed(self, cells: list[GridCell], grid_no: int) -> bool:
         keys = {label_key(c.text) for c in cells}
         if self._header_keys & keys:
             self.seen_header = True
+            self._under_header(cells, grid_no)
             return True
         if not self.seen_header or self.matched:
             return False
         if not _mostly_numbers(cells):
-            if len(cells) == self._width:  # 结果维持 … 总计: one label over each number
-                self._leaves = (grid_no, cells)
+            self._under_header(cells, grid_no)  # 结果维持 … 总计: one label over each number
             return False
         if len(cells) < self._width:
             cells = _numbers_apart(cells)
-        if len(cells) < self._width or not any(c.text.strip() for c in cells):
-            return False
         while len(cells) > self._width and not cells[0].text.strip():
             cells = cells[1:]  # an empty column left of the numbers
-        if len(cells) > self._width and self._leaves and self._leaves[0] == grid_no:
-            cells = _under_leaves(cells, self._leaves[1]) or cells
+        leaves = self._leaves(grid_no)
+        if len(cells) != self._width and leaves:
+            cells = _under_leaves(cells, leaves) or cells
+        if len(cells) < self._width or not any(c.text.strip() for c in cells):
+            return False
         if len(cells) > self._width:
             self.unrecognised.append(
                 f"{self.table.title}：数据行有 {len(cells)} 个单元格，模板只有 {self._width} 个，"
@@ -310,6 +313,22 @@ class SingleRowMatcher:
     def found(self) -> bool:
         return bool(self.matched)
 
+    def _under_header(self, cells: list[GridCell], grid_no: int) -> None:
+        """Note the header's lowest label over each grid column (its leaves): a label spanning
+        two header rows (结果维持 of 行政复议) is the lowest of its columns."""
+        if self._header[0] != grid_no:
+            self._header = (grid_no, {})
+        for cell in cells:
+            for col in range(cell.col, cell.col + cell.colspan):
+                self._header[1][col] = cell
+
+    def _leaves(self, grid_no: int) -> list[GridCell] | None:
+        """The header's leaves, left to right, when this grid's header has one over each number."""
+        if self._header[0] != grid_no:
+            return None
+        leaves = list({(c.row, c.col): c for _, c in sorted(self._header[1].items())}.values())
+        return leaves if len(leaves) == self._width else None
+
 
 def _numbers_apart(cells: list[GridCell]) -> list[GridCell]:
     """The row with a cell read as numbers standing apart ("7 0": a faint column rule lost in
@@ -319,7 +338,7 @@ def _numbers_apart(cells: list[GridCell]) -> list[GridCell]:
         numbers = cell.text.split()
         if len(numbers) > 1 and all(values.parse(n, "count").value is not None for n in numbers):
             out += [
-                replace(cell, text=n, confidence=min(cell.confidence, NUMBERS_APART))
+                replace(cell, text=n, confidence=min(cell.confidence, COLUMN_UNSURE))
                 for n in numbers
             ]
         else:
@@ -328,17 +347,26 @@ def _numbers_apart(cells: list[GridCell]) -> list[GridCell]:
 
 
 def _under_leaves(cells: list[GridCell], leaves: list[GridCell]) -> list[GridCell] | None:
-    """A data row split into more cells than its header has leaves (a seal's arc taken for a
-    rule): each leaf's cell is the one filled cell under it, or a blank one. None when a leaf
-    has two filled cells under it, or none at all: which one is its number is unknown."""
+    """A data row with more or fewer cells than its header has leaves (a seal's arc taken for a
+    rule; a faint rule lost): each leaf's cell is the one filled cell under it, or a blank one.
+    A cell under two leaves (its rule lost) is each one's, below the review line. None when a
+    leaf has two filled cells under it, or none at all: which one is its number is unknown."""
     out = []
     for leaf in leaves:
-        under = [c for c in cells if leaf.col <= c.col < leaf.col + leaf.colspan]
+        under = [c for c in cells if _overlap(c, leaf)]
         filled = [c for c in under if c.text.strip()]
         if not under or len(filled) > 1:
             return None
-        out.append(filled[0] if filled else under[0])
+        cell = filled[0] if filled else under[0]
+        if sum(_overlap(cell, other) for other in leaves) > 1:
+            cell = replace(cell, confidence=min(cell.confidence, COLUMN_UNSURE))
+        out.append(cell)
     return out
+
+
+def _overlap(a: GridCell, b: GridCell) -> bool:
+    """Do the two cells share a grid column?"""
+    return a.col < b.col + b.colspan and b.col < a.col + a.colspan
 
 
 def _placed_by_geometry(cells: list[GridCell], wanted: int) -> bool:

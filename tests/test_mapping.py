@@ -269,3 +269,35 @@ def test_table_four_with_two_numbers_in_one_cell_is_read_in_order_and_unsure():
     }
     unsure = {(c.row, c.col) for c in doc.tables["reviews_litigation"].cells if c.confidence < 0.9}
     assert unsure == {("suit_direct", "upheld"), ("suit_direct", "corrected")}
+
+
+def printed_header_of_table_four() -> list[list[GridCell]]:
+    """Table 四's header as printed: 行政复议's five leaves span its two lower header rows."""
+    leaf_labels = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    return [
+        [GridCell(0, 0, "行政复议", colspan=5), GridCell(0, 5, "行政诉讼", colspan=10)],
+        [GridCell(1, i, label, rowspan=2) for i, label in enumerate(leaf_labels)]
+        + [GridCell(1, 5, "未经复议直接起诉", colspan=5), GridCell(1, 10, "复议后起诉", colspan=5)],
+        [GridCell(2, 5 + i, leaf_labels[i % 5]) for i in range(10)],
+    ]
+
+
+def test_table_four_with_a_rule_lost_in_its_data_row_keeps_the_other_numbers():
+    """A faint rule lost in the data row only: 14 cells, one spanning two leaves of the header,
+    whose leaves lie in two header rows. The 13 cells under one leaf each are placed by the
+    grid; the merged cell is each of its two leaves', below the review line."""
+    matcher = SingleRowMatcher(DEFAULT.table("reviews_litigation"))
+    for row in printed_header_of_table_four():
+        matcher.feed(row, 0)
+    data = [GridCell(3, i, str(i)) for i in range(6)] + [GridCell(3, 6, "|", colspan=2)]
+    data += [GridCell(3, i, str(i)) for i in range(8, 15)]
+    assert matcher.feed(data, 0)
+    got = [(c.text, c.confidence) for row in matcher.matched.values() for c in row.cells.values()]
+    want = [(str(i), 1.0) for i in range(15)]
+    want[6:8] = [("|", 0.85), ("|", 0.85)]
+    assert got == want and not matcher.unrecognised
+
+    other_grid = SingleRowMatcher(DEFAULT.table("reviews_litigation"))
+    for row in printed_header_of_table_four():
+        other_grid.feed(row, 0)
+    assert not other_grid.feed(data, 1)  # no header over it: where each number goes is unknown
