@@ -142,13 +142,11 @@ def _without_rules(gray: np.ndarray, dashed: bool) -> tuple[np.ndarray, list[lis
     `dashed`: its rules are broken into dashes (a fax)."""
     binary = binarize_lines(gray)
     ruled = find_tables(binary, dashed)
-    lifted = without_light_seals(gray, binary, ruled.seals)
-    if lifted is not gray:  # the grid again, without the seal's marks crossing its rules
-        gray = lifted
-        ruled = find_tables(binarize_lines(gray), dashed)
     if not ruled.tables:
         return gray, []
-    clean = gray.copy()
+    # The grid is the one found with the seal (its marks told apart from rules by their shape):
+    # lifted first, a seal took a faint rule under it along, and two cells merged.
+    clean = without_light_seals(gray, binary, ruled.seals).copy()
     clean[ruled.rules > 0] = int(np.median(gray))
     return clean, ruled.tables
 

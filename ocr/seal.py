@@ -115,10 +115,10 @@ def _inked_shares(binary: np.ndarray, rings: np.ndarray) -> np.ndarray:
 def without_light_seals(gray: np.ndarray, binary: np.ndarray, rings: list[Ring]) -> np.ndarray:
     """The page (`gray`; `binary`: its ink) with each seal lifted where it is lighter than the
     print; `gray` itself where none is. In a gray scan a red seal is a mid gray (about 130
-    where print is about 60): its ring split cells, and its text and star over a cell read as
-    "▲" or "1o". Within the seal, what is lighter than halfway between the print and the seal's
-    ring becomes paper; print under the seal is darker still (ink over ink) and stays. A seal
-    as dark as the print (a fax's) is left."""
+    where print is about 60): its text and star over a cell read as "▲" or "1o". Within the
+    seal, what is lighter than halfway between the print and the seal's ring becomes paper;
+    print under the seal is darker still (ink over ink) and stays. A seal as dark as the print
+    (a fax's) is left."""
     discs = seal_discs(gray.shape, rings)
     page_ink = gray[(binary > 0) & (discs == 0)]
     if not rings or not page_ink.size:
