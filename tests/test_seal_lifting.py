@@ -26,7 +26,7 @@ def stamped(page: np.ndarray, darkness: float) -> tuple[np.ndarray, tuple[int, i
     columns = sorted({c.box[0] for c in table})
     rows = sorted({c.box[1] for c in table})
     middle = len(rows) // 2
-    (x0, y0, x1, y1) = next(c.box for c in table if (c.row, c.col) == (middle, 6))
+    x0, y0, _, y1 = next(c.box for c in table if (c.row, c.col) == (middle, 6))
     centre = (x0 + 25, (y0 + y1) // 2)  # numbers are printed at the left of their cells
     radius = round(21 / 25.4 * 200)
     seal = np.zeros(page.shape, np.uint8)
