@@ -783,8 +783,13 @@ def _marks(dark: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int,
 def leads_with_dash(line: np.ndarray) -> bool:
     """Does the line (a cell's text line) start with a minus-like dash? The recogniser drops a
     short dash before one digit ("-1" read "1" at 0.996), so a reading is checked against it.
-    Blobs are not grouped here: the dash is often a few pixels from the digit."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats((line < 140).astype(np.uint8), 8)
+    Blobs are not grouped here: the dash is often a few pixels from the digit. Ink is what is
+    darker than halfway from the darkest pixel to the paper: a light scan's dash is as light as
+    160 where its digit is 120."""
+    paper = float(np.percentile(line, 90))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(
+        (line < (int(line.min()) + paper) / 2).astype(np.uint8), 8
+    )
     blobs = sorted((x, x + w, y, y + h) for x, y, w, h, area in stats[1:count] if area >= 4)
     tall = [b for b in blobs if b[3] - b[2] >= 0.35 * line.shape[0]]
     if len(blobs) < 2 or not tall or blobs[0] in tall:

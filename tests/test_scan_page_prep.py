@@ -187,3 +187,14 @@ def test_a_speck_between_the_year_and_its_character_is_no_agency():
     agency the line above, not "2023.年"."""
     title = "北京市丰台区人民政府\n2023.年政府信息公开工作年度报告\n"
     assert agency_and_year(title) == ("北京市丰台区人民政府", 2023)
+
+
+def test_a_light_minus_before_a_light_digit_is_a_minus():
+    """本年增/减 -3 on a light 150 dpi scan: the 3 as dark as 120, its minus 160, paper 240."""
+    line = np.full((45, 65), 240, np.uint8)
+    cv2.putText(line, "3", (30, 33), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 120, 3)
+    line[20:24, 6:20] = 160
+    assert leads_with_dash(line)
+    no_minus = line.copy()
+    no_minus[20:24, 6:20] = 240
+    assert not leads_with_dash(no_minus)
