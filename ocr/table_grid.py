@@ -152,7 +152,7 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
             continue
         area = (slice(y, y + h), slice(x, x + w))
         cells = _cells(horizontal[area], vertical[area], text[area])
-        if cells:
+        if len(cells) > 1:  # one cell is a frame (a photo's page edge, a boxed note)
             table_labels.append(i)
             tables.append(
                 [

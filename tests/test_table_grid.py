@@ -222,3 +222,13 @@ def test_a_merged_cell_is_a_rectangle():
     # A merged cell two rows by two columns stays whole, whichever pairs joined it.
     square = [((0, 0), (0, 1)), ((0, 0), (1, 0)), ((1, 0), (1, 1))]
     assert (0, 0, 1, 1) in _rectangles(cells, square)
+
+
+def test_a_frame_is_not_a_table():
+    """A photo's page edge left a rectangle in its corner after flattening, and page 1's title
+    above it was not read: one cell is a frame, not a table."""
+    page = np.full((1400, 1000), 245, np.uint8)
+    cv2.rectangle(page, (600, 10), (990, 130), 30, 3)
+    assert find_tables(binarize_lines(page)).tables == []
+    cv2.line(page, (795, 10), (795, 130), 30, 3)  # two cells: a table
+    assert len(find_tables(binarize_lines(page)).tables) == 1
