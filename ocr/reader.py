@@ -48,6 +48,8 @@ UPRIGHT_SAMPLE = 12  # largest inked cells looked at to tell an upright page (se
 UPRIGHT_READS = 3  # of them reading at UPRIGHT_SCORE or better
 UPRIGHT_SCORE = 0.9
 TITLE_LINES = 8
+TWO_LINES = 1.6  # line heights: a band this tall holds two lines of text
+FAINT_ROW = 0.05  # of a band's fullest row's ink: a row of specks between two lines
 TITLE_SQUEEZE = 0.8  # another width a title page's centred lines of words are read at
 CENTRED_LINE = 0.8  # of the widest line's width, at most: a title's or agency's line
 BILEVEL = 0.98  # share of a page's pixels pure black or white: a fax
@@ -146,7 +148,7 @@ def _without_rules(gray: np.ndarray, dashed: bool) -> tuple[np.ndarray, list[lis
         return gray, []
     # The grid is the one found with the seal (its marks told apart from rules by their shape):
     # lifted first, a seal took a faint rule under it along, and two cells merged.
-    clean = without_light_seals(gray, binary, ruled.seals).copy()
+    clean = without_light_seals(gray, binary, ruled.seals)
     clean[ruled.rules > 0] = int(np.median(gray))
     return clean, ruled.tables
 
@@ -627,6 +629,7 @@ def _line_bands(
     """The rows (y0, y1) of each text line in a crop's ink `dark` (see _text_lines)."""
     bands = [(y0, y1) for y0, y1 in _ink_bands(dark) if y1 - y0 >= min_height]
     height = line_height or max((y1 - y0 for y0, y1 in bands), default=0)
+    bands = [piece for band in bands for piece in _lines_apart(dark, band, height, min_height)]
     bands = [b for b in bands if not _rule_remnant(b, dark.shape[0], height)]
     bands = [b for b in _one_line_each(bands, height) if b[1] - b[0] >= 0.4 * height]
     text = [b for b in bands if not _specks_only(dark[b[0] : b[1]], height)]
@@ -720,6 +723,28 @@ def _specks_only(dark: np.ndarray, line: float) -> bool:
     return all(
         y1 - y0 < 0.35 * line and x1 - x0 < 0.5 * line for _, x0, x1, y0, y1 in _marks(dark)[1]
     )
+
+
+def _lines_apart(
+    dark: np.ndarray, band: tuple[int, int], line: float, min_height: int
+) -> list[tuple[int, int]]:
+    """A band taller than TWO_LINES lines cut where its rows hold almost no ink (FAINT_ROW of
+    its fullest row's): a fax's specks between two lines of a page join them into one band,
+    read as nothing (its title and the line under it)."""
+    y0, y1 = band
+    if y1 - y0 <= TWO_LINES * line:
+        return [band]
+    per_row = dark[y0:y1].astype(bool).sum(axis=1)
+    inked = np.append(per_row > FAINT_ROW * per_row.max(), False)
+    pieces, start = [], None
+    for y, row_inked in enumerate(inked):
+        if row_inked and start is None:
+            start = y
+        elif not row_inked and start is not None:
+            if y - start >= min_height:
+                pieces.append((y0 + start, y0 + y))
+            start = None
+    return pieces or [band]
 
 
 def _one_line_each(bands: list[tuple[int, int]], line: float) -> list[tuple[int, int]]:

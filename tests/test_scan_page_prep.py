@@ -198,3 +198,25 @@ def test_a_light_minus_before_a_light_digit_is_a_minus():
     no_minus = line.copy()
     no_minus[20:24, 6:20] = 240
     assert not leads_with_dash(no_minus)
+
+
+def test_two_lines_joined_by_a_fax_s_specks_are_two_lines():
+    """A title and the line under it, 20 px apart, with specks in every row between them (a
+    1-bit fax): two lines of text, not one band read as nothing."""
+    page = np.full((200, 900), 255, np.uint8)
+    for y, width in ((40, 500), (100, 860)):
+        for x in range(20, 20 + width, 40):
+            page[y : y + 40, x : x + 30] = 0  # a line of 40 px characters
+    for y in range(80, 100):
+        page[y, (y * 37) % 880 + 10] = 0
+        page[y, (y * 53) % 880 + 10] = 0
+    dark = (page < 128).astype(np.uint8) * 255
+
+    def lines(dark: np.ndarray) -> list[tuple[int, int]]:  # to the nearest 10 px
+        return [(round(y0, -1), round(y1, -1)) for y0, y1 in _line_bands(dark, line_height=40)]
+
+    assert lines(dark) == [(40, 80), (100, 140)]
+    one_line = dark.copy()
+    one_line[80:] = 0
+    one_line[40:110, 300:330] = 255  # a tall character: its line's, not a line of its own
+    assert lines(one_line) == [(40, 110)]
