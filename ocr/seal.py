@@ -113,24 +113,22 @@ def _inked_shares(binary: np.ndarray, rings: np.ndarray) -> np.ndarray:
 
 
 def without_light_seals(gray: np.ndarray, binary: np.ndarray, rings: list[Ring]) -> np.ndarray:
-    """The page (`gray`; `binary`: its ink) with each seal lifted where it is lighter than the
-    print; `gray` itself where none is. In a gray scan a red seal is a mid gray (about 130
-    where print is about 60): its text and star over a cell read as "▲" or "1o". Within the
-    seal, what is lighter than halfway between the print and the seal's ring becomes paper;
-    print under the seal is darker still (ink over ink) and stays. A seal as dark as the print
-    (a fax's) is left."""
-    discs = seal_discs(gray.shape, rings)
-    page_ink = gray[(binary > 0) & (discs == 0)]
-    if not rings or not page_ink.size:
-        return gray
+    """A copy of the page (`gray`; `binary`: its ink) with each seal lifted where it is lighter
+    than the print. In a gray scan a red seal is a mid gray (about 130 where print is about
+    60): its text and star over a cell read as "▲" or "1o". Within the seal, what is lighter
+    than halfway between the print and the seal's ring becomes paper; print under the seal is
+    darker still (ink over ink) and stays. A seal as dark as the print (a fax's) is left."""
+    lifted = gray.copy()
+    if not rings:
+        return lifted
+    page_ink = gray[(binary > 0) & (seal_discs(gray.shape, rings) == 0)]
+    if not page_ink.size:
+        return lifted
     print_level = float(np.percentile(page_ink, PRINT_LEVEL))
-    lifted = gray
     for ring in rings:
         seal_level = _ring_gray(gray, binary, ring)
         if seal_level is None or seal_level - print_level < SEAL_LIGHTER:
             continue
-        if lifted is gray:
-            lifted = gray.copy()
         inside = seal_discs(gray.shape, [ring]) > 0
         lifted[inside & (gray > (print_level + seal_level) / 2)] = int(np.median(gray))
     return lifted
