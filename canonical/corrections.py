@@ -145,17 +145,30 @@ def _reading_numbers(text: str) -> list[int]:
 
 
 def confirm(doc: CanonicalDocument) -> None:
-    """Raise to CONFIRMED_BY_IDENTITIES the unsure numbers that a holding identity pins down.
-    Unsure means unsure as read: a confirmed cell does not vouch for another one."""
+    """Raise to CONFIRMED_BY_IDENTITIES the unsure numbers that a holding identity pins down
+    (see _pins). Unsure means unsure as read: a confirmed cell does not vouch for another one."""
     cell = doc.cell
     held = [i for i in identities(doc) if i.ok]
     unsure = {ref for i in held for ref in i.cells if cell(ref).confidence < SURE_NEIGHBOUR}
     for identity in held:
         pinned = [ref for ref in identity.cells if ref in unsure]
-        if len(pinned) == 1 and isinstance(cell(pinned[0]).value, int):
-            target = cell(pinned[0])
-            target.confidence = max(target.confidence, CONFIRMED_BY_IDENTITIES)
-            target.flag(Flag.CONFIRMED_BY_IDENTITIES)
+        if _pins(doc, identity, pinned):
+            for ref in pinned:
+                cell(ref).confidence = max(cell(ref).confidence, CONFIRMED_BY_IDENTITIES)
+                cell(ref).flag(Flag.CONFIRMED_BY_IDENTITIES)
+
+
+def _pins(doc: CanonicalDocument, identity: Check, unsure: list[CellRef]) -> bool:
+    """Does a holding identity whose other cells are sure pin its `unsure` cells' values? Its
+    one unsure cell, yes. Several read 0 on the same side of it (a fax's zeros, "()" read
+    as 0), too: their sum is pinned to 0, and a count is never negative, so each is 0."""
+    if not unsure or not all(isinstance(doc.cell(ref).value, int) for ref in unsure):
+        return False
+    if len(unsure) == 1:
+        return True
+    return len({identity.signs[ref] for ref in unsure}) == 1 and all(
+        doc.cell(ref).value == 0 and doc.kind(ref) == "count" for ref in unsure
+    )
 
 
 def _best_change(

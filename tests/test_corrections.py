@@ -194,3 +194,29 @@ def test_a_b_is_the_3_or_the_8_the_sums_say(seed000):
     (fix,) = correct(doc)
     assert (fix.read_text, fix.value, fix.evidence) == ("B", 3, "digits_of_reading")
     assert identity_failures(doc) == []
+
+
+def test_holding_identity_vouches_for_unsure_zeros_on_one_side_of_it(seed000):
+    """A fax's zeros, unsure, two by two (none alone in its row or column): each row's sum
+    holds with its total and other cells sure, so its two sum to 0, and a count is never
+    negative: each is 0."""
+    doc, apps = seed000
+    rows = ("denied.state_secret", "denied.prohibited_by_law")  # 0 in these columns, seed 000
+    zeros = [
+        misread(apps, (row, col), 0, 0.85) for row in rows for col in ("commercial", "research")
+    ]
+    confirm(doc)
+    assert [c.confidence for c in zeros] == [CONFIRMED_BY_IDENTITIES] * 4
+
+
+def test_an_unsure_zero_vouches_for_no_unsure_number_beside_it(seed000):
+    """430 and a 0 unsure in one row, 430's column total unsure too: the row's sum holds as
+    well with 429 and 1, so it pins neither; the 0's column pins the 0."""
+    doc, apps = seed000
+    number = misread(apps, GRANTED, 430, 0.85)
+    total = ("total_processed", "natural_person")
+    misread(apps, total, apps.cell(*total).value, 0.85)
+    zero = misread(apps, ("granted", "nonprofit"), 0, 0.85)
+    confirm(doc)
+    assert number.confidence == 0.85
+    assert zero.confidence == CONFIRMED_BY_IDENTITIES  # alone in its column
