@@ -13,7 +13,7 @@ know are `unrecognised`: they make the document needs_review, and are never gues
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -135,7 +135,7 @@ class LabelledTableMatcher:
 
     def _take(self, row: Row, value_cells: list[GridCell], grid_no: int) -> bool:
         filled = [c for c in value_cells if c.text.strip()]
-        if not value_cells or (filled and all(has_cjk(c.text) for c in filled)):
+        if not value_cells or (filled and all(_is_word(c.text) for c in filled)):
             return False  # a header row: table 四's 总计 is not （七）总计
         if row.id in self.matched:
             self.warnings.append(
@@ -143,11 +143,16 @@ class LabelledTableMatcher:
             )
             return True
         wanted = self.table.columns_of(row)
+        given = value_cells
         under_header = self._under_header(value_cells, grid_no)
         if under_header is not None:
             value_cells, columns = under_header
         else:
             value_cells, columns = self._by_order(row, value_cells, grid_no)
+        for cell in given:
+            if cell.text.strip() and not any(cell is c for c in value_cells):
+                text = _one_line(cell.text)
+                self._unrecognised(f"“{row.label}”一行的“{text}”不在该模板的任何栏目下")
         placed = {}
         for cell, column in zip(value_cells, columns):
             if column in wanted:
@@ -169,6 +174,13 @@ class LabelledTableMatcher:
         merges them) takes only the cells standing exactly where a full row of the same grid
         put a column; the others are reported, never shifted into the next column."""
         wanted = self.table.columns_of(row)
+        known = self._column_at.get(grid_no, {})
+        if (
+            len(value_cells) != len(wanted)
+            and known
+            and _placed_by_geometry(value_cells, len(wanted))
+        ):
+            return _under_spans(value_cells, known)  # where a full row of the grid put them
         while len(value_cells) > len(wanted) and not value_cells[0].text.strip():
             value_cells = value_cells[1:]  # an empty label column left of the values
         if len(value_cells) == len(wanted):
@@ -182,13 +194,7 @@ class LabelledTableMatcher:
             else f"有 {len(value_cells)} 个数值单元格，模板只有 {len(wanted)} 个"
         )
         self._unrecognised(f"“{row.label}”一行{counts}，无法确定各数值属于哪一栏")
-        known = self._column_at.get(grid_no, {}) if fewer else {}
-        if not _placed_by_geometry(value_cells, len(wanted)):
-            return [], []  # cells missing, not merged: where each belongs is unknown
-        placed = [
-            (c, known[(c.col, c.colspan)]) for c in value_cells if (c.col, c.colspan) in known
-        ]
-        return [c for c, _ in placed], [column for _, column in placed]
+        return [], []
 
     def _under_header(
         self, value_cells: list[GridCell], grid_no: int
@@ -203,11 +209,7 @@ class LabelledTableMatcher:
             return value_cells, [column for _, column in named]
         if self.header.grid_no != grid_no:  # grid columns are only comparable within a grid
             return None
-        columns = [
-            next((col for h, col in named if h.col <= v.col < h.col + h.colspan), None)
-            for v in value_cells
-        ]
-        return value_cells, columns
+        return _under_spans(value_cells, {(h.col, h.colspan): column for h, column in named})
 
     def _unrecognised(self, what: str) -> None:
         message = f"{self.table.title}：{what}。"
@@ -328,6 +330,29 @@ class SingleRowMatcher:
             return None
         leaves = list({(c.row, c.col): c for _, c in sorted(self._header[1].items())}.values())
         return leaves if len(leaves) == self._width else None
+
+
+def _is_word(text: str) -> bool:
+    """Two characters or more of Chinese (a column's label); one is a seal's character over a
+    data row's blank cell."""
+    return sum(has_cjk(ch) for ch in text) >= 2
+
+
+def _under_spans(
+    cells: list[GridCell], spans: Mapping[tuple[int, int], str | None]
+) -> tuple[list[GridCell], list[str | None]]:
+    """The cells standing under each column's grid span (col, colspan), and its column: the one
+    filled cell within the span, or a blank one. A row split by a seal's arc has two cells
+    under one column, one of them blank. None is placed where two filled cells stand under one
+    column, or one cell spans two columns (a lost rule): which column is its is unknown."""
+    placed, columns = [], []
+    for (col, span), column in sorted(spans.items()):
+        inside = [c for c in cells if col <= c.col and c.col + c.colspan <= col + span]
+        filled = [c for c in inside if c.text.strip()]
+        if inside and len(filled) <= 1:
+            placed.append(filled[0] if filled else inside[0])
+            columns.append(column)
+    return placed, columns
 
 
 def _numbers_apart(cells: list[GridCell]) -> list[GridCell]:

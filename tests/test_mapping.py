@@ -301,3 +301,41 @@ def test_table_four_with_a_rule_lost_in_its_data_row_keeps_the_other_numbers():
     for row in printed_header_of_table_four():
         other_grid.feed(row, 0)
     assert not other_grid.feed(data, 1)  # no header over it: where each number goes is unknown
+
+
+def scanned_row(row: int, label: str, values: dict[int, tuple[str, int]]) -> list[GridCell]:
+    """A row of a scanned table 三: its label in grid column 2, `values` by grid column as
+    (text, colspan); cells drawn on a page (bbox set)."""
+    box = (0.0, 0.0, 1.0, 1.0)
+    label_cell = GridCell(row, 2, label, bbox=box)
+    return [label_cell] + [
+        GridCell(row, col, text, colspan=span, bbox=box) for col, (text, span) in values.items()
+    ]
+
+
+def test_a_row_split_by_a_seal_keeps_each_number_in_its_column():
+    """A seal's arc through table 三's total column split it in two on one row: 8 cells where
+    the rows above have 7, and a seal's character read in a blank cell. Each number stands
+    under the column a full row of the same grid put there; the character is no header."""
+    matcher = LabelledTableMatcher(DEFAULT.table("applications"))
+    full = {3 + i: ("0", 1) for i in range(6)} | {9: ("0", 2)}
+    assert matcher.feed(scanned_row(0, "（二）部分公开", full), 0)
+    split = {3 + i: ("", 1) for i in range(6)} | {9: ("", 1), 10: ("4", 1)}
+    split[6] = ("监", 1)
+    assert matcher.feed(scanned_row(1, "（一）予以公开", split), 0)
+    got = {col: cell.text for col, cell in matcher.matched["granted"].cells.items()}
+    assert got == {
+        "natural_person": "",
+        "commercial": "",
+        "research": "",
+        "nonprofit": "监",
+        "legal_services": "",
+        "other_org": "",
+        "total": "4",
+    }
+
+    two_filled = {3 + i: ("0", 1) for i in range(6)} | {9: ("1", 1), 10: ("4", 1)}
+    assert matcher.feed(scanned_row(2, "四、结转下年度继续办理", two_filled), 0)
+    placed = matcher.matched["carried_forward"].cells
+    assert "total" not in placed and placed["other_org"].text == "0"  # 1 or 4: unknown
+    assert any("“1”不在该模板的任何栏目下" in u for u in matcher.unrecognised)
