@@ -491,14 +491,18 @@ def _page_text(gray: np.ndarray, tables: list[list[CellBox]]) -> list[engine.Rea
     lowest = gray.shape[0] // 300
     dark = _page_ink(band)
     heights = [y1 - y0 for y0, y1 in _ink_bands(dark) if y1 - y0 >= lowest]
-    lines = _text_lines(
-        band,
-        min_height=lowest,
-        line_height=float(np.median(heights)) if heights else None,
-        most=TITLE_LINES,
-        dark=dark,
-    )
-    return _fullest_readings(lines)
+    bands = _page_line_bands(dark, lowest, float(np.median(heights)) if heights else None)
+    return _fullest_readings(_cut_lines(band, dark, bands, TITLE_LINES))
+
+
+def _page_line_bands(dark: np.ndarray, lowest: int, line: float | None) -> list[tuple[int, int]]:
+    """A page's text lines (see _line_bands), those over TWO_LINES lines tall cut apart (see
+    _lines_apart). Not in cells: a label whose lost rule left its first number beside it was
+    cut so that the number joined the label's first line."""
+    bands = _line_bands(dark, min_height=lowest, line_height=line)
+    if not bands or line is None:
+        return bands
+    return [piece for band in bands for piece in _lines_apart(dark, band, line, lowest)]
 
 
 def _fullest_readings(lines: list[np.ndarray]) -> list[engine.Reading]:
@@ -573,32 +577,19 @@ def _holds_ink(crop: np.ndarray, glyphs: np.ndarray) -> bool:
     )
 
 
-def _text_lines(
-    crop: np.ndarray,
-    min_height: int = 4,
-    line_height: float | None = None,
-    most: int | None = None,
-    dark: np.ndarray | None = None,
-) -> list[np.ndarray]:
-    """The crop cut into text lines by its ink rows, each trimmed to its ink, with a margin;
-    the first `most` of them (cutting out a line costs more than finding it: 2400 px wide).
-
-    `line_height` is the height of one line of text (by default the crop's tallest band).
-    Bands that together are no taller than a line are one line: a glyph whose strokes leave a
-    blank row ("5", "7" at low resolution, "二"). A thin band at the crop's edge is what is left
-    of a rule, and a band much lower than a line is a speck: neither is text.
-
-    `dark` is the crop's ink, by default a cell's _glyph_ink (not _ink(): opening would cut thin
-    strokes of small digits in two).
-    """
-    dark = _glyph_ink(crop) if dark is None else dark
-    return _cut_lines(crop, dark, _line_bands(dark, min_height, line_height), most)
+def _text_lines(crop: np.ndarray) -> list[np.ndarray]:
+    """A cell's crop cut into text lines by its ink rows (see _line_bands), each trimmed to its
+    ink, with a margin. Its ink is _glyph_ink's (not _ink(): opening would cut thin strokes of
+    small digits in two)."""
+    dark = _glyph_ink(crop)
+    return _cut_lines(crop, dark, _line_bands(dark))
 
 
 def _cut_lines(
     crop: np.ndarray, dark: np.ndarray, bands: list[tuple[int, int]], most: int | None = None
 ) -> list[np.ndarray]:
-    """The lines at `bands` (rows of the crop, see _line_bands), each trimmed to its ink."""
+    """The lines at `bands` (rows of the crop, see _line_bands), each trimmed to its ink; the
+    first `most` of them (cutting out a line costs more than finding it: 2400 px wide)."""
     out: list[np.ndarray] = []
     for y0, y1 in bands:
         if len(out) == most:
@@ -626,10 +617,14 @@ def _cut_lines(
 def _line_bands(
     dark: np.ndarray, min_height: int = 4, line_height: float | None = None
 ) -> list[tuple[int, int]]:
-    """The rows (y0, y1) of each text line in a crop's ink `dark` (see _text_lines)."""
+    """The rows (y0, y1) of each text line in a crop's ink `dark`.
+
+    `line_height` is the height of one line of text (by default the crop's tallest band).
+    Bands that together are no taller than a line are one line: a glyph whose strokes leave a
+    blank row ("5", "7" at low resolution, "二"). A thin band at the crop's edge is what is left
+    of a rule, and a band much lower than a line is a speck: neither is text."""
     bands = [(y0, y1) for y0, y1 in _ink_bands(dark) if y1 - y0 >= min_height]
     height = line_height or max((y1 - y0 for y0, y1 in bands), default=0)
-    bands = [piece for band in bands for piece in _lines_apart(dark, band, height, min_height)]
     bands = [b for b in bands if not _rule_remnant(b, dark.shape[0], height)]
     bands = [b for b in _one_line_each(bands, height) if b[1] - b[0] >= 0.4 * height]
     text = [b for b in bands if not _specks_only(dark[b[0] : b[1]], height)]

@@ -19,6 +19,7 @@ from ocr.reader import (
     _inner,
     _line_bands,
     _lost_row_rules,
+    _page_line_bands,
     _row_spans,
     _text_lines,
     fullest,
@@ -213,7 +214,7 @@ def test_two_lines_joined_by_a_fax_s_specks_are_two_lines():
     dark = (page < 128).astype(np.uint8) * 255
 
     def lines(dark: np.ndarray) -> list[tuple[int, int]]:  # to the nearest 10 px
-        return [(round(y0, -1), round(y1, -1)) for y0, y1 in _line_bands(dark, line_height=40)]
+        return [(round(y0, -1), round(y1, -1)) for y0, y1 in _page_line_bands(dark, 4, 40)]
 
     assert lines(dark) == [(40, 80), (100, 140)]
     one_line = dark.copy()
