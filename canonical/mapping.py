@@ -174,15 +174,14 @@ class LabelledTableMatcher:
         merges them) takes only the cells standing exactly where a full row of the same grid
         put a column; the others are reported, never shifted into the next column."""
         wanted = self.table.columns_of(row)
-        known = self._column_at.get(grid_no, {})
-        if (
-            len(value_cells) != len(wanted)
-            and known
-            and _placed_by_geometry(value_cells, len(wanted))
-        ):
-            return _under_spans(value_cells, known)  # where a full row of the grid put them
-        while len(value_cells) > len(wanted) and not value_cells[0].text.strip():
-            value_cells = value_cells[1:]  # an empty label column left of the values
+        drawn = all(c.bbox is not None for c in value_cells)  # grid columns are measured
+        known = {
+            span: column
+            for span, column in self._column_at.get(grid_no, {}).items()
+            if column in wanted and drawn
+        }
+        first = min((col for col, _ in known), default=None)
+        value_cells = _without_empty_left(value_cells, len(wanted), first)
         if len(value_cells) == len(wanted):
             for cell, column in zip(value_cells, wanted):
                 self._column_at.setdefault(grid_no, {})[(cell.col, cell.colspan)] = column
@@ -194,6 +193,9 @@ class LabelledTableMatcher:
             else f"有 {len(value_cells)} 个数值单元格，模板只有 {len(wanted)} 个"
         )
         self._unrecognised(f"“{row.label}”一行{counts}，无法确定各数值属于哪一栏")
+        known = self._column_at.get(grid_no, {})  # a text dump's too: where a merged cell is
+        if _placed_by_geometry(value_cells, len(wanted)):
+            return _under_spans(value_cells, {s: c for s, c in known.items() if c in wanted})
         return [], []
 
     def _under_header(
@@ -203,11 +205,13 @@ class LabelledTableMatcher:
         if self.header is None:
             return None
         named = self.header.cells
-        while len(value_cells) > len(named) and not value_cells[0].text.strip():
-            value_cells = value_cells[1:]  # an empty label column left of the values
+        same_grid = self.header.grid_no == grid_no  # grid columns compare only within a grid
+        drawn = same_grid and all(c.bbox is not None for c in value_cells)  # columns measured
+        first = min((h.col for h, _ in named), default=None) if drawn else None
+        value_cells = _without_empty_left(value_cells, len(named), first)
         if len(value_cells) == len(named):
             return value_cells, [column for _, column in named]
-        if self.header.grid_no != grid_no:  # grid columns are only comparable within a grid
+        if not same_grid:
             return None
         return _under_spans(value_cells, {(h.col, h.colspan): column for h, column in named})
 
@@ -330,6 +334,20 @@ class SingleRowMatcher:
             return None
         leaves = list({(c.row, c.col): c for _, c in sorted(self._header[1].items())}.values())
         return leaves if len(leaves) == self._width else None
+
+
+def _without_empty_left(cells: list[GridCell], wanted: int, first: int | None) -> list[GridCell]:
+    """The row without the blank cells leading it while it has more than `wanted`: an empty
+    label column left of the values. Where the grid column of the first value is known
+    (`first`), only cells left of it: a blank cell among the values is a value's, and
+    dropping it shifted every number after it one column on."""
+    while (
+        len(cells) > wanted
+        and not cells[0].text.strip()
+        and (first is None or cells[0].col < first)
+    ):
+        cells = cells[1:]
+    return cells
 
 
 def _is_word(text: str) -> bool:
