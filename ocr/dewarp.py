@@ -27,13 +27,6 @@ MIN_SHIFT = 1.5  # pixels (small copy): a page whose rules bend less is left as 
 # rules of a flat page, traced, stray up to 1 pixel where their thickness rounds differently)
 
 
-def dewarp(gray: np.ndarray) -> tuple[np.ndarray, float]:
-    """A flat page remapped so that its rules are straight, and the largest shift applied
-    (pixels); the page itself, and 0, when it has no rules or they are straight already."""
-    unbent, shift = unbend(gray, np.eye(3), (gray.shape[1], gray.shape[0]))
-    return (gray, 0.0) if unbent is None else (unbent, shift)
-
-
 def unbend(photo: np.ndarray, warp: np.ndarray, size: tuple[int, int]) -> tuple:
     """The photo warped flat by the homography `warp` to `size` (width, height) and its rules
     straightened, in one remap of the full photo (one interpolation, as warping alone takes),
