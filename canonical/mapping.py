@@ -102,14 +102,17 @@ class LabelledTableMatcher:
             if node is None and labelled[n + 1 : n + 2] == [i + 1]:
                 split = self._split_label(cells[i], cells[i + 1])
                 if split is not None:
-                    self.group = split.parent if split.parent in self._groups else None
-                    return self._take(split, cells[i + 2 :], grid_no)
+                    return self._take_in_group(split, cells[i + 2 :], grid_no)
             if isinstance(node, Group):
                 self.group = node.id
             elif isinstance(node, Row):
-                self.group = node.parent if node.parent in self._groups else None
-                return self._take(node, cells[i + 1 :], grid_no)
+                return self._take_in_group(node, cells[i + 1 :], grid_no)
         return False
+
+    def _take_in_group(self, row: Row, value_cells: list[GridCell], grid_no: int) -> bool:
+        """Take the row; the rows after it are read in its group (none for a top-level row)."""
+        self.group = row.parent if row.parent in self._groups else None
+        return self._take(row, value_cells, grid_no)
 
     def _split_label(self, first: GridCell, second: GridCell) -> Row | None:
         """The row whose label two neighbouring cells hold together, neither matching alone: a
