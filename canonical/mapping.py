@@ -177,7 +177,7 @@ class LabelledTableMatcher:
         merges them) takes only the cells standing exactly where a full row of the same grid
         put a column; the others are reported, never shifted into the next column."""
         wanted = self.table.columns_of(row)
-        drawn = all(c.bbox is not None for c in value_cells)  # grid columns are measured
+        drawn = _drawn(value_cells)
         known = {
             span: column
             for span, column in self._column_at.get(grid_no, {}).items()
@@ -209,7 +209,7 @@ class LabelledTableMatcher:
             return None
         named = self.header.cells
         same_grid = self.header.grid_no == grid_no  # grid columns compare only within a grid
-        drawn = same_grid and all(c.bbox is not None for c in value_cells)  # columns measured
+        drawn = same_grid and _drawn(value_cells)
         first = min((h.col for h, _ in named), default=None) if drawn else None
         value_cells = _without_empty_left(value_cells, len(named), first)
         if len(value_cells) == len(named):
@@ -420,7 +420,12 @@ def _placed_by_geometry(cells: list[GridCell], wanted: int) -> bool:
     page (a scan or PDF: their grid columns are measured), and where a merged cell accounts for
     the missing one; a text dump's row that simply has fewer cells says nothing of which one
     is missing."""
-    return all(c.bbox is not None for c in cells) or sum(c.colspan for c in cells) == wanted
+    return _drawn(cells) or sum(c.colspan for c in cells) == wanted
+
+
+def _drawn(cells: list[GridCell]) -> bool:
+    """Are the cells drawn on a page (a scan, a PDF), their grid columns measured?"""
+    return all(c.bbox is not None for c in cells)
 
 
 def _mostly_numbers(cells: list[GridCell]) -> bool:

@@ -696,14 +696,13 @@ def _percentiles(gray: np.ndarray, qs: tuple[float, ...]) -> list[float]:
 def _ink_bands(dark: np.ndarray) -> list[tuple[int, int]]:
     """Row bands (y0, y1) holding ink; a row with a single dark pixel is blank (a speck)."""
     ink_per_row = cv2.dilate(dark.astype(np.uint8), np.ones((3, 1), np.uint8)).sum(axis=1)
-    bands, start = [], None
-    for y, count in enumerate(np.append(ink_per_row, 0)):
-        if count > 1 and start is None:
-            start = y
-        elif count <= 1 and start is not None:
-            bands.append((start, y))
-            start = None
-    return bands
+    return _runs(ink_per_row > 1)
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in a 1-d array, end exclusive."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
 def _rule_remnant(band: tuple[int, int], crop_height: int, line: float) -> bool:
@@ -730,16 +729,8 @@ def _lines_apart(
     if y1 - y0 <= TWO_LINES * line:
         return [band]
     per_row = dark[y0:y1].astype(bool).sum(axis=1)
-    inked = np.append(per_row > FAINT_ROW * per_row.max(), False)
-    pieces, start = [], None
-    for y, row_inked in enumerate(inked):
-        if row_inked and start is None:
-            start = y
-        elif not row_inked and start is not None:
-            if y - start >= min_height:
-                pieces.append((y0 + start, y0 + y))
-            start = None
-    return pieces or [band]
+    rows = _runs(per_row > FAINT_ROW * per_row.max())
+    return [(y0 + a, y0 + b) for a, b in rows if b - a >= min_height] or [band]
 
 
 def _one_line_each(bands: list[tuple[int, int]], line: float) -> list[tuple[int, int]]:

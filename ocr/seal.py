@@ -104,12 +104,19 @@ def _inked_shares(binary: np.ndarray, rings: np.ndarray) -> np.ndarray:
     page) inked, and the same for the circles just inside and outside it."""
     h, w = binary.shape
     radii = rings[:, 2, None, None] * _CIRCLES[:, None] * _BAND  # ring, circle, band
-    xs = np.round(rings[:, 0, None, None, None] + radii[..., None] * np.cos(_ANGLES)).astype(int)
-    ys = np.round(rings[:, 1, None, None, None] + radii[..., None] * np.sin(_ANGLES)).astype(int)
+    xs, ys = _circle_points(rings[:, 0, None, None, None], rings[:, 1, None, None, None], radii)
     on_page = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
     inked = on_page & (binary[ys.clip(0, h - 1), xs.clip(0, w - 1)] > 0)
     inked, on_page = inked.any(axis=2), on_page.any(axis=2)  # over the band
     return inked.sum(axis=2) / np.maximum(on_page.sum(axis=2), 1)
+
+
+def _circle_points(x, y, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel columns and rows of the circles of `radii` around (x, y), at _ANGLES (the last
+    axis); x and y broadcast against `radii` with that axis added."""
+    xs = np.round(x + radii[..., None] * np.cos(_ANGLES)).astype(int)
+    ys = np.round(y + radii[..., None] * np.sin(_ANGLES)).astype(int)
+    return xs, ys
 
 
 def without_light_seals(gray: np.ndarray, binary: np.ndarray, rings: list[Ring]) -> np.ndarray:
@@ -125,12 +132,13 @@ def without_light_seals(gray: np.ndarray, binary: np.ndarray, rings: list[Ring])
     if not page_ink.size:
         return lifted
     print_level = float(np.percentile(page_ink, PRINT_LEVEL))
+    paper = int(np.median(gray))
     for ring in rings:
         seal_level = _ring_gray(gray, binary, ring)
         if seal_level is None or seal_level - print_level < SEAL_LIGHTER:
             continue
         inside = seal_discs(gray.shape, [ring]) > 0
-        lifted[inside & (gray > (print_level + seal_level) / 2)] = int(np.median(gray))
+        lifted[inside & (gray > (print_level + seal_level) / 2)] = paper
     return lifted
 
 
@@ -138,9 +146,7 @@ def _ring_gray(gray: np.ndarray, binary: np.ndarray, ring: Ring) -> float | None
     """The median gray of a ring's stroke: along its circle, the darkest pixel within 2% of its
     radius, where that is ink."""
     h, w = gray.shape
-    radii = ring.radius * _BAND
-    xs = np.round(ring.x + radii[:, None] * np.cos(_ANGLES)).astype(int)
-    ys = np.round(ring.y + radii[:, None] * np.sin(_ANGLES)).astype(int)
+    xs, ys = _circle_points(ring.x, ring.y, ring.radius * _BAND)
     on_page = ((xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)).all(axis=0)
     xs, ys = xs[:, on_page], ys[:, on_page]
     darkest = gray[ys, xs].min(axis=0)
