@@ -24,6 +24,11 @@ SKEW_STEPS = (0.5, 0.05)  # coarse, then fine
 PAGE_AREA = (0.2, 0.97)  # share of the frame a photographed page covers; more is a scan
 FRAME_MARGIN = 0.02  # a page whose corners are all this close to the frame's fills it
 SURFACE_CONTRAST = 20  # gray levels the surface around a photographed page is below its paper
+# Blobs of text smeared down its columns per blob smeared along its rows (see quarter_turns):
+# upright pages of two tune draws measured 0.85-19, sideways ones 0.07-0.79 (a landscape page
+# of table 四 and the end of 三, its headers a character a line).
+SIDEWAYS = 0.7  # below this, the page lies sideways
+UNCLEAR_TURN = (0.5, 1.2)  # between these, the recogniser is asked too
 
 
 def reading_dpi(dpi: float) -> float:
@@ -78,17 +83,20 @@ def _sharpness(
     return float(np.var(np.bincount(rows[(rows >= 0) & (rows < h)], minlength=h)))
 
 
-def quarter_turns(gray: np.ndarray) -> int:
-    """0 or 1: whether the page lies sideways (then it needs a quarter turn).
+def quarter_turns(gray: np.ndarray) -> tuple[int, bool]:
+    """0 or 1: whether the page lies sideways (then it needs a quarter turn); and whether that
+    is clear from the page's ink alone.
 
     Characters in a line sit closer together than lines do, so smearing text along its lines
     joins it into fewer blobs than smearing across them. Rules are removed first, since a
-    table's rules run both ways.
+    table's rules run both ways. A table page whose headers stand a character a line has as
+    many blobs either way (UNCLEAR_TURN): the recogniser tells (ocr.reader._best_turn).
     """
     binary = _small_ink(gray, text_only=True)
     along_rows = _blobs(cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1))))
     along_cols = _blobs(cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 9))))
-    return 1 if along_cols < 0.7 * along_rows else 0
+    ratio = along_cols / max(along_rows, 1)
+    return (1 if ratio < SIDEWAYS else 0), not UNCLEAR_TURN[0] <= ratio <= UNCLEAR_TURN[1]
 
 
 def _blobs(binary: np.ndarray) -> int:
@@ -116,13 +124,14 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
-def upright(gray: np.ndarray) -> tuple[np.ndarray, int, float]:
-    """The page turned upright (up to 180°, see above) and deskewed, with what was done."""
-    turns = quarter_turns(gray)
+def upright(gray: np.ndarray) -> tuple[np.ndarray, int, float, bool]:
+    """The page turned upright (up to 180°, see above) and deskewed, with what was done, and
+    whether the quarter turn was clear (see quarter_turns)."""
+    turns, clear = quarter_turns(gray)
     if turns:
         gray = np.ascontiguousarray(np.rot90(gray, k=-1))
     angle = skew_angle(gray)
-    return rotate(gray, angle), turns, angle
+    return rotate(gray, angle), turns, angle, clear
 
 
 # The page's edges, fitted as lines (pixels of the PROFILE_WIDTH copy). In the photos drawn the

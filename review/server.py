@@ -431,9 +431,9 @@ def _render(
         if scanned:
             from ocr.preprocess import upright
 
-            gray, turns, _ = upright(np.asarray(image.convert("L")))
-            if turned is not None and (turned - 90 * turns) % 360 == 180:  # told by the recogniser
-                gray = np.rot90(gray, 2)
+            gray, turns, _, _ = upright(np.asarray(image.convert("L")))
+            if turned is not None:  # the rest of the turn was told by the recogniser
+                gray = np.rot90(gray, -((turned - 90 * turns) % 360) // 90)
             image = Image.fromarray(np.ascontiguousarray(gray))
         buf = io.BytesIO()
         image.save(buf, "PNG")

@@ -7,7 +7,7 @@ JPEG down to quality 40, a sideways page, and PDF/TIFF/JPG containers.
 import json
 
 import pytest
-from helpers import SAMPLES, SEED_002, load_truth, report_cells, truth_cells
+from helpers import FIXTURES, SAMPLES, SEED_002, load_truth, report_cells, truth_cells
 
 pytestmark = [pytest.mark.ocr, pytest.mark.slow]
 
@@ -91,6 +91,19 @@ def test_sideways_photo_is_turned_and_read(scanned):
     assert {k: got.get(k) for k in apps} == apps
     # Only this page was given: the other two tables are missing, so it needs review.
     assert report["status"] == "needs_review"
+
+
+def test_sideways_landscape_page_of_table_four_is_turned_by_its_reading(tmp_path):
+    """Its ink alone reads as upright (table 四's headers stand a character a line): the
+    recogniser tells the turn, and table 四 is read, where it was lost."""
+    from flows.document import process_document
+
+    page = FIXTURES / "landscape_sideways_p4.jpg"
+    report = process_document(page, tmp_path / "out", page.name).model_dump(mode="json")
+    assert report["source"]["scanned_pages"] == [{"page": 1, "turned": 90}]
+    want = truth_cells(load_truth(SEED_002))
+    table_four = {k: v for k, v in want.items() if k[0] == "reviews_litigation"}
+    assert {k: report_cells(report).get(k) for k in table_four} == table_four
 
 
 def test_page_images_in_a_folder_are_one_report_only_when_the_user_says_so(tmp_path):
