@@ -11,8 +11,21 @@ status:
 
 from __future__ import annotations
 
-from model.report import Cause, Check, Correction, Flag, Report, Source, Status, Summary
+from model.report import (
+    Cause,
+    Cell,
+    CellRef,
+    Check,
+    Correction,
+    Flag,
+    Report,
+    Source,
+    Status,
+    Summary,
+)
+from model.text import is_subsequence
 
+from .checks import implied_value
 from .document import CanonicalDocument
 from .templates import FIRST_YEAR
 
@@ -67,11 +80,9 @@ def assess(
         if cell.confidence < REVIEW_BELOW and Flag.MISSING not in cell.flags:
             cell.flag(Flag.LOW_CONFIDENCE)
     for check in checks:
-        involved = [cells[ref] for ref in check.cells if ref in cells]
-        check.cause = (
-            Cause.SOURCE if all(c.confidence >= EXACT for c in involved) else Cause.READING
-        )
-        for cell in involved:
+        involved = {ref: cells[ref] for ref in check.cells if ref in cells}
+        check.cause = _cause(check, involved)
+        for cell in involved.values():
             cell.flag(Flag.IN_FAILED_CHECK)
     missing = [t for t in doc.template.tables if t.id not in doc.tables]
     unsure = [c for c in cells.values() if UNSURE & set(c.flags)]
@@ -99,6 +110,33 @@ def assess(
         ),
         warnings=[*warnings, *doc.unrecognised, *(f"没有找到表格：{t.title}" for t in missing)],
     )
+
+
+def _cause(check: Check, involved: dict[CellRef, Cell]) -> Cause:
+    """A failed check is the source's error when its cells were read exactly (EXACT), or all
+    but one, and the value that one would need is no misreading of what was read (see
+    _misread_as): a "9" read at 0.967 (a look-alike digit) would have had to be 23. Else it
+    may be a misreading."""
+    unsure = [ref for ref, cell in involved.items() if cell.confidence < EXACT]
+    if not unsure:
+        return Cause.SOURCE
+    read = involved[unsure[0]].value
+    if len(unsure) == 1 and isinstance(read, int):
+        needed = implied_value(check, unsure[0], read)
+        if needed is not None and not _misread_as(read, needed):
+            return Cause.SOURCE
+    return Cause.READING
+
+
+def _misread_as(read: int, needed: int) -> bool:
+    """Could `needed` have been read as `read`? A count is not negative; the recogniser takes
+    one digit for another, drops one or adds one (a rule's remnant read "1"), but not more."""
+    if needed < 0:
+        return False
+    a, b = str(read), str(needed)
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    return abs(len(a) - len(b)) == 1 and is_subsequence(min(a, b, key=len), max(a, b, key=len))
 
 
 def failed_report(

@@ -112,6 +112,15 @@ def _identity(
     ]
 
 
+def implied_value(check: Check, ref: CellRef, value: int) -> int | None:
+    """The value the cell `ref`, read as `value`, would need for the failed sum `check` to
+    hold; None when `check` is no sum of numbers, or `ref` is not in it."""
+    expected, found = check.expected, check.found
+    if ref not in check.signs or not (isinstance(expected, int) and isinstance(found, int)):
+        return None
+    return value - check.signs[ref] * (expected - found)
+
+
 def _value_formats(doc: CanonicalDocument) -> list[Check]:
     out = []
     for table_id, cell in doc.all_cells():

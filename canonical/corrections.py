@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from model.report import Cell, CellRef, Check, Correction, Flag, Value
 
-from .checks import identities, identity_failures
+from .checks import identities, identity_failures, implied_value
 from .document import CanonicalDocument
 
 MOVABLE_BELOW = 0.99  # cells read at least this surely are never changed
@@ -240,11 +240,10 @@ def _candidates(
                 yield number, "digits_of_reading"
     current = cell.value if isinstance(cell.value, int) else 0
     for f in failures:
-        if ref in f.signs and isinstance(f.expected, int) and isinstance(f.found, int):
-            implied = current - f.signs[ref] * (f.expected - f.found)
-            if implied >= 0 and implied not in seen:
-                seen.add(implied)
-                yield implied, "identities"
+        implied = implied_value(f, ref, current)
+        if implied is not None and implied >= 0 and implied not in seen:
+            seen.add(implied)
+            yield implied, "identities"
 
 
 def _failures_with(doc: CanonicalDocument, ref: CellRef, value: Value) -> list[Check]:
