@@ -42,8 +42,8 @@ UNREAD_SIGN = 0.5  # a dash stands before a number read without it: its sign is 
 BULGE = 0.35  # of a blob's width: its middle rows' ink this close to one edge, it bows out
 THIN_STROKE = 12  # pixels: a dark blob this large is a glyph's stroke, however thin, not noise
 UNREAD_GLYPH = 0.3  # the line shows more characters than the reading has: a digit was dropped
-ORIENTATION_MARGIN = 0.1  # a page without tables is turned 180° if its text reads this better
-TURN_GAIN = 1.5  # a table page is turned if its labels read this many times as much so
+ORIENTATION_MARGIN = 0.1  # a page is turned 180° if its text reads this much better so
+TURN_GAIN = 1.5  # a table page is turned sideways if its labels read this many times as much so
 TURN_LINES = 3  # lines of each label read each way
 ORIENTATION_SAMPLES = 4  # label cells read each way to tell a turned page (0.3 vs 0.99)
 UPRIGHT_SAMPLE = 12  # largest inked cells looked at to tell an upright page (see _reads_upright)
@@ -51,11 +51,13 @@ UPRIGHT_READS = 3  # of them reading at UPRIGHT_SCORE or better
 UPRIGHT_SCORE = 0.9
 TITLE_LINES = 8
 TWO_LINES = 1.6  # line heights: a band this tall holds two lines of text
+FULL_MARK = 0.6  # of a band's height: a character in it is at least this tall
 FAINT_ROW = 0.05  # of a band's fullest row's ink: a row of specks between two lines
 TITLE_SQUEEZE = 0.8  # another width a title page's centred lines of words are read at
 CENTRED_LINE = 0.8  # of the widest line's width, at most: a title's or agency's line
 BILEVEL = 0.98  # share of a page's pixels pure black or white: a fax
 DARK = 140  # gray level below which a pixel is ink, at least
+PRINT_CORE = 10  # percentile of the gray of a page's ink (edges included): its print's darkest
 # A cell's darkest ink: a lone "1" covers more than this share of a cell up to INK_CELL_WIDTH
 # times as wide as it is tall. In a wider one (table 二's, a whole row wide) where that share
 # is not ink, it is looked for in a share as of a cell that wide.
@@ -202,10 +204,13 @@ def _mean_score(lines: list[engine.Reading]) -> float:
 
 def _best_turn(gray: np.ndarray, tables: list[list[CellBox]], turns: tuple[int, ...]) -> int:
     """Which of `turns` (quarter turns counter-clockwise, as np.rot90; 0 when none) reads the
-    largest inked cells (labels) best, by the characters read weighted by their score: a
-    turned label's first line may be a single character, read as sure as a whole line. A turn
-    must read TURN_GAIN times as much as the page as it is (a sideways page: 46.7 against 22.2,
-    an upside-down one: 21.6 against 6.5); up to 12 crops each way."""
+    largest inked cells (labels) better than the page as it is; up to 12 crops each way.
+
+    Upside down, a page is told by the mean score of its labels' lines (ORIENTATION_MARGIN
+    better: 0.3 against 0.99). Sideways, a label's lines are cut across its characters, and a
+    line of one character reads as sure as a whole line: a quarter turn must read TURN_GAIN
+    times as many characters, weighted by their score (a landscape page fed sideways: 46.7
+    against 22.2; its labels' single characters read both ways at 0.8-1.0)."""
     cells = sorted((c for t in tables for c in t), key=lambda c: -_area(c.box))
     inner = (_inner(gray, c.box) for c in cells)
     sample = list(
@@ -215,13 +220,22 @@ def _best_turn(gray: np.ndarray, tables: list[list[CellBox]], turns: tuple[int, 
     )
     if not sample:
         return 0
-    read = {}
+    read, mean = {}, {}
     for turn in (0, *turns):
         turned = (np.ascontiguousarray(np.rot90(s, turn)) for s in sample)
-        crops = [line for t in turned for line in _text_lines(t)[:TURN_LINES]]
-        read[turn] = sum(r.score * len(to_compact(r.text)) for r in engine.recognize(crops))
-    best = max(turns, key=lambda t: read[t])
-    return best if read[best] > TURN_GAIN * read[0] else 0
+        readings = engine.recognize([line for t in turned for line in _text_lines(t)[:TURN_LINES]])
+        read[turn] = sum(r.score * len(to_compact(r.text)) for r in readings)
+        mean[turn] = _mean_score(readings)
+    better = [
+        turn
+        for turn in turns
+        if (
+            mean[turn] > mean[0] + ORIENTATION_MARGIN
+            if turn == 2
+            else read[turn] > TURN_GAIN * read[0]
+        )
+    ]
+    return max(better, key=lambda turn: read[turn], default=0)
 
 
 def _empty_cell(box: CellBox, page: int, bbox_scale: float, has_ink: bool) -> GridCell:
@@ -500,12 +514,22 @@ def _page_text(gray: np.ndarray, tables: list[list[CellBox]]) -> list[engine.Rea
     if not band.size:
         return []
     # The page's line height is its bands' median: its tallest band may be two lines touching,
-    # and pairs of lines joined as one read as nothing (a fax's title page).
+    # and pairs of lines joined as one read as nothing (a fax's title page). Not of rows of
+    # specks: a fax's noise made the median 10 pixels where its lines were 26, and the rows of
+    # specks left in took the title's place among the TITLE_LINES read.
     lowest = gray.shape[0] // 300
     dark = _page_ink(band)
-    heights = [y1 - y0 for y0, y1 in _ink_bands(dark) if y1 - y0 >= lowest]
+    heights = [
+        y1 - y0 for y0, y1 in _ink_bands(dark) if y1 - y0 >= lowest and _spans_its_band(dark[y0:y1])
+    ]
     bands = _page_line_bands(dark, lowest, float(np.median(heights)) if heights else None)
     return _fullest_readings(_cut_lines(band, dark, bands, TITLE_LINES))
+
+
+def _spans_its_band(dark: np.ndarray) -> bool:
+    """Does a band of ink hold a mark nearly as tall as the band (a character)? Specks scattered
+    over rows of noise make a band each of them is far lower than (5 pixels in 9 to 17)."""
+    return any(y1 - y0 >= FULL_MARK * dark.shape[0] for *_, y0, y1 in _marks(dark)[1])
 
 
 def _page_line_bands(dark: np.ndarray, lowest: int, line: float | None) -> list[tuple[int, int]]:
@@ -646,8 +670,16 @@ def _line_bands(
 
 def _page_ink(gray: np.ndarray) -> np.ndarray:
     """The ink of a page's text: at DARK, as light pixels (shading, halo) run lines together,
-    and darker than the paper around it, as a photo's shadow is darker than DARK."""
-    return (gray < DARK) & (binarize_lines(gray) > 0)
+    and darker than the paper around it, as a photo's shadow is darker than DARK. A light print
+    is taken halfway from its darkest ink (PRINT_CORE) to the paper: a blurred 150 dpi title
+    page printed at 144-164 on paper at 224 kept specks of each character at DARK, removed as
+    specks, and its title was not read."""
+    inked = binarize_lines(gray) > 0
+    if not inked.any():
+        return inked
+    (paper,) = _percentiles(gray, (50,))
+    (core,) = _percentiles(gray[inked], (PRINT_CORE,))
+    return (gray < max(DARK, (core + paper) / 2)) & inked
 
 
 def line_height(glyphs: list[np.ndarray]) -> float | None:

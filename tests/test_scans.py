@@ -106,6 +106,20 @@ def test_sideways_landscape_page_of_table_four_is_turned_by_its_reading(tmp_path
     assert {k: report_cells(report).get(k) for k in table_four} == table_four
 
 
+@pytest.mark.parametrize(
+    "page, agency, year",
+    [
+        ("fax_title_p1.tiff", "北京市朝阳区政务服务管理局", 2023),  # rows of specks between
+        ("faint150_title_p1.jpg", "北京市石景山区人民政府", 2022),  # light print, blurred
+    ],
+)
+def test_title_page_is_read_through_a_faxs_specks_and_a_light_print(page, agency, year):
+    from canonical.metadata import agency_and_year
+    from extractors import extract
+
+    assert agency_and_year(extract(FIXTURES / page, "image").body_text) == (agency, year)
+
+
 def test_page_images_in_a_folder_are_one_report_only_when_the_user_says_so(tmp_path):
     from PIL import Image, ImageSequence
 
