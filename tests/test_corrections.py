@@ -220,3 +220,41 @@ def test_an_unsure_zero_vouches_for_no_unsure_number_beside_it(seed000):
     confirm(doc)
     assert number.confidence == 0.85
     assert zero.confidence == CONFIRMED_BY_IDENTITIES  # alone in its column
+
+
+def unreadable(table, ref, text, flag=Flag.NOT_A_NUMBER):
+    """A cell whose ink read as no number, unsure: a blurred 150 dpi "0" read "丑" or nothing."""
+    cell = misread(table, ref, None, 0.2)
+    cell.text = text
+    cell.flag(flag)
+    return cell
+
+
+def test_unreadable_zeros_two_holding_identities_pin_are_zero(seed000):
+    """A blank counts 0 in a sum, so the sums hold; their row's and columns' other cells are
+    sure, so each is 0, recorded as the identities' change."""
+    doc, apps = seed000
+    state_secret = [("denied.state_secret", col) for col in ("commercial", "nonprofit")]  # 0, 0
+    cells = [unreadable(apps, state_secret[0], "丑"), unreadable(apps, state_secret[1], "")]
+    cells[1].flags = [Flag.INK_WITHOUT_TEXT]
+    fixes = confirm(doc)
+    assert sorted((f.col, f.read_text, f.read_value, f.value, f.evidence) for f in fixes) == [
+        ("commercial", "丑", None, 0, "identities"),
+        ("nonprofit", "", None, 0, "identities"),
+    ]
+    assert [(c.value, c.confidence) for c in cells] == [(0, CONFIRMED_BY_IDENTITIES)] * 2
+
+
+def test_an_unreadable_cell_one_identity_pins_stays_unread(seed000):
+    doc, apps = seed000
+    cell = unreadable(apps, ("denied.state_secret", "commercial"), "丑")
+    apps.cell("total_processed", "commercial").confidence = 0.5  # its column's sum is unsure
+    assert confirm(doc) == []
+    assert (cell.value, cell.confidence) == (None, 0.2)
+
+
+def test_a_printed_placeholder_is_not_taken_for_zero(seed000):
+    doc, apps = seed000
+    cell = unreadable(apps, ("denied.state_secret", "commercial"), "—")
+    assert confirm(doc) == []
+    assert cell.value is None
