@@ -35,7 +35,6 @@ _LOOKALIKE_DIGITS = str.maketrans("Iil|OoQ", "1111000")
 _EITHER_DIGIT = {"B": "38"}
 # A fax's "0" that lost its thin top and bottom: two brackets facing each other, read "()".
 _OPEN_ZERO = re.compile(r"[(（][)）]")
-_PLACEHOLDER = re.compile(r"[-—–−－/／]")  # printed for "none" or "not applicable"
 
 
 def correct(doc: CanonicalDocument) -> list[Correction]:
@@ -145,57 +144,30 @@ def _reading_numbers(text: str) -> list[int]:
     return [int(r) for r in dict.fromkeys(readings) if r]
 
 
-def confirm(doc: CanonicalDocument) -> list[Correction]:
+def confirm(doc: CanonicalDocument) -> None:
     """Raise to CONFIRMED_BY_IDENTITIES the unsure numbers that a holding identity pins down
-    (see _pins). Unsure means unsure as read: a confirmed cell does not vouch for another one.
-
-    A cell whose ink read as no number counts 0 in a sum, as a blank does: where two holding
-    identities pin it, it is 0 (a blurred 150 dpi "0" read "丑" or nothing), a change recorded
-    as the identities'. One is not enough, as for any value the identities alone give."""
+    (see _pins). Unsure means unsure as read: a confirmed cell does not vouch for another one."""
     cell = doc.cell
     held = [i for i in identities(doc) if i.ok]
     unsure = {ref for i in held for ref in i.cells if cell(ref).confidence < SURE_NEIGHBOUR}
-    pinned_by: dict[CellRef, int] = {}
     for identity in held:
         pinned = [ref for ref in identity.cells if ref in unsure]
         if _pins(doc, identity, pinned):
             for ref in pinned:
-                pinned_by[ref] = pinned_by.get(ref, 0) + 1
-    corrections = []
-    for ref, times in pinned_by.items():
-        if cell(ref).value is None:
-            if times < 2:
-                continue
-            corrections.append(_change(doc, ref, 0, "identities", True, cell(ref).confidence))
-        cell(ref).confidence = max(cell(ref).confidence, CONFIRMED_BY_IDENTITIES)
-        cell(ref).flag(Flag.CONFIRMED_BY_IDENTITIES)
-    return corrections
+                cell(ref).confidence = max(cell(ref).confidence, CONFIRMED_BY_IDENTITIES)
+                cell(ref).flag(Flag.CONFIRMED_BY_IDENTITIES)
 
 
 def _pins(doc: CanonicalDocument, identity: Check, unsure: list[CellRef]) -> bool:
     """Does a holding identity whose other cells are sure pin its `unsure` cells' values? Its
     one unsure cell, yes. Several read 0 on the same side of it (a fax's zeros, "()" read
-    as 0), too: their sum is pinned to 0, and a count is never negative, so each is 0. A count
-    whose ink read as no number (_unread_count) stands for its 0 in the sum."""
-    read = [isinstance(doc.cell(ref).value, int) or _unread_count(doc, ref) for ref in unsure]
-    if not unsure or not all(read):
+    as 0), too: their sum is pinned to 0, and a count is never negative, so each is 0."""
+    if not unsure or not all(isinstance(doc.cell(ref).value, int) for ref in unsure):
         return False
     if len(unsure) == 1:
         return True
     return len({identity.signs[ref] for ref in unsure}) == 1 and all(
-        doc.cell(ref).value in (0, None) and doc.kind(ref) == "count" for ref in unsure
-    )
-
-
-def _unread_count(doc: CanonicalDocument, ref: CellRef) -> bool:
-    """A count cell with ink read as no number: nothing, or letters (not a placeholder such as
-    "—" or "/", which stays what it is)."""
-    cell = doc.cell(ref)
-    return (
-        cell.value is None
-        and doc.kind(ref) == "count"
-        and bool({Flag.INK_WITHOUT_TEXT, Flag.NOT_A_NUMBER} & set(cell.flags))
-        and not _PLACEHOLDER.search(cell.text)
+        doc.cell(ref).value == 0 and doc.kind(ref) == "count" for ref in unsure
     )
 
 

@@ -106,7 +106,7 @@ def _read(path: Path, source: Source, scan: ScanSettings, limits: Limits) -> Rep
     template, notes = choose_template(extraction, year)
     tables = rebuild(extraction, template)
     corrections = correct(tables)
-    corrections += confirm(tables)
+    confirm(tables)
     checks = run_checks(tables, extraction.body_text)
     warnings = [*extraction.warnings, *notes, *tables.warnings]
     return assess(
