@@ -72,9 +72,17 @@ def match_score(printed: str, canonical: str) -> float:
         # one character misread by OCR: 本年废正件数; in a short label less sure (重复中请)
         return 0.85 if len(want) >= 5 else 0.78
     whole_got, whole_want = normalize(printed), normalize(canonical)
-    told_by_numbering = whole_got != got and len(whole_got) == len(whole_want) >= 4
+    numbered = whole_got != got  # printed with its numbering
+    told_by_numbering = numbered and len(whole_got) == len(whole_want) >= 4
     if len(want) < 4 and told_by_numbering and _one_misread(whole_got, whole_want):
         return 0.78  # a label too short to tell by itself, told with its numbering: (七)总让
+    if (
+        len(want) <= 4
+        and numbered
+        and len(whole_got) == len(whole_want) - 1 >= 5
+        and is_subsequence(whole_got, whole_want)
+    ):
+        return 0.78  # the same with a character dropped: a fax's (一)以公开 (予 lost to a rule)
     if len(want) >= 6 and abs(len(got) - len(want)) <= 1:
         ratio = SequenceMatcher(None, got, want).ratio()
         if ratio >= 0.85:

@@ -115,8 +115,8 @@ def read_page(
     if not _reads_upright(grids, lines) or (tables and not clear_turn):
         # A table page's turn is told by its cells (see _best_turn), a quarter turn only where
         # its ink left it unclear; a page without tables is tried upside down, told by its text.
-        turns = (2,) if clear_turn else (1, 2, 3)
-        turn = _best_turn(gray, tables, turns) if tables else 2
+        candidates = (2,) if clear_turn else (1, 2, 3)
+        turn = _best_turn(gray, tables, candidates) if tables else 2
         if turn:
             turned_gray, turned_tables = _without_rules(
                 np.ascontiguousarray(np.rot90(page_image, turn)), dashed

@@ -339,3 +339,12 @@ def test_a_row_split_by_a_seal_keeps_each_number_in_its_column():
     placed = matcher.matched["carried_forward"].cells
     assert "total" not in placed and placed["other_org"].text == "0"  # 1 or 4: unknown
     assert any("“1”不在该模板的任何栏目下" in u for u in matcher.unrecognised)
+
+
+def test_a_short_label_with_a_character_dropped_is_told_by_its_numbering():
+    """A fax's 予 lost to the column rule that starts two rows below it: （一）以公开."""
+    text = seed_text()
+    assert "\t（一）予以公开" in text
+    got = values(rebuild(parse(text.replace("\t（一）予以公开", "\t（一）以公开"))))
+    want = load_truth(SEED)["applications"]
+    assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
