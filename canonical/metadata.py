@@ -31,6 +31,18 @@ def agency_and_year(body_text: str) -> tuple[str | None, int | None]:
     return None, None
 
 
+UNSURE_AGENCY = "机关名称“{agency}”是从扫描件上识别的，识别把握不大，可能有错字，请核对。"
+
+
+def agency_warnings(agency: str | None, unsure_lines: list[str]) -> list[str]:
+    """A warning when the agency was read from a line OCR was unsure of (`unsure_lines`)."""
+    name = to_compact(agency or "")
+    for line in map(to_compact, unsure_lines):
+        if name and line and (line in name or name in line):
+            return [UNSURE_AGENCY.format(agency=agency)]
+    return []
+
+
 def _with_region(agency: str | None, body_text: str) -> str | None:
     """'洪泽区人民政府' → '淮安市洪泽区人民政府' when the text names it so
     ('本报告由淮安市洪泽区人民政府办公室…'): titles often drop the city."""

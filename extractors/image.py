@@ -29,7 +29,7 @@ def extract(
 ) -> Extraction:
     from ocr.reader import read_page, reads_title
 
-    grids, text, warnings, turned = [], [], [], {}
+    grids, text, warnings, turned, unsure = [], [], [], {}, []
     pages = load_pages(path, limits)
     for number, gray in enumerate(pages, start=1):
         settings = scan.for_page(number)
@@ -40,6 +40,7 @@ def extract(
         )
         grids += reading.grids
         text.append(reading.text)
+        unsure += reading.unsure_lines
         turned[number] = reading.turned
         warnings += reading.warnings
     return Extraction(
@@ -49,6 +50,7 @@ def extract(
         pages=len(pages),
         warnings=warnings,
         scanned_pages=turned,
+        unsure_text=unsure,
     )
 
 

@@ -56,6 +56,7 @@ def extract(
     body: list[str] = []
     scanned: dict[int, int] = {}  # page -> degrees turned
     warnings: list[str] = []
+    unsure: list[str] = []  # lines OCR read unsurely
     for number, content in enumerate(contents, start=1):
         if content.visible < MIN_VISIBLE_CHARS:
             reading = _read_scanned_page(
@@ -63,6 +64,7 @@ def extract(
             )
             page_grids, page_text, scanned[number] = reading.grids, reading.text, reading.turned
             warnings += reading.warnings
+            unsure += reading.unsure_lines
         else:
             page_grids, page_text = _read_page(content, number)
             digital += page_grids
@@ -82,6 +84,7 @@ def extract(
         pages=len(contents),
         warnings=warnings,
         scanned_pages=scanned,
+        unsure_text=unsure,
     )
 
 

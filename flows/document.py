@@ -12,7 +12,7 @@ from canonical.assess import assess, failed_report
 from canonical.checks import run_checks
 from canonical.corrections import confirm, correct
 from canonical.mapping import rebuild
-from canonical.metadata import agency_and_year
+from canonical.metadata import agency_and_year, agency_warnings
 from canonical.template_choice import choose_template
 from extractors import UnreadableDocument, detect_format, extract
 from model.files import sha256_file
@@ -108,7 +108,12 @@ def _read(path: Path, source: Source, scan: ScanSettings, limits: Limits) -> Rep
     corrections = correct(tables)
     confirm(tables)
     checks = run_checks(tables, extraction.body_text)
-    warnings = [*extraction.warnings, *notes, *tables.warnings]
+    warnings = [
+        *extraction.warnings,
+        *agency_warnings(agency, extraction.unsure_text),
+        *notes,
+        *tables.warnings,
+    ]
     return assess(
         source,
         agency,

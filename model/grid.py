@@ -61,3 +61,4 @@ class Extraction:
     # Pages read by OCR -> degrees each was turned to be upright (its cells' bboxes are on the
     # upright, deskewed page).
     scanned_pages: dict[int, int] = field(default_factory=dict)
+    unsure_text: list[str] = field(default_factory=list)  # lines of body_text OCR was unsure of

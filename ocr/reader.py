@@ -50,6 +50,10 @@ UPRIGHT_SAMPLE = 12  # largest inked cells looked at to tell an upright page (se
 UPRIGHT_READS = 3  # of them reading at UPRIGHT_SCORE or better
 UPRIGHT_SCORE = 0.9
 TITLE_LINES = 8
+# A line of the page's text read below this (its characters' mean probability) may hold a wrong
+# character. Agency lines of two tune draws' title pages: 65 read right at 0.949-1.0, one read
+# wrong (石聚山区 for 石景山区) at 0.934.
+UNSURE_LINE = 0.95
 TWO_LINES = 1.6  # line heights: a band this tall holds two lines of text
 FULL_MARK = 0.6  # of a band's height: a character in it is at least this tall
 FAINT_ROW = 0.05  # of a band's fullest row's ink: a row of specks between two lines
@@ -87,6 +91,7 @@ class PageReading:
     height: int
     page: int
     rectified: bool  # a photo warped flat
+    unsure_lines: list[str]  # lines of `text` read below UNSURE_LINE (a name may be misread)
 
     @property
     def warnings(self) -> list[str]:
@@ -128,8 +133,9 @@ def read_page(
                 gray, tables, grids, lines = turned_gray, turned_tables, turned_grids, turned_lines
                 turned = (turned - 90 * turn) % 360  # np.rot90 turns counter-clockwise
     page_text = "\n".join(line.text for line in lines)
+    unsure = [line.text for line in lines if line.text.strip() and line.score < UNSURE_LINE]
     return PageReading(
-        grids, page_text, turned, skew, gray.shape[1], gray.shape[0], page, rectified
+        grids, page_text, turned, skew, gray.shape[1], gray.shape[0], page, rectified, unsure
     )
 
 

@@ -6,7 +6,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from canonical.metadata import agency_and_year
+from canonical.metadata import agency_and_year, agency_warnings
 from extractors.pdf import _scan_image
 from model.grid import GridCell
 from ocr.engine import Reading
@@ -188,6 +188,18 @@ def test_a_speck_between_the_year_and_its_character_is_no_agency():
     agency the line above, not "2023.年"."""
     title = "北京市丰台区人民政府\n2023.年政府信息公开工作年度报告\n"
     assert agency_and_year(title) == ("北京市丰台区人民政府", 2023)
+
+
+def test_an_agency_read_from_an_unsure_line_is_a_warning():
+    """On a tune draw's 150 dpi title page 石景山区 read 石聚山区, its line at 0.934 (below
+    UNSURE_LINE): the name is kept as read, with a warning to check it."""
+    unsure = ["北京市石聚山区人民政府"]
+    assert agency_warnings("北京市石聚山区人民政府", unsure) == [
+        "机关名称“北京市石聚山区人民政府”是从扫描件上识别的，识别把握不大，可能有错字，请核对。"
+    ]
+    assert agency_warnings("四方台区", ["四方台区2023年政府信息公开工作年度报告"])  # one line
+    assert agency_warnings("北京市石景山区人民政府", ["总体情况"]) == []
+    assert agency_warnings(None, unsure) == []
 
 
 def test_a_light_minus_before_a_light_digit_is_a_minus():
