@@ -14,6 +14,8 @@ from model.text import compact as to_compact
 from model.title import TITLE_SEARCH_LINES, title_span
 
 _YEAR = re.compile(r"(20\d{2})[\s.·,，、]*年度?")  # a scan's speck between: 2023.年
+UNSURE_AGENCY = "机关名称“{agency}”是从扫描件上识别的，识别把握不大，可能有错字，请核对。"
+MIN_AGENCY_PART = 4  # characters: an unsure line this long within the agency is its line
 
 
 def agency_and_year(body_text: str) -> tuple[str | None, int | None]:
@@ -31,14 +33,13 @@ def agency_and_year(body_text: str) -> tuple[str | None, int | None]:
     return None, None
 
 
-UNSURE_AGENCY = "机关名称“{agency}”是从扫描件上识别的，识别把握不大，可能有错字，请核对。"
-
-
 def agency_warnings(agency: str | None, unsure_lines: list[str]) -> list[str]:
-    """A warning when the agency was read from a line OCR was unsure of (`unsure_lines`)."""
+    """A warning when the agency was read from a line OCR was unsure of (`unsure_lines`): the
+    title line holding it, or the line above the title that is it (the region put before it,
+    see _with_region). Not for a fragment of it ("区" read alone from specks)."""
     name = to_compact(agency or "")
     for line in map(to_compact, unsure_lines):
-        if name and line and (line in name or name in line):
+        if name and (name in line or (len(line) >= MIN_AGENCY_PART and line in name)):
             return [UNSURE_AGENCY.format(agency=agency)]
     return []
 

@@ -198,7 +198,8 @@ def test_an_agency_read_from_an_unsure_line_is_a_warning():
         "机关名称“北京市石聚山区人民政府”是从扫描件上识别的，识别把握不大，可能有错字，请核对。"
     ]
     assert agency_warnings("四方台区", ["四方台区2023年政府信息公开工作年度报告"])  # one line
-    assert agency_warnings("北京市石景山区人民政府", ["总体情况"]) == []
+    assert agency_warnings("北京市石景山区人民政府", ["总体情况", "区"]) == []
+    assert agency_warnings("淮安市洪泽区人民政府", ["洪泽区人民政府"])  # the city from the text
     assert agency_warnings(None, unsure) == []
 
 
