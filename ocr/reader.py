@@ -848,7 +848,7 @@ def leads_with_dash(line: np.ndarray) -> bool:
     Blobs are not grouped here: the dash is often a few pixels from the digit. Ink is what is
     darker than halfway from the darkest pixel to the paper: a light scan's dash is as light as
     160 where its digit is 120."""
-    paper = float(np.percentile(line, 90))
+    (paper,) = _percentiles(line, (90,))
     count, _, stats, _ = cv2.connectedComponentsWithStats(
         (line < (int(line.min()) + paper) / 2).astype(np.uint8), 8
     )
