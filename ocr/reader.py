@@ -210,10 +210,13 @@ def _mean_score(lines: list[engine.Reading]) -> float:
 
 def _best_turn(gray: np.ndarray, tables: list[list[CellBox]], turns: tuple[int, ...]) -> int:
     """Which of `turns` (quarter turns counter-clockwise, as np.rot90; 0 when none) reads the
-    largest inked cells (labels) better than the page as it is; up to 12 crops each way.
+    largest inked cells (labels) better than the page as it is; ORIENTATION_SAMPLES crops each way.
 
     Upside down, a page is told by the mean score of its labels' lines (ORIENTATION_MARGIN
-    better: 0.3 against 0.99). Sideways, a label's lines are cut across its characters, and a
+    better: 0.3 against 0.99), over the cells that do not read as numbers as they lie: a "0"
+    reads at 1.0 both ways (a page of table 二 whose largest cells were three 0s and one label,
+    0.6 against 0.97, was left upside down), and a "1" turned reads as "T" (a page of table 四's
+    numbers, upright, was turned). Sideways, a label's lines are cut across its characters, and a
     line of one character reads as sure as a whole line: a quarter turn must read TURN_GAIN
     times as many characters, weighted by their score (a landscape page fed sideways: 46.7
     against 22.2; its labels' single characters read both ways at 0.8-1.0)."""
@@ -226,12 +229,20 @@ def _best_turn(gray: np.ndarray, tables: list[list[CellBox]], turns: tuple[int, 
     )
     if not sample:
         return 0
-    read, mean = {}, {}
+    read, by_cell = {}, {}
     for turn in (0, *turns):
-        turned = (np.ascontiguousarray(np.rot90(s, turn)) for s in sample)
-        readings = engine.recognize([line for t in turned for line in _text_lines(t)[:TURN_LINES]])
-        read[turn] = sum(r.score * len(to_compact(r.text)) for r in readings)
-        mean[turn] = _mean_score(readings)
+        lines = [_text_lines(np.ascontiguousarray(np.rot90(s, turn)))[:TURN_LINES] for s in sample]
+        readings = iter(engine.recognize([line for cell in lines for line in cell]))
+        by_cell[turn] = [list(itertools.islice(readings, len(cell))) for cell in lines]
+        read[turn] = sum(r.score * len(to_compact(r.text)) for cell in by_cell[turn] for r in cell)
+    labels = [
+        i
+        for i, cell in enumerate(by_cell[0])
+        if cell and not any(_NUMBER.fullmatch(to_compact(r.text)) for r in cell)
+    ]
+    mean = {
+        turn: _mean_score([r for i in labels for r in cells[i]]) for turn, cells in by_cell.items()
+    }
     better = [
         turn
         for turn in turns

@@ -106,6 +106,23 @@ def test_sideways_landscape_page_of_table_four_is_turned_by_its_reading(tmp_path
     assert {k: report_cells(report).get(k) for k in table_four} == table_four
 
 
+def test_upside_down_page_of_table_two_is_told_by_its_label_not_its_zeros():
+    """Its largest cells are three 0s, which read at 1.0 either way, and one label: the label
+    alone tells the turn (0.6 as it lies, 0.97 turned)."""
+    import cv2
+
+    from ocr.reader import read_page
+
+    page = read_page(cv2.imread(str(FIXTURES / "upside_down_table2_p2.jpg"), 0), 2)
+    assert page.turned == 180
+    assert [[c.text for c in row] for grid in page.grids for row in grid.rows()] == [
+        ["第二十条第（一）项"],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "0", "0", "0"],
+        ["行政规范性文件", "5", "9", "15"],
+    ]
+
+
 @pytest.mark.parametrize(
     "page, agency, year",
     [
