@@ -48,6 +48,8 @@ class Matcher(Protocol):
 
     def feed(self, cells: list[GridCell], grid_no: int) -> bool: ...
 
+    def settle(self) -> None: ...  # after the last row
+
     def found(self) -> bool: ...
 
 
@@ -77,6 +79,7 @@ class LabelledTableMatcher:
         self.unrecognised: list[str] = []
         self.header: Header | None = None
         self._column_at: dict[int, dict[tuple[int, int], str]] = {}  # grid -> (col, span) -> id
+        self._waiting: list[tuple[Row, list[GridCell], int]] = []  # see settle()
         self._groups = {g.id: g for g in table.groups}
         self._unique_keys = self._labels_printed_once()
         self._header_key = label_key(table.header_key) if table.header_key else None
@@ -145,9 +148,37 @@ class LabelledTableMatcher:
                 f"{self.table.title}：“{row.label}”一行出现了不止一次，采用第一次出现的数据。"
             )
             return True
+        under_header = self._under_header(value_cells, grid_no)
+        if under_header is None and self._short_before_full(row, value_cells, grid_no):
+            # A full row further down the grid tells where its columns are: placed in settle().
+            self._waiting.append((row, value_cells, grid_no))
+            self.matched[row.id] = MatchedRow(row, {})
+            return True
+        self._place(row, value_cells, grid_no, under_header)
+        return True
+
+    def settle(self) -> None:
+        """Place the short rows that came before their grid's first full row."""
+        for row, value_cells, grid_no in self._waiting:
+            self._place(row, value_cells, grid_no, None)
+        self._waiting = []
+
+    def _short_before_full(self, row: Row, value_cells: list[GridCell], grid_no: int) -> bool:
+        return (
+            grid_no not in self._column_at
+            and _drawn(value_cells)
+            and len(value_cells) < len(self.table.columns_of(row))
+        )
+
+    def _place(
+        self,
+        row: Row,
+        value_cells: list[GridCell],
+        grid_no: int,
+        under_header: tuple[list[GridCell], list[str | None]] | None,
+    ) -> None:
         wanted = self.table.columns_of(row)
         given = value_cells
-        under_header = self._under_header(value_cells, grid_no)
         if under_header is not None:
             value_cells, columns = under_header
         else:
@@ -167,7 +198,6 @@ class LabelledTableMatcher:
                 text = _one_line(cell.text)
                 self._unrecognised(f"“{row.label}”一行的“{text}”不在该模板的任何栏目下")
         self.matched[row.id] = MatchedRow(row, placed)
-        return True
 
     def _by_order(
         self, row: Row, value_cells: list[GridCell], grid_no: int
@@ -319,6 +349,9 @@ class SingleRowMatcher:
             cells = cells[len(columns) :]
         return True
 
+    def settle(self) -> None:
+        pass
+
     def found(self) -> bool:
         return bool(self.matched)
 
@@ -450,6 +483,8 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
     for grid_no, grid in enumerate(extraction.tables):
         for cells in grid.rows():
             any(m.feed(cells, grid_no) for m in matchers)
+    for m in matchers:
+        m.settle()
     found = {m.table.id: m for m in matchers if m.found()}
     tables = {
         spec.id: _canonical_table(spec, found[spec.id].matched, set(extraction.scanned_pages))

@@ -348,3 +348,23 @@ def test_a_short_label_with_a_character_dropped_is_told_by_its_numbering():
     got = values(rebuild(parse(text.replace("\t（一）予以公开", "\t（一）以公开"))))
     want = load_truth(SEED)["applications"]
     assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
+
+
+def test_a_short_row_before_its_grids_first_full_row_is_placed_by_the_rows_below():
+    """A faint scan's page opens with 4.无正当理由大量反复申请, the rule between two of its cells
+    lost: the full rows below it on the page tell where each of its other cells stands."""
+    matcher = LabelledTableMatcher(DEFAULT.table("applications"))
+    short = {3: ("1", 1), 4: ("2", 1), 5: ("3", 1), 6: ("1 I", 2), 8: ("5", 1), 9: ("12", 1)}
+    assert matcher.feed(scanned_row(0, "4.无正当理由大量反复申请", short), 0)
+    full = {3 + i: ("0", 1) for i in range(7)}
+    assert matcher.feed(scanned_row(1, "5.要求行政机关确认或重新出具已获取信息", full), 0)
+    matcher.settle()
+    got = {col: cell.text for col, cell in matcher.matched["ignored.excessive"].cells.items()}
+    assert got == {
+        "natural_person": "1",
+        "commercial": "2",
+        "research": "3",
+        "other_org": "5",
+        "total": "12",
+    }
+    assert any("“1 I”不在该模板的任何栏目下" in u for u in matcher.unrecognised)
