@@ -216,19 +216,33 @@ def _text_ink(binary: np.ndarray, rules: np.ndarray) -> np.ndarray:
 
 
 def _apart(
-    text: np.ndarray, at: int, a0: int, a1: int, b0: int, b1: int, reach: int, glyph: float
+    text: np.ndarray,
+    at: int,
+    a0: int,
+    a1: int,
+    b0: int,
+    b1: int,
+    reach: int,
+    glyph: float,
+    rules: np.ndarray | None = None,
 ) -> bool:
     """Between two cells whose rule (at x = `at`, running over rows a0..a1; the cells reach out
     to columns b0 and b1) is lost to faint toner, is there text on both sides, with clear paper
     along the rule? Then they are two cells: text merged across them runs over the rule, or
     stands on one side of it. Or does the rule still show as a trace? Then they are two,
-    blank or not. Pass `text.T` for a row rule."""
-    rows = text[a0 + (a1 - a0) // 6 : a1 - (a1 - a0) // 6]
+    blank or not; `rules`: the rules found, which a trace may run on from (a fax's dotted rule
+    found over a third of a row and lost below). Pass `text.T` for a row rule."""
+    span = slice(a0 + (a1 - a0) // 6, a1 - (a1 - a0) // 6)
+    rows = text[span]
     flanks = (  # the rule's own remnants are left out: they stay within its width
         rows[:, at - reach : at - RULE_WIDTH],
         rows[:, at + RULE_WIDTH + 1 : at + reach + 1],
     )
-    return _traced(rows[:, b0 : b1 + 1], at - b0) or (
+    trace = rows.copy()
+    if rules is not None:  # on the rule's own line only: the cells' other rules are no trace
+        line = slice(at - RULE_WIDTH, at + RULE_WIDTH + 1)
+        trace[:, line] |= rules[span, line]
+    return _traced(trace[:, b0 : b1 + 1], at - b0) or (
         not any(flank.any() for flank in flanks)
         and _holds_glyph(rows[:, b0 + reach : at - reach], glyph)
         and _holds_glyph(rows[:, at + reach + 1 : b1 - reach], glyph)
@@ -345,7 +359,9 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> li
             if (
                 c + 1 < cols
                 and not ruled(vertical, ys[r], ys[r + 1], xs[c + 1], True)
-                and not _apart(text, xs[c + 1], ys[r], ys[r + 1], xs[c], xs[c + 2], wide, glyph)
+                and not _apart(
+                    text, xs[c + 1], ys[r], ys[r + 1], xs[c], xs[c + 2], wide, glyph, vertical
+                )
             ):
                 joined.append(((r, c), (r, c + 1)))
             if (

@@ -123,6 +123,18 @@ def test_upside_down_page_of_table_two_is_told_by_its_label_not_its_zeros():
     ]
 
 
+def test_a_fax_rule_found_over_a_third_of_a_row_and_dotted_below_still_parts_its_cells():
+    """Table 四's data row on a fax (its header on the page before): the light rule between the
+    first two numbers is found at the row's top and falls apart into dots below; read as one
+    cell, the dots read as a 1 ("010") and the table was lost."""
+    from extractors.image import enlarged, load_pages
+    from ocr.reader import read_page
+
+    image = enlarged(load_pages(FIXTURES / "fax_dotted_rules_p9.tiff")[0])[0]
+    data_row = [c.text for c in read_page(image, 9).grids[-1].rows()[-1]]
+    assert data_row[:4] == ["0", "0", "0", "0"] and "1" not in "".join(data_row)
+
+
 @pytest.mark.parametrize(
     "page, agency, year",
     [
