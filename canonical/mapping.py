@@ -32,6 +32,9 @@ MIN_SCORE = 0.75
 # A number whose column is not sure (one of a cell's numbers read apart, a cell under two header
 # labels): below the review line.
 COLUMN_UNSURE = 0.85
+# How far (a share of the values' width) a cell's edge may lie from a column's edge measured in
+# an earlier grid: the numbers' columns of table 三 are 1/7 of it.
+EDGE_TOLERANCE = 0.02
 CLEARLY_BETTER = 0.1  # a row matched out of its group scores this much above any other row
 SIGN_NOT_PRINTED = 0.85  # a signed number read by OCR without a sign: below the review line
 _SIGN = re.compile(r"[+\-−﹣]|增|减")
@@ -80,6 +83,8 @@ class LabelledTableMatcher:
         self.header: Header | None = None
         self._column_at: dict[int, dict[tuple[int, int], str]] = {}  # grid -> (col, span) -> id
         self._waiting: list[tuple[Row, list[GridCell], int]] = []  # see settle()
+        # grid -> column -> its edges in the values' width, from a full row drawn on a page
+        self._edges: dict[int, dict[str, tuple[float, float]]] = {}
         self._groups = {g.id: g for g in table.groups}
         self._unique_keys = self._labels_printed_once()
         self._header_key = label_key(table.header_key) if table.header_key else None
@@ -218,6 +223,8 @@ class LabelledTableMatcher:
         if len(value_cells) == len(wanted):
             for cell, column in zip(value_cells, wanted):
                 self._column_at.setdefault(grid_no, {})[(cell.col, cell.colspan)] = column
+            if drawn:
+                self._edges[grid_no] = dict(zip(wanted, _relative_edges(value_cells)))
             return value_cells, list(wanted)
         fewer = len(value_cells) < len(wanted)
         counts = (
@@ -227,9 +234,37 @@ class LabelledTableMatcher:
         )
         self._unrecognised(f"“{row.label}”一行{counts}，无法确定各数值属于哪一栏")
         known = self._column_at.get(grid_no, {})  # a text dump's too: where a merged cell is
+        if not known and drawn and fewer:
+            return self._under_earlier_grid(value_cells, wanted, grid_no)
         if _placed_by_geometry(value_cells, len(wanted)):
             return _under_spans(value_cells, {s: c for s, c in known.items() if c in wanted})
         return [], []
+
+    def _under_earlier_grid(
+        self, value_cells: list[GridCell], wanted: tuple[str, ...], grid_no: int
+    ) -> tuple[list[GridCell], list[str | None]]:
+        """A short row in a grid with no full row (a table's last row carried onto the next page,
+        a rule lost in it): its cells stand where the nearest full row of an earlier grid put
+        its columns, measured across the values' width; below the review line (another page's
+        geometry). Nothing is placed unless each cell lines up with one column or a run of
+        them."""
+        earlier = [
+            g for g, edges in self._edges.items() if g < grid_no and set(wanted) <= set(edges)
+        ]
+        if not earlier:
+            return [], []
+        edges = self._edges[max(earlier)]
+        placed: list[GridCell] = []
+        columns: list[str | None] = []
+        for cell, (x0, x1) in zip(value_cells, _relative_edges(value_cells)):
+            first = next((c for c in wanted if abs(edges[c][0] - x0) <= EDGE_TOLERANCE), None)
+            last = next((c for c in wanted if abs(edges[c][1] - x1) <= EDGE_TOLERANCE), None)
+            if first is None or last is None:
+                return [], []  # the two rows' geometry disagrees
+            if first == last:
+                placed.append(replace(cell, confidence=min(cell.confidence, COLUMN_UNSURE)))
+                columns.append(first)
+        return placed, columns
 
     def _under_header(
         self, value_cells: list[GridCell], grid_no: int
@@ -441,6 +476,14 @@ def _under_leaves(cells: list[GridCell], leaves: list[GridCell]) -> list[GridCel
             cell = replace(cell, confidence=min(cell.confidence, COLUMN_UNSURE))
         out.append(cell)
     return out
+
+
+def _relative_edges(cells: list[GridCell]) -> list[tuple[float, float]]:
+    """Each drawn cell's left and right edge as a share of the width the cells span."""
+    boxes = [c.bbox for c in cells if c.bbox is not None]
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    width = (right - left) or 1.0
+    return [((b[0] - left) / width, (b[2] - left) / width) for b in boxes]
 
 
 def _overlap(a: GridCell, b: GridCell) -> bool:

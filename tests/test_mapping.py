@@ -368,3 +368,44 @@ def test_a_short_row_before_its_grids_first_full_row_is_placed_by_the_rows_below
         "total": "12",
     }
     assert any("“1 I”不在该模板的任何栏目下" in u for u in matcher.unrecognised)
+
+
+def boxed_row(row: int, label: str, edges: list[tuple[float, float, str]]) -> list[GridCell]:
+    """A scanned row of table 三 whose value cells are (x0, x1, text), one grid column each."""
+    label_cell = GridCell(row, 0, label, bbox=(0.0, 0.0, edges[0][0], 1.0))
+    return [label_cell] + [
+        GridCell(row, 1 + i, text, bbox=(x0, 0.0, x1, 1.0))
+        for i, (x0, x1, text) in enumerate(edges)
+    ]
+
+
+def test_a_short_row_alone_on_its_page_is_placed_where_the_page_before_put_the_columns():
+    """Table 三's last row carried onto the next page, the rule between its last two cells lost:
+    its other cells stand under the columns of the full rows on the page before (measured
+    across the values' width, another scale and offset), below the review line; a grid whose
+    cells line up with no column places nothing."""
+    matcher = LabelledTableMatcher(DEFAULT.table("applications"))
+    columns = [(300.0 + 100 * i, 400.0 + 100 * i, "0") for i in range(7)]
+    assert matcher.feed(boxed_row(0, "（二）部分公开", columns), 0)
+    # the next page: 1.1 times the size, 40 px to the right; 其他组织 and 总计 in one cell
+    moved = [(40 + 1.1 * x0, 40 + 1.1 * x1, text) for x0, x1, text in columns]
+    short = [(x0, x1, str(n)) for n, (x0, x1, _) in enumerate(moved[:5], 1)]
+    short.append((moved[5][0], moved[6][1], "6 l0"))
+    assert matcher.feed(boxed_row(0, "四、结转下年度继续办理", short), 1)
+    matcher.settle()
+    placed = matcher.matched["carried_forward"].cells
+    assert {col: cell.text for col, cell in placed.items()} == {
+        "natural_person": "1",
+        "commercial": "2",
+        "research": "3",
+        "nonprofit": "4",
+        "legal_services": "5",
+    }
+    assert all(cell.confidence < 0.9 for cell in placed.values())
+
+    matcher = LabelledTableMatcher(DEFAULT.table("applications"))
+    assert matcher.feed(boxed_row(0, "（二）部分公开", columns), 0)
+    uneven = [(300.0 + 120 * i, 420.0 + 120 * i, "0") for i in range(5)] + [(900.0, 1000.0, "0")]
+    assert matcher.feed(boxed_row(0, "四、结转下年度继续办理", uneven), 1)
+    matcher.settle()
+    assert matcher.matched["carried_forward"].cells == {}
