@@ -16,13 +16,14 @@ import opencc
 from model.text import compact, is_subsequence
 
 _QUOTES = "\"'“”‘’「」『』"
-# OCR reads 一 as a dash or drops it: （-）予以公开, ()予以公开, a speck before it: 1()予以公开;
-# （七） as (L), （六） as 六), 1. as L. or I. or 1:, 7. as 乙; 四、 as P、. A digit's separator
-# may be lost on a scan (2重复申请): no label starts with a digit otherwise, nor has 、 after its
-# first character.
+# OCR reads 一 as a dash or drops it: （-）予以公开, ()予以公开, a speck before it: 1()予以公开,
+# or a character of the group label beside it where the rule between them is lost: 本（一)予以公开;
+# （七） as (L), （六） as 六), 1. as L. or I. or 1:, 7. as 乙; 四、 as P、 or 用、. A digit's
+# separator may be lost on a scan (2重复申请): no label starts with a digit otherwise, nor has 、
+# or ( after its first character.
 _NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.:)]|[^\u4e00-\u9fff(]?\([^()]{0,3}\)"
-    r"|(?:\d+|[LlI|乙])[.、,:]|[^\u4e00-\u9fff(]、|\d+(?=[\u4e00-\u9fff]))"
+    r"^(?:[一二三四五六七八九十]+[、.:)]|[^(]?\([^()]{0,3}\)"
+    r"|(?:\d+|[LlI|乙])[.、,:]|[^(]、|\d+(?=[\u4e00-\u9fff]))"
 )
 # Specks a scan adds to a label, read as dots or a degree sign: "(一).予以公开". No label has them
 # but as its numbering's separator, which is removed first.

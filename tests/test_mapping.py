@@ -87,6 +87,21 @@ def test_labels_tolerate_what_a_scan_reads_into_them():
     assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
 
 
+def test_a_numbering_after_a_stray_character_is_still_a_numbering():
+    """A character of the group label beside a row's label, the rule between them lost (本（一)
+    予以公开), and a numbering misread as a character (用、结转下年度继续办理)."""
+    text = seed_text()
+    for printed, read in [
+        ("\t（一）予以公开", "\t本（一)予以公开"),
+        ("\t四、结转下年度继续办理", "\t用、结转下年度继续办理"),
+    ]:
+        assert printed in text
+        text = text.replace(printed, read)
+    got = values(rebuild(parse(text)))
+    want = load_truth(SEED)["applications"]
+    assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
+
+
 def test_rows_are_matched_by_label_not_position():
     """Swap two printed rows: their values follow their labels."""
     text = seed_text()
