@@ -25,6 +25,7 @@ _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.:)]|[^(]?\([^()]{0,3}\)"
     r"|(?:\d+|[LlI|乙])[.、,:]|[^(]、|\d+(?=[\u4e00-\u9fff]))"
 )
+_DASH_FOR_ONE = re.compile(r"^\([-—–_]\)")  # a numbering's 一 read as a dash: (-)
 # Specks a scan adds to a label, read as dots or a degree sign: "(一).予以公开". No label has them
 # but as its numbering's separator, which is removed first.
 _SPECKS = re.compile(r"[.·°]")
@@ -72,7 +73,7 @@ def match_score(printed: str, canonical: str) -> float:
     if len(got) == len(want) >= 4 and _one_misread(got, want):
         # one character misread by OCR: 本年废正件数; in a short label less sure (重复中请)
         return 0.85 if len(want) >= 5 else 0.78
-    whole_got, whole_want = normalize(printed), normalize(canonical)
+    whole_got, whole_want = _DASH_FOR_ONE.sub("(一)", normalize(printed)), normalize(canonical)
     numbered = whole_got != got  # printed with its numbering
     told_by_numbering = numbered and len(whole_got) == len(whole_want) >= 4
     if len(want) < 4 and told_by_numbering and _one_misread(whole_got, whole_want):
