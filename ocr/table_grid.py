@@ -22,6 +22,12 @@ GAP_H = 25  # page width / this: longest gap bridged in a row rule
 GAP_V = 120  # page height / this: in a column rule (under a row's height)
 TEXT_APART = 0.12  # of a one-line row's height: paper either side of a lost column rule
 GLYPH = 0.25  # of a one-line row's height: the least extent of a glyph's ink
+# Of a one-line row's height: two column rules closer are one border printed twice, up to
+# twice DOUBLED_RULE (a table whose row rules are lost has rows many lines high). No column is
+# as narrow (the narrowest, table 三's group labels, is 1.5 of it); a fax's left border doubled
+# 16 px apart at 200 dpi (0.3) made a column that joined a label to the rows below.
+DOUBLED_COLUMN = 0.5
+TEXT_GAP = 0.6  # of a one-line row's height: paper from text to text across a lost column rule
 THIN = 3  # pixels: paper this far either side of a thin rule's dash
 DASHED_RULE = 8  # page width / this: the least length of a row rule found from dashes
 # A light column rule a fax broke into dots: gaps up to this (pixels) closed, dots a pixel out
@@ -29,6 +35,9 @@ DASHED_RULE = 8  # page width / this: the least length of a row rule found from 
 DOTTED_GAP = 17
 DOTTED_COLUMN = 30  # page height / this: the least length of a column rule found from dots
 DASH_GAP = 5  # pixels: a dashed rule's gaps closed before rules are looked for
+# The same along a thin row rule, whose two pixel rows a fax breaks in turn: runs of 20 px at
+# most, with gaps of up to 16 (a table 二 row rule, lost, joined two rows).
+ROW_DASH_GAP = 9
 RULE_WIDTH = 5  # pixels either side of a rule's centre: a 1 pt rule at 300 dpi, blurred
 REMNANTS = 0.1  # share of a row rule's length still inked where the rule is lost
 TRACED = 0.4  # share of a lost rule's length where its dashes show between clear paper
@@ -79,7 +88,7 @@ def line_masks(
         along_columns = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((DASH_GAP, 1), np.uint8))
         # Along rows a line of characters would join into a rule: only thin ink (a rule's, not
         # a glyph's) is joined.
-        dashed_rows = _thin_rule(binary, (1, DASH_GAP), (1, w // DASHED_RULE))
+        dashed_rows = _thin_rule(binary, (1, ROW_DASH_GAP), (1, w // DASHED_RULE))
         if seals is not None:
             along_columns[seals > 0] = binary[seals > 0]
             dashed_rows[seals > 0] = 0
@@ -185,15 +194,15 @@ def _positions(profile: np.ndarray, min_run: float) -> list[int]:
     return positions
 
 
-def _closed(ys: list[int], vertical: np.ndarray) -> list[int]:
-    """Row rules with a doubled rule taken once, and the top or bottom rule a page break left
-    out (a table continued on the next page, printed without its top border) put back where
-    the column rules end. Passed the column rules and `horizontal.T`, the same for a side
-    border faint toner left too gapped to be found (a one-row continuation of table 四), put
-    back where the row rules end."""
+def _closed(ys: list[int], vertical: np.ndarray, doubled: int = DOUBLED_RULE) -> list[int]:
+    """Row rules with a doubled rule (closer than `doubled`) taken once, and the top or bottom
+    rule a page break left out (a table continued on the next page, printed without its top
+    border) put back where the column rules end. Passed the column rules and `horizontal.T`,
+    the same for a side border faint toner left too gapped to be found (a one-row continuation
+    of table 四), put back where the row rules end."""
     merged: list[int] = []
     for y in ys:
-        if merged and y - merged[-1] < DOUBLED_RULE:
+        if merged and y - merged[-1] < doubled:
             merged[-1] = (merged[-1] + y) // 2
         else:
             merged.append(y)
@@ -225,13 +234,17 @@ def _apart(
     reach: int,
     glyph: float,
     rules: np.ndarray | None = None,
+    gap: int = 0,
 ) -> bool:
     """Between two cells whose rule (at x = `at`, running over rows a0..a1; the cells reach out
     to columns b0 and b1) is lost to faint toner, is there text on both sides, with clear paper
     along the rule? Then they are two cells: text merged across them runs over the rule, or
     stands on one side of it. Or does the rule still show as a trace? Then they are two,
     blank or not; `rules`: the rules found, which a trace may run on from (a fax's dotted rule
-    found over a third of a row and lost below). Pass `text.T` for a row rule."""
+    found over a third of a row and lost below). `gap`: the least clear paper from the text on
+    one side to the text on the other (a label's characters stand closer: a fax's （一）予以公开,
+    spanning the group labels' column rule of the rows below, was cut into （-） | 以公开 at
+    the paper beside its bracket). Pass `text.T` for a row rule."""
     span = slice(a0 + (a1 - a0) // 6, a1 - (a1 - a0) // 6)
     rows = text[span]
     flanks = (  # the rule's own remnants are left out: they stay within its width
@@ -244,9 +257,19 @@ def _apart(
         trace[:, line] |= rules[span, line]
     return _traced(trace[:, b0 : b1 + 1], at - b0) or (
         not any(flank.any() for flank in flanks)
+        and _clear_across(rows[:, b0 + reach : b1 - reach + 1], at - b0 - reach) >= gap
         and _holds_glyph(rows[:, b0 + reach : at - reach], glyph)
         and _holds_glyph(rows[:, at + reach + 1 : b1 - reach], glyph)
     )
+
+
+def _clear_across(rows: np.ndarray, at: int) -> int:
+    """Columns of clear paper around x = `at` (the rule's own width left out) in `rows`."""
+    inked = rows.any(axis=0)
+    inked[max(0, at - RULE_WIDTH) : at + RULE_WIDTH + 1] = False
+    left = np.flatnonzero(inked[:at])
+    right = np.flatnonzero(inked[at:])
+    return int((at + right[0] if right.size else inked.size) - (left[-1] if left.size else 0))
 
 
 def _traced(rows: np.ndarray, at: int) -> bool:
@@ -334,14 +357,20 @@ def _rectangles(
 
 def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> list[CellBox]:
     h, w = horizontal.shape
-    xs = _closed(_positions((vertical > 0).sum(axis=0), min_run=min(0.08 * h, 60)), horizontal.T)
     ys = _closed(_positions((horizontal > 0).sum(axis=1), min_run=0.08 * w), vertical)
-    if len(ys) < 2 or len(xs) < 2:
+    if len(ys) < 2:
+        return []
+    one_line = float(np.percentile(np.diff(ys), 10))  # the height of a one-line row
+    doubled = int(np.clip(DOUBLED_COLUMN * one_line, DOUBLED_RULE, 2 * DOUBLED_RULE))
+    xs = _closed(
+        _positions((vertical > 0).sum(axis=0), min_run=min(0.08 * h, 60)), horizontal.T, doubled
+    )
+    if len(xs) < 2:
         return []
     rows, cols = len(ys) - 1, len(xs) - 1
-    one_line = float(np.percentile(np.diff(ys), 10))  # the height of a one-line row
     wide, narrow = max(RULE_WIDTH + 3, round(TEXT_APART * one_line)), RULE_WIDTH + 3
     glyph = GLYPH * one_line
+    gap = round(TEXT_GAP * one_line)
 
     def ruled(mask, a0, a1, b, along_rows: bool) -> bool:
         lo, hi = a0 + (a1 - a0) // 6, a1 - (a1 - a0) // 6  # skip the corners
@@ -360,7 +389,7 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray, text: np.ndarray) -> li
                 c + 1 < cols
                 and not ruled(vertical, ys[r], ys[r + 1], xs[c + 1], True)
                 and not _apart(
-                    text, xs[c + 1], ys[r], ys[r + 1], xs[c], xs[c + 2], wide, glyph, vertical
+                    text, xs[c + 1], ys[r], ys[r + 1], xs[c], xs[c + 2], wide, glyph, vertical, gap
                 )
             ):
                 joined.append(((r, c), (r, c + 1)))

@@ -424,3 +424,11 @@ def test_a_short_row_alone_on_its_page_is_placed_where_the_page_before_put_the_c
     assert matcher.feed(boxed_row(0, "四、结转下年度继续办理", uneven), 1)
     matcher.settle()
     assert matcher.matched["carried_forward"].cells == {}
+
+
+def test_a_short_label_with_its_numbering_read_as_a_dash_and_a_character_dropped():
+    """A fax's （一）予以公开 read （-）以公开: its numbering's 一 as a dash, 予 lost."""
+    text = seed_text()
+    got = values(rebuild(parse(text.replace("\t（一）予以公开", "\t（-）以公开"))))
+    want = load_truth(SEED)["applications"]
+    assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}

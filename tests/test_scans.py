@@ -135,6 +135,29 @@ def test_a_fax_rule_found_over_a_third_of_a_row_and_dotted_below_still_parts_its
     assert data_row[:4] == ["0", "0", "0", "0"] and "1" not in "".join(data_row)
 
 
+def fax_rows(name: str, page: int) -> list[list[str]]:
+    from extractors.image import enlarged, load_pages
+    from ocr.reader import read_page
+
+    image = enlarged(load_pages(FIXTURES / name)[0])[0]
+    return [[c.text for c in row] for grid in read_page(image, page).grids for row in grid.rows()]
+
+
+def test_a_fax_label_is_not_cut_where_a_column_rule_of_other_rows_runs():
+    """（一）予以公开 spans the group labels' column rule of the rows below; the paper beside a
+    bracket is no lost rule (it was cut into （-） | 以公开, and the row was lost)."""
+    rows = fax_rows("fax_label_gap_p3.tiff", 3)
+    assert ["本年\n度办\n结\n果", "（-）以公开", "84", "5", "0", "0", "(0", "0", "89"] in rows
+
+
+def test_a_fax_table_with_its_border_doubled_and_a_row_rule_in_dashes_keeps_its_rows():
+    """Table 二 on a fax: its left border printed twice 16 px apart made a column that joined
+    行政规范性文件 to the two rows below it, its row rule broken into dashes a few pixels apart."""
+    rows = fax_rows("fax_doubled_border_p1.tiff", 1)
+    at = rows.index(["规章", "0", "0", "0"])
+    assert rows[at + 1] == ["行政规范性\n文件", "5", "9", "15"]
+
+
 @pytest.mark.parametrize(
     "page, agency, year",
     [
