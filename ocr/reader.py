@@ -58,7 +58,9 @@ TWO_LINES = 1.6  # line heights: a band this tall holds two lines of text
 FULL_MARK = 0.6  # of a band's height: a character in it is at least this tall
 FAINT_ROW = 0.05  # of a band's fullest row's ink: a row of specks between two lines
 TITLE_SQUEEZE = 0.8  # another width a title page's centred lines of words are read at
-CENTRED_LINE = 0.8  # of the widest line's width, at most: a title's or agency's line
+# Of the page's width, at most: a title's or agency's line (a title of 16 characters at 22 pt
+# is 0.6 of A4's width; a line of body text between 2.5 cm margins 0.76).
+CENTRED_LINE = 0.68
 BILEVEL = 0.98  # share of a page's pixels pure black or white: a fax
 DARK = 140  # gray level below which a pixel is ink, at least
 PRINT_CORE = 10  # percentile of the gray of a page's ink (edges included): its print's darkest
@@ -540,7 +542,7 @@ def _page_text(gray: np.ndarray, tables: list[list[CellBox]]) -> list[engine.Rea
         y1 - y0 for y0, y1 in _ink_bands(dark) if y1 - y0 >= lowest and _spans_its_band(dark[y0:y1])
     ]
     bands = _page_line_bands(dark, lowest, float(np.median(heights)) if heights else None)
-    return _fullest_readings(_cut_lines(band, dark, bands, TITLE_LINES))
+    return _fullest_readings(_cut_lines(band, dark, bands, TITLE_LINES), band.shape[1])
 
 
 def _spans_its_band(dark: np.ndarray) -> bool:
@@ -559,18 +561,19 @@ def _page_line_bands(dark: np.ndarray, lowest: int, line: float | None) -> list[
     return [piece for band in bands for piece in _lines_apart(dark, band, line, lowest)]
 
 
-def _fullest_readings(lines: list[np.ndarray]) -> list[engine.Reading]:
+def _fullest_readings(lines: list[np.ndarray], page_width: int) -> list[engine.Reading]:
     """Lines of words read at TITLE_SQUEEZE of their width too, each keeping its fullest
     reading (see fullest). Only lines narrower than the page's text (a centred title or agency
-    line, not a paragraph's): a body line read twice costs as much as a table's numbers."""
+    line, not a paragraph's): a body line read twice costs as much as a table's numbers. Narrower
+    than the page, not than the widest line read: on a title page of two lines, the agency's
+    was the widest, and lost 人 of 人民政府."""
     if not lines:
         return []
     usual = engine.recognize(lines)
-    widest = max(line.shape[1] for line in lines)
     centred = [
         i
         for i, line in enumerate(lines)
-        if engine.is_wide_line(line) and line.shape[1] <= CENTRED_LINE * widest
+        if engine.is_wide_line(line) and line.shape[1] <= CENTRED_LINE * page_width
     ]
     again = engine.recognize([lines[i] for i in centred], TITLE_SQUEEZE)
     for i, reading in zip(centred, again):
