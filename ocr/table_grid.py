@@ -251,9 +251,10 @@ def _apart(
         rows[:, at - reach : at - RULE_WIDTH],
         rows[:, at + RULE_WIDTH + 1 : at + reach + 1],
     )
-    trace = rows.copy()
+    trace = rows
     if rules is not None:  # on the rule's own line only: the cells' other rules are no trace
         line = slice(at - RULE_WIDTH, at + RULE_WIDTH + 1)
+        trace = rows.copy()
         trace[:, line] |= rules[span, line]
     return _traced(trace[:, b0 : b1 + 1], at - b0) or (
         not any(flank.any() for flank in flanks)
