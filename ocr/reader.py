@@ -214,11 +214,8 @@ def _best_turn(gray: np.ndarray, tables: list[list[CellBox]], turns: tuple[int, 
     """Which of `turns` (quarter turns counter-clockwise, as np.rot90; 0 when none) reads the
     largest inked cells (labels) better than the page as it is; ORIENTATION_SAMPLES crops each way.
 
-    Upside down, a page is told by the mean score of its labels' lines (ORIENTATION_MARGIN
-    better: 0.3 against 0.99), over the cells that do not read as numbers as they lie: a "0"
-    reads at 1.0 both ways (a page of table 二 whose largest cells were three 0s and one label,
-    0.6 against 0.97, was left upside down), and a "1" turned reads as "T" (a page of table 四's
-    numbers, upright, was turned). Sideways, a label's lines are cut across its characters, and a
+    Upside down, a page is told by its cells' readings (see _upside_down: a label's lines read
+    at 0.3 against 0.99). Sideways, a label's lines are cut across its characters, and a
     line of one character reads as sure as a whole line: a quarter turn must read TURN_GAIN
     times as many characters, weighted by their score (a landscape page fed sideways: 46.7
     against 22.2; its labels' single characters read both ways at 0.8-1.0)."""
@@ -237,24 +234,39 @@ def _best_turn(gray: np.ndarray, tables: list[list[CellBox]], turns: tuple[int, 
         readings = iter(engine.recognize([line for cell in lines for line in cell]))
         by_cell[turn] = [list(itertools.islice(readings, len(cell))) for cell in lines]
         read[turn] = sum(r.score * len(to_compact(r.text)) for cell in by_cell[turn] for r in cell)
-    labels = [
-        i
-        for i, cell in enumerate(by_cell[0])
-        if cell and not any(_NUMBER.fullmatch(to_compact(r.text)) for r in cell)
-    ]
-    mean = {
-        turn: _mean_score([r for i in labels for r in cells[i]]) for turn, cells in by_cell.items()
-    }
     better = [
         turn
         for turn in turns
-        if (
-            mean[turn] > mean[0] + ORIENTATION_MARGIN
-            if turn == 2
-            else read[turn] > TURN_GAIN * read[0]
-        )
+        if (_upside_down(by_cell[0], by_cell[2]) if turn == 2 else read[turn] > TURN_GAIN * read[0])
     ]
     return max(better, key=lambda turn: read[turn], default=0)
+
+
+def _upside_down(as_lies: list[list[engine.Reading]], turned: list[list[engine.Reading]]) -> bool:
+    """Do the sample cells read ORIENTATION_MARGIN better turned 180°, over the cells whose
+    readings differ (a "0" reads the same both ways, at 1.0: a page of table 二 whose largest
+    cells were three 0s and one label, 0.6 against 0.97, was left upside down)? A reading
+    counts only as a number or as words (a "3" upside down reads "E" at 0.9, a "1" "T" or "I":
+    an upright page of table 四's numbers, one "1" read "I" at 0.1 as it lay and "T" at 0.35
+    turned, was turned)."""
+    differing = [
+        (a, b)
+        for a, b in zip(as_lies, turned)
+        if [to_compact(r.text) for r in a] != [to_compact(r.text) for r in b]
+    ]
+    if not differing:
+        return False
+    as_lies_score, turned_score = (
+        float(np.mean([_plausible_score(r) for cell in cells for r in cell] or [0.0]))
+        for cells in zip(*differing)
+    )
+    return turned_score > as_lies_score + ORIENTATION_MARGIN
+
+
+def _plausible_score(reading: engine.Reading) -> float:
+    """A line's score if it reads as a number or as words; 0 for anything else."""
+    compact = to_compact(reading.text)
+    return reading.score if has_cjk(compact) or _NUMBER.fullmatch(compact) else 0.0
 
 
 def _empty_cell(box: CellBox, page: int, bbox_scale: float, has_ink: bool) -> GridCell:

@@ -123,6 +123,20 @@ def test_upside_down_page_of_table_two_is_told_by_its_label_not_its_zeros():
     ]
 
 
+def test_upright_page_of_numbers_only_is_not_turned_for_a_one_read_as_a_letter():
+    """Table 四's last row alone on a page (150 dpi): its largest cells are numbers, and one "1"
+    read "I" at 0.1 as it lay and "T" at 0.35 turned; taken for a label, it turned the page
+    upside down, and the table was lost. Turned, its "3"s read "E": the page stays upright."""
+    import cv2
+
+    from ocr.reader import read_page
+
+    page = read_page(cv2.imread(str(FIXTURES / "numbers_only_table4_p5.jpg"), 0), 5)
+    assert page.turned == 0
+    (row,) = page.grids[0].rows()
+    assert [row[i].text for i in (0, 4, 5, 9)] == ["3", "5", "2", "3"]
+
+
 def test_a_fax_rule_found_over_a_third_of_a_row_and_dotted_below_still_parts_its_cells():
     """Table 四's data row on a fax (its header on the page before): the light rule between the
     first two numbers is found at the row's top and falls apart into dots below; read as one
