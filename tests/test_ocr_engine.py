@@ -160,3 +160,14 @@ def test_recognize_keeps_order_across_padded_widths(ocr):
     widths = {engine._padded_to_min_width(engine.tighten(engine._bgr(c))) for c in crops}
     assert widths == {True, False}  # both kinds are in the mix
     assert [r.text for r in ocr.recognize(crops)] == [*texts, LABEL]
+
+
+def test_tighten_keeps_faint_print_beside_a_black_speck():
+    """A scan's faint "3542" (gray 150 on 225) with a black speck above it: taken as the ink's
+    level, the speck left the lighter print out, and the crop cut the "3" off ("1542")."""
+    faint = np.where(drawn("3542") < 128, 150, 225).astype(np.uint8)
+    faint[8:12, 120:124] = 0
+    ink_columns = np.nonzero((faint == 150).any(axis=0))[0]
+    tight = engine.tighten(engine._bgr(faint))[..., 0]
+    kept = np.nonzero((tight == 150).any(axis=0))[0]
+    assert kept.size and kept[-1] - kept[0] == ink_columns[-1] - ink_columns[0]
