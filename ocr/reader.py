@@ -596,13 +596,19 @@ def _fullest_readings(lines: list[np.ndarray], page_width: int) -> list[engine.R
 def fullest(readings: list[engine.Reading]) -> engine.Reading:
     """The recogniser drops a character of a long line at one width and not at another, sure
     of itself either way: 北京市丰台区(人)民政府 lost 人 at 0.65 and 0.7 of its width, not at
-    0.6 or 0.8 (on two scans). It seldom adds one. So where every reading is within the
-    longest (the same characters, some dropped), the longest is kept; where they disagree
+    0.6 or 0.8 (on two scans). It seldom adds one, but for a mark ("2019年" read "201.9年"
+    at one width). So where every reading's words are within the longest's (the same
+    characters, some dropped), the longest is kept, with the fewest marks; where they disagree
     otherwise, the first (the usual width's)."""
-    longest = max(readings, key=lambda r: len(r.text))
-    if all(is_subsequence(r.text, longest.text) for r in readings):
+    longest = max(readings, key=lambda r: (len(_words(r.text)), -len(r.text)))
+    if all(is_subsequence(_words(r.text), _words(longest.text)) for r in readings):
         return longest
     return readings[0]
+
+
+def _words(text: str) -> str:
+    """The text's characters, digits and letters: no punctuation, no spaces."""
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _inner(gray: np.ndarray, box) -> np.ndarray:

@@ -79,6 +79,9 @@ def test_a_title_line_keeps_its_fullest_reading():
     # Readings that differ otherwise than by dropped characters: the usual width's stands.
     other = Reading("北京市丰台区人民政府花多街道办事处", 0.98)
     assert fullest([dropped, other]) == dropped
+    # A mark added at one width does not make a reading fuller.
+    title = Reading("2019年政府信息公开工作年度报告", 0.99)
+    assert fullest([Reading("201.9年政府信息公开工作年度报告", 0.97), title]) == title
 
 
 def test_a_light_zero_in_a_row_wide_cell_is_not_blank():
