@@ -48,6 +48,7 @@ MIN_CONTRAST = 64  # gray levels between the darkest and lightest pixel of a cro
 # Percentile of a crop's gray taken as its ink's: a black speck beside faint print, taken as
 # the ink, left the print's lighter strokes out of the crop ("3542" cut to "1542", read at 0.97).
 INK_LEVEL = 1
+SPECK = 0.3  # of the tallest blob's height: a blob no longer than this is a speck
 # A crop this many times wider than tall is a line of words (a label, a title): no number in a
 # report's cells is (the widest, "4934.0578", is 3.9). It is read narrowed to LINE_SQUEEZE of its
 # width, as the recogniser's time is proportional to width. Of the 223 such crops of five tune
@@ -159,12 +160,28 @@ def tighten(crop: np.ndarray) -> np.ndarray:
     lo, hi = int(gray.min()), int(gray.max())
     if hi - lo < MIN_CONTRAST:
         return crop
-    ys, xs = np.nonzero(gray < (int(np.percentile(gray, INK_LEVEL)) + hi) // 2)
-    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    ink = (gray < (int(np.percentile(gray, INK_LEVEL)) + hi) // 2).astype(np.uint8)
+    x0, y0, x1, y1 = _glyphs_box(ink)
     pad = (y1 - y0) // 3 + 2
     return cv2.copyMakeBorder(
         crop[y0:y1, x0:x1], pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(hi, hi, hi)
     )
+
+
+def _glyphs_box(ink: np.ndarray) -> tuple[int, int, int, int]:
+    """The box (x0, y0, x1, y1) of the ink's blobs, but for specks: blobs whose longer side is
+    under SPECK of the tallest's (a decimal point stands inside its number; a minus sign is
+    half a digit wide). Faint print taken in (INK_LEVEL) takes a scan's specks in too: a title
+    line's crop reached down to a row of them, and its year was misread."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    blobs = stats[1:count]
+    tallest = blobs[:, cv2.CC_STAT_HEIGHT].max()
+    longer = np.maximum(blobs[:, cv2.CC_STAT_WIDTH], blobs[:, cv2.CC_STAT_HEIGHT])
+    glyphs = blobs[longer >= SPECK * tallest]
+    x, y = glyphs[:, cv2.CC_STAT_LEFT], glyphs[:, cv2.CC_STAT_TOP]
+    right = x + glyphs[:, cv2.CC_STAT_WIDTH]
+    bottom = y + glyphs[:, cv2.CC_STAT_HEIGHT]
+    return int(x.min()), int(y.min()), int(right.max()), int(bottom.max())
 
 
 def is_wide_line(crop: np.ndarray) -> bool:
