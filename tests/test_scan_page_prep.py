@@ -217,6 +217,19 @@ def test_a_light_minus_before_a_light_digit_is_a_minus():
     assert not leads_with_dash(no_minus)
 
 
+def test_a_blurred_minus_lighter_than_halfway_to_its_digit_is_a_minus():
+    """本年增/减 -1 on a blurred 150 dpi scan: the 1's core at 89, the minus's at 155, paper 226,
+    the minus blurred into a 10x5 ramp. Halfway from paper to the 1 left 3x2 pixels of it: too
+    short for a minus, and -1 read 1 was taken as 1."""
+    line = np.full((74, 60), 226, np.uint8)
+    cv2.line(line, (36, 33), (36, 56), 89, 5)
+    line[44:49, 11:21] = 185
+    line[45:47, 14:17] = 155
+    assert leads_with_dash(line)
+    line[44:49, 11:21] = 226
+    assert not leads_with_dash(line)
+
+
 def test_two_lines_joined_by_a_fax_s_specks_are_two_lines():
     """A title and the line under it, 20 px apart, with specks in every row between them (a
     1-bit fax): two lines of text, not one band read as nothing."""
