@@ -88,11 +88,13 @@ def test_labels_tolerate_what_a_scan_reads_into_them():
 
 
 def test_a_numbering_after_a_stray_character_is_still_a_numbering():
-    """A character of the group label beside a row's label, the rule between them lost (本（一)
-    予以公开), and a numbering misread as a character (用、结转下年度继续办理)."""
+    """A character or two of the group label beside a row's label, the rule between them lost
+    (、本（一)予以公开, 本（二）部分公开…), and a numbering misread as a character
+    (用、结转下年度继续办理)."""
     text = seed_text()
     for printed, read in [
-        ("\t（一）予以公开", "\t本（一)予以公开"),
+        ("\t（一）予以公开", "\t、本（一)予以公开"),
+        ("\t（二）部分公开", "\t本（二）部分公开"),
         ("\t四、结转下年度继续办理", "\t用、结转下年度继续办理"),
     ]:
         assert printed in text
