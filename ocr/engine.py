@@ -169,19 +169,20 @@ def tighten(crop: np.ndarray) -> np.ndarray:
 
 
 def _glyphs_box(ink: np.ndarray) -> tuple[int, int, int, int]:
-    """The box (x0, y0, x1, y1) of the ink's blobs, but for specks: blobs whose longer side is
-    under SPECK of the tallest's (a decimal point stands inside its number; a minus sign is
-    half a digit wide). Faint print taken in (INK_LEVEL) takes a scan's specks in too: a title
-    line's crop reached down to a row of them, and its year was misread."""
+    """The box (x0, y0, x1, y1) of the ink's blobs, but for specks above or below the text:
+    blobs whose longer side is under SPECK of the tallest's, their middle outside the rows the
+    others span. Faint print taken in (INK_LEVEL) takes a scan's specks in too: a title line's
+    crop reached down to a row of them, and its year was misread. Small blobs on the text's
+    rows stay: a minus sign, and a fax's characters broken into bits (开 of 予以公开 was cut)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     blobs = stats[1:count]
-    tallest = blobs[:, cv2.CC_STAT_HEIGHT].max()
+    x, y = blobs[:, cv2.CC_STAT_LEFT], blobs[:, cv2.CC_STAT_TOP]
+    right, bottom = x + blobs[:, cv2.CC_STAT_WIDTH], y + blobs[:, cv2.CC_STAT_HEIGHT]
     longer = np.maximum(blobs[:, cv2.CC_STAT_WIDTH], blobs[:, cv2.CC_STAT_HEIGHT])
-    glyphs = blobs[longer >= SPECK * tallest]
-    x, y = glyphs[:, cv2.CC_STAT_LEFT], glyphs[:, cv2.CC_STAT_TOP]
-    right = x + glyphs[:, cv2.CC_STAT_WIDTH]
-    bottom = y + glyphs[:, cv2.CC_STAT_HEIGHT]
-    return int(x.min()), int(y.min()), int(right.max()), int(bottom.max())
+    large = longer >= SPECK * blobs[:, cv2.CC_STAT_HEIGHT].max()
+    middle = (y + bottom) / 2
+    kept = large | ((middle >= y[large].min()) & (middle <= bottom[large].max()))
+    return int(x[kept].min()), int(y[kept].min()), int(right[kept].max()), int(bottom[kept].max())
 
 
 def is_wide_line(crop: np.ndarray) -> bool:
