@@ -507,10 +507,13 @@ def _drawn(cells: list[GridCell]) -> bool:
 def _mostly_numbers(cells: list[GridCell]) -> bool:
     """A data row, not a header row: at least half its filled cells are numbers. On a scan a
     digit may be misread as a character (5 as 国, 1 as m); that cell is not a number, the row
-    still is data, even when it holds only one other number (a row of blanks and a 1)."""
+    still is data, even when it holds only one other number (a row of blanks and a 1), or none
+    but no word either (a row of blanks and two 1s read I: a header's labels are words)."""
     filled = [c for c in cells if c.text.strip()]
     numbers = sum(values.parse(c.text, "count").value is not None for c in filled)
-    return numbers > 0 and numbers >= len(filled) / 2
+    if not numbers:
+        return bool(filled) and not any(_is_word(c.text) for c in filled)
+    return numbers >= len(filled) / 2
 
 
 MATCHERS: dict[str, Callable[[TableSpec], Matcher]] = {

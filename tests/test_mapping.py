@@ -230,6 +230,11 @@ def test_table_four_of_blanks_and_one_misread_number_is_still_its_data_row():
     assert [v for k, v in got.items() if k not in {("review", "upheld"), ("review", "total")}] == [
         None
     ] * 13
+    # Both 1s misread (I, at 150 dpi): no number, but no word either; still the data row.
+    sparse = sparse.replace("\t1", "\tI")
+    doc = rebuild(parse(text.replace(numbers, sparse)))
+    assert not [w for w in doc.warnings if "没有找到表格" in w]
+    assert list(values(doc, "reviews_litigation").values()) == [None] * 15
 
 
 def test_table_fours_header_is_not_a_second_grand_total():
