@@ -21,7 +21,7 @@ _QUOTES = "\"'“”‘’「」『』"
 # 本（一)予以公开, 、本（一)予以公开;
 # （七） as (L), （六） as 六), 1. as L. or I. or 1:, 7. as 乙; 四、 as P、 or 用、. A digit's
 # separator may be lost on a scan (2重复申请): no label starts with a digit otherwise, nor has 、
-# or ( after its first character.
+# as its second character, nor ( as its second or third.
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.:)]|[^(]{0,2}\([^()]{0,3}\)"
     r"|(?:\d+|[LlI|乙])[.、,:]|[^(]、|\d+(?=[\u4e00-\u9fff]))"
