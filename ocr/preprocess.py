@@ -18,12 +18,18 @@ import numpy as np
 from .dewarp import unbend
 
 LIGHT_REACH = 15  # pixels of the eighth-size copy closed over: wider than a character, a rule
+# Gray levels between the paper's lightest and darkest twentieth (see _paper_light) on a page
+# whose outline was not found: from here it is evenly lit. A photo whose page edge was lost
+# under a shadow measured 117 and 65; the scans of two draws 0-35 (faint ones the most).
+SHADED = 50
 PROFILE_WIDTH = 1000  # pixels; skew is searched on a downscaled copy
 SKEW_RANGE = 5.0  # degrees searched either way
 SKEW_STEPS = (0.5, 0.05)  # coarse, then fine
 PAGE_AREA = (0.2, 0.97)  # share of the frame a photographed page covers; more is a scan
 FRAME_MARGIN = 0.02  # a page whose corners are all this close to the frame's fills it
 SURFACE_CONTRAST = 20  # gray levels the surface around a photographed page is below its paper
+SURFACE_REACH = 6  # pixels (of the PROFILE_WIDTH copy) either side of an edge compared
+EDGE_SAMPLES = 50  # points compared along each edge
 # Blobs of text smeared down its columns per blob smeared along its rows (see quarter_turns):
 # upright pages of two tune draws measured 0.85-19, sideways ones 0.07-0.79 (a landscape page
 # of table 四 and the end of 三, its headers a character a line).
@@ -262,13 +268,30 @@ def _crossing(a: tuple, b: tuple) -> np.ndarray | None:
 
 
 def _on_a_surface(small: np.ndarray, corners: np.ndarray) -> bool:
-    """Is what lies around the quadrilateral darker than the paper inside it? On a scan the
-    outline of a table is a quadrilateral too, with paper all around."""
-    inside = np.zeros(small.shape, np.uint8)
-    cv2.fillConvexPoly(inside, corners.astype(np.int32), 1)
-    paper = float(np.percentile(small[inside == 1], 75))
-    around = float(np.median(small[inside == 0]))
-    return around < paper - SURFACE_CONTRAST
+    """Does the paper inside the quadrilateral's edges stand SURFACE_CONTRAST above what lies
+    just outside them (the median over points along all four)? On a scan the outline of a
+    table is a quadrilateral too, with paper on both sides of it. Compared edge by edge, not
+    the whole page against the whole surround: a photo whose page's right edge was lost in
+    the desk's shading took table 三's outline for the page (inside and around it the paper
+    in the shadow was darker than the page's, the desk darker still), and lost its rules."""
+    centre = corners.mean(axis=0)
+    along = np.linspace(0.1, 0.9, EDGE_SAMPLES)[:, None]
+    steps = []
+    for start, end in zip(corners, np.roll(corners, -1, axis=0)):
+        direction = (end - start) / np.linalg.norm(end - start)
+        normal = np.array([-direction[1], direction[0]])
+        if np.dot(centre - start, normal) < 0:
+            normal = -normal
+        points = start + along * (end - start)
+        steps.append(_gray_at(small, points + SURFACE_REACH * normal))
+        steps[-1] -= _gray_at(small, points - SURFACE_REACH * normal)
+    return float(np.median(np.concatenate(steps))) >= SURFACE_CONTRAST
+
+
+def _gray_at(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    x = np.clip(np.rint(points[:, 0]).astype(int), 0, image.shape[1] - 1)
+    y = np.clip(np.rint(points[:, 1]).astype(int), 0, image.shape[0] - 1)
+    return image[y, x].astype(np.int16)
 
 
 def _bright_region(small: np.ndarray) -> np.ndarray | None:
@@ -317,10 +340,13 @@ def _touches_frame(corners: np.ndarray, shape: tuple[int, ...], margin: float) -
 def flatten(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     """A photographed page warped flat to a rectangle whose short side is the frame's (the
     scan route takes a frame for an A4 page), its rules then straightened where the paper
-    curled or the lens bowed them (ocr.dewarp), and whether it was a photo."""
+    curled or the lens bowed them (ocr.dewarp), and whether it was a photo. A page whose
+    outline is not found (a scan; a photo whose page edge is lost) is evenly lit if shaded."""
     corners = page_corners(gray)
     if corners is None:
-        return gray, False
+        paper = _paper_light(gray)
+        shaded = float(np.percentile(paper, 95) - np.percentile(paper, 5)) >= SHADED
+        return (evenly_lit(gray, paper) if shaded else gray), False
     top, right, bottom, left = (
         float(np.linalg.norm(corners[i] - corners[(i + 1) % 4])) for i in range(4)
     )
@@ -335,16 +361,21 @@ def flatten(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     return evenly_lit(unbent), True
 
 
-def evenly_lit(gray: np.ndarray) -> np.ndarray:
+def evenly_lit(gray: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:
     """The page with its paper brought to one brightness: a photo's shadow darkened the paper
     of half a label cell below the level its glyphs were told from, and the cell read as one
-    dark blot ("2.其他法律行政法规/禁止公开" read "法律行政法规"). The paper's brightness is
-    the page's brightest pixels around each point, text and rules closed over on a copy an
-    eighth the size."""
-    small = cv2.resize(gray, None, fx=1 / 8, fy=1 / 8, interpolation=cv2.INTER_AREA)
-    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((LIGHT_REACH, LIGHT_REACH), np.uint8))
-    paper = cv2.GaussianBlur(paper, (0, 0), LIGHT_REACH / 2)
+    dark blot ("2.其他法律行政法规/禁止公开" read "法律行政法规"). `paper`: its
+    _paper_light, when already found."""
+    paper = _paper_light(gray) if paper is None else paper
     paper = cv2.resize(paper, gray.shape[::-1], interpolation=cv2.INTER_LINEAR)
     level = float(np.percentile(paper, 95))
     even = gray.astype(np.float32) * (level / np.maximum(paper.astype(np.float32), 1.0))
     return np.clip(even, 0, 255).astype(np.uint8)
+
+
+def _paper_light(gray: np.ndarray) -> np.ndarray:
+    """The paper's brightness around each point, on a copy an eighth the size: its brightest
+    pixels, text and rules closed over."""
+    small = cv2.resize(gray, None, fx=1 / 8, fy=1 / 8, interpolation=cv2.INTER_AREA)
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((LIGHT_REACH, LIGHT_REACH), np.uint8))
+    return cv2.GaussianBlur(paper, (0, 0), LIGHT_REACH / 2)

@@ -4,6 +4,7 @@ outline of a photographed page under a shadow (ocr.preprocess.page_corners)."""
 import cv2
 import numpy as np
 import pytest
+from helpers import FIXTURES
 from ruled_page import AS_PRINTED, photographed, rendered, shapes
 
 from ocr import dewarp as dw
@@ -91,3 +92,18 @@ def test_a_shadow_across_a_corner_keeps_the_page_outline(page):
     expected = np.float32([[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h]])
     assert corners is not None
     assert np.abs(corners - expected).max() < 0.01 * max(h, w)
+
+
+def test_a_table_is_not_taken_for_a_page_whose_edge_the_shadow_hid():
+    """A real photo (tests/fixtures/README.md) whose page's right edge is as gray as the desk
+    beside it: the page's outline is not found, and table 三's outline, paper on both its sides,
+    must not be taken for it (it was, and table 二's end above it was cut away). The page is
+    read as it lies, its shadow evened out."""
+    photo = cv2.imread(str(FIXTURES / "photo_edge_in_shadow_p4.jpg"), cv2.IMREAD_GRAYSCALE)
+    assert page_corners(photo) is None
+    lit, rectified = flatten(photo)
+    assert not rectified
+    paper = cv2.morphologyEx(lit, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    shadow, bright = (slice(800, 860), slice(500, 600)), (slice(100, 200), slice(200, 300))
+    assert abs(float(np.median(paper[shadow])) - float(np.median(paper[bright]))) < 20
+    assert float(np.median(photo[shadow])) < float(np.median(photo[bright])) - 50
