@@ -30,8 +30,8 @@ DOUBLED_COLUMN = 0.5
 TEXT_GAP = 0.6  # of a one-line row's height: paper from text to text across a lost column rule
 THIN = 3  # pixels: paper this far either side of a thin rule's dash
 DASHED_RULE = 8  # page width / this: the least length of a row rule found from dashes
-# A light column rule a fax broke into dots: gaps up to this (pixels) closed, dots a pixel out
-# of line joined.
+# A light column rule broken into dots (a fax's; faint toner's, as dashes): gaps up to this
+# (pixels) closed, dots a pixel out of line joined.
 DOTTED_GAP = 17
 DOTTED_COLUMN = 30  # page height / this: the least length of a column rule found from dots
 DASH_GAP = 5  # pixels: a dashed rule's gaps closed before rules are looked for
@@ -80,31 +80,27 @@ def line_masks(
     h, w = binary.shape
     row_runs, column_runs = runs or long_runs(binary)
     along_columns = binary
-    dashed_rows = np.zeros_like(binary)
+    # A fax, or faint toner, breaks a thin row rule into dashes. Along rows a line of
+    # characters would join into a rule: only thin ink (a rule's, not a glyph's) is joined.
+    dashed_rows = _thin_rule(binary, (1, ROW_DASH_GAP), (1, w // DASHED_RULE))
     if dashed:
         # A fax breaks a thin column rule into dashes: gaps of a few pixels are closed along it
         # first. Not on a seal (`seals`), whose star's and text's strokes would join; not on
         # gray pages, where a seal not found joined into a column rule that is not there.
         along_columns = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((DASH_GAP, 1), np.uint8))
-        # Along rows a line of characters would join into a rule: only thin ink (a rule's, not
-        # a glyph's) is joined.
-        dashed_rows = _thin_rule(binary, (1, ROW_DASH_GAP), (1, w // DASHED_RULE))
         if seals is not None:
             along_columns[seals > 0] = binary[seals > 0]
             dashed_rows[seals > 0] = 0
     horizontal = dashed_rows | row_runs
     vertical = _column_runs(along_columns) if dashed else column_runs
-    if dashed:
-        # A light column rule falls apart into dots further apart than a dash's gaps: found
-        # from thin ink alone, away from the rules found, which would run on through the
-        # strokes of a label beside their end.
-        near_rules = cv2.dilate(vertical, np.ones((2 * DOTTED_GAP + 1, 7), np.uint8))
-        dotted = _thin_rule(
-            cv2.subtract(binary, near_rules), (DOTTED_GAP, 3), (h // DOTTED_COLUMN, 1)
-        )
-        if seals is not None:
-            dotted[seals > 0] = 0
-        vertical |= dotted
+    # A light column rule (a fax's, faint toner's) falls apart into dots further apart than a
+    # dash's gaps: found from thin ink alone, away from the rules found, which would run on
+    # through the strokes of a label beside their end.
+    near_rules = cv2.dilate(vertical, np.ones((2 * DOTTED_GAP + 1, 7), np.uint8))
+    dotted = _thin_rule(cv2.subtract(binary, near_rules), (DOTTED_GAP, 3), (h // DOTTED_COLUMN, 1))
+    if seals is not None:
+        dotted[seals > 0] = 0
+    vertical |= dotted
     # Bridge the gaps faint toner leaves in a rule: only between two stretches of rule (text
     # was opened away), and shorter than a row is tall, so a merged cell's missing rule stays
     # missing.
@@ -140,7 +136,8 @@ class RuledPage:
 
 
 def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
-    """`dashed`: the page is black and white only (a fax), its thin rules broken into dashes."""
+    """`dashed`: the page is black and white only (a fax), its thin column rules broken into
+    dashes a few pixels apart."""
     runs = long_runs(binary)
     rings = seal_rings(binary, runs[0] | runs[1])
     seals = seal_discs(binary.shape, rings) if rings and dashed else None

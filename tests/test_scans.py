@@ -6,6 +6,7 @@ JPEG down to quality 40, a sideways page, and PDF/TIFF/JPG containers.
 
 import json
 
+import numpy as np
 import pytest
 from helpers import FIXTURES, SAMPLES, SEED_002, load_truth, report_cells, truth_cells
 
@@ -135,6 +136,23 @@ def test_upright_page_of_numbers_only_is_not_turned_for_a_one_read_as_a_letter()
     assert page.turned == 0
     (row,) = page.grids[0].rows()
     assert [row[i].text for i in (0, 4, 5, 9)] == ["3", "5", "2", "3"]
+
+
+def test_a_faint_one_row_continuation_with_rules_in_dashes_is_one_table_of_its_numbers():
+    """Table 四's data row alone at the top of a faint gray scan (200 dpi), its rules printed in
+    dashes: no stretch of a row rule was long enough to be found, nor of two column rules. It
+    was read as three tables, "18" and "106" as one cell, and table 四 was lost."""
+    import cv2
+
+    from ocr.reader import read_page
+
+    band = cv2.imread(str(FIXTURES / "faint_dashed_one_row_p9.jpg"), 0)
+    page = np.full((2339, 1654), int(np.median(band)), np.uint8)  # the thresholds scale with it
+    page[120 : 120 + band.shape[0]] = band
+    (grid,) = read_page(page, 9, text=False).grids
+    (row,) = grid.rows()
+    numbers = ["75", "5", "8", "18", "106", "14", "8", "6", "13", "41", "10", "1", "2", "5", "18"]
+    assert [c.text for c in row] == numbers
 
 
 def test_a_fax_rule_found_over_a_third_of_a_row_and_dotted_below_still_parts_its_cells():
