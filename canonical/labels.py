@@ -26,7 +26,9 @@ _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.:)]|[^(]{0,2}\([^()]{0,3}\)"
     r"|(?:\d+|[LlI|乙])[.、,:]|[^(]、|\d+(?=[\u4e00-\u9fff]))"
 )
-_DASH_FOR_ONE = re.compile(r"^\([-—–_]\)")  # a numbering's 一 read as a dash: (-)
+# A numbering's 一 read as a dash, (-), or lost: (). 一 is one thin stroke, the numeral a fax
+# or a light print loses whole; the others keep a stroke or two.
+_DASH_FOR_ONE = re.compile(r"^\([-—–_]?\)")
 # Specks a scan adds to a label, read as dots or a degree sign: "(一).予以公开". No label has them
 # but as its numbering's separator, which is removed first.
 _SPECKS = re.compile(r"[.·°]")

@@ -439,3 +439,11 @@ def test_a_short_label_with_its_numbering_read_as_a_dash_and_a_character_dropped
     got = values(rebuild(parse(text.replace("\t（一）予以公开", "\t（-）以公开"))))
     want = load_truth(SEED)["applications"]
     assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
+
+
+def test_a_short_label_with_its_numbering_lost_and_a_character_dropped():
+    """A fax's （一）予以公开 read （）以公开: the thin stroke of 一 lost, and 予 (seed 17)."""
+    text = seed_text()
+    got = values(rebuild(parse(text.replace("\t（一）予以公开", "\t（）以公开"))))
+    want = load_truth(SEED)["applications"]
+    assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
