@@ -27,7 +27,7 @@ from model.title import has_title
 
 from . import engine
 from .preprocess import binarize_lines, flatten, upright
-from .seal import without_light_seals
+from .seal import without_seals
 from .table_grid import CellBox, find_tables
 
 BLANK_INK = 20  # dark pixels (specks removed) below which a cell is empty
@@ -165,7 +165,7 @@ def _without_rules(gray: np.ndarray, dashed: bool) -> tuple[np.ndarray, list[lis
         return gray, []
     # The grid is the one found with the seal (its marks told apart from rules by their shape):
     # lifted first, a seal took a faint rule under it along, and two cells merged.
-    clean = without_light_seals(gray, binary, ruled.seals)
+    clean = without_seals(gray, binary, ruled.seals)
     clean[ruled.rules > 0] = int(np.median(gray))
     return clean, ruled.tables
 

@@ -119,12 +119,16 @@ def _circle_points(x, y, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xs, ys
 
 
-def without_light_seals(gray: np.ndarray, binary: np.ndarray, rings: list[Ring]) -> np.ndarray:
+def without_seals(gray: np.ndarray, binary: np.ndarray, rings: list[Ring]) -> np.ndarray:
     """A copy of the page (`gray`; `binary`: its ink) with each seal lifted where it is lighter
-    than the print. In a gray scan a red seal is a mid gray (about 130 where print is about
-    60): its text and star over a cell read as "▲" or "1o". Within the seal, what is lighter
-    than halfway between the print and the seal's ring becomes paper; print under the seal is
-    darker still (ink over ink) and stays. A seal as dark as the print (a fax's) is left."""
+    than the print, and the ring of a seal as dark as the print painted paper.
+
+    In a gray scan a red seal is a mid gray (about 130 where print is about 60): its text and
+    star over a cell read as "▲" or "1o". Within the seal, what is lighter than halfway between
+    the print and the seal's ring becomes paper; print under the seal is darker still (ink over
+    ink) and stays. A fax's seal is as dark as print: its ring, running down through the cells
+    it crosses, joined their lines into one (a label under it read as nothing, and its row was
+    lost). Its stroke (_ring_stroke) becomes paper, and the glyphs it crosses lose as much."""
     lifted = gray.copy()
     if not rings:
         return lifted
@@ -135,11 +139,35 @@ def without_light_seals(gray: np.ndarray, binary: np.ndarray, rings: list[Ring])
     paper = int(np.median(gray))
     for ring in rings:
         seal_level = _ring_gray(gray, binary, ring)
-        if seal_level is None or seal_level - print_level < SEAL_LIGHTER:
+        if seal_level is None:
             continue
-        inside = seal_discs(gray.shape, [ring]) > 0
-        lifted[inside & (gray > (print_level + seal_level) / 2)] = paper
+        if seal_level - print_level >= SEAL_LIGHTER:
+            inside = seal_discs(gray.shape, [ring]) > 0
+            lifted[inside & (gray > (print_level + seal_level) / 2)] = paper
+        else:
+            lifted[_ring_stroke(binary, ring)] = paper
     return lifted
+
+
+def _ring_stroke(binary: np.ndarray, ring: Ring) -> np.ndarray:
+    """Where a ring's stroke runs (a boolean mask of the page): the radii, within RING_WIDTH of
+    its fitted one, whose circles are inked at least half as much as the most inked one's, and
+    a pixel either side (the fitted radius misses the stroke's middle by a pixel or two)."""
+    h, w = binary.shape
+    reach = ring.radius * (1 + RING_WIDTH) + 1
+    x0, y0 = max(0, int(ring.x - reach)), max(0, int(ring.y - reach))
+    x1, y1 = min(w, int(ring.x + reach) + 1), min(h, int(ring.y + reach) + 1)
+    ys, xs = np.ogrid[y0:y1, x0:x1]
+    distance = np.rint(np.hypot(xs - ring.x, ys - ring.y)).astype(int)
+    radii = np.arange(round(ring.radius * (1 - RING_WIDTH)), round(reach))
+    inked = binary[y0:y1, x0:x1] > 0
+    counts = np.bincount(distance.ravel(), minlength=radii[-1] + 1)
+    shares = np.bincount(distance.ravel(), inked.ravel(), minlength=radii[-1] + 1)[radii]
+    shares = shares / np.maximum(counts[radii], 1)
+    stroke = radii[shares >= shares.max() / 2]
+    mask = np.zeros((h, w), bool)
+    mask[y0:y1, x0:x1] = (distance >= stroke.min() - 1) & (distance <= stroke.max() + 1)
+    return mask
 
 
 def _ring_gray(gray: np.ndarray, binary: np.ndarray, ring: Ring) -> float | None:
