@@ -104,8 +104,9 @@ def line_masks(
     # Bridge the gaps faint toner leaves in a rule: only between two stretches of rule (text
     # was opened away), and shorter than a row is tall, so a merged cell's missing rule stays
     # missing.
-    horizontal = cv2.morphologyEx(
-        horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (w // GAP_H, 1))
+    horizontal = _row_by_row(
+        horizontal,
+        lambda rows: cv2.morphologyEx(rows, cv2.MORPH_CLOSE, np.ones((1, w // GAP_H), np.uint8)),
     )
     vertical = cv2.morphologyEx(
         vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, h // GAP_V))
@@ -120,12 +121,29 @@ def _thin_rule(binary: np.ndarray, gap: tuple[int, int], run: tuple[int, int]) -
     """A broken rule along rows (`run` shaped (1, n)) or columns ((n, 1)): ink with paper THIN
     and 2 THIN pixels either side (a rule's dash; a glyph's strokes cross each other), its gaps
     closed (`gap`: the kernel), where it runs on as far as `run` (several characters)."""
-    across = 0 if run[0] == 1 else 1
-    thin = binary.copy()
-    for shift in (THIN, -THIN, 2 * THIN, -2 * THIN):
-        thin &= ~np.roll(binary, shift, axis=across)
-    closed = cv2.morphologyEx(thin, cv2.MORPH_CLOSE, np.ones(gap, np.uint8))
-    return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones(run, np.uint8))
+    along_rows = run[0] == 1
+    beside = np.zeros((4 * THIN + 1, 1) if along_rows else (1, 4 * THIN + 1), np.uint8)
+    beside.flat[[0, THIN, 3 * THIN, 4 * THIN]] = 1  # THIN and 2 THIN either side
+    thin = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(binary, beside)))
+
+    def closed_then_opened(image: np.ndarray) -> np.ndarray:
+        closed = cv2.morphologyEx(image, cv2.MORPH_CLOSE, np.ones(gap, np.uint8))
+        return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones(run, np.uint8))
+
+    if along_rows and gap[0] == 1:  # a run closed from gaps under `gap` holds a pixel in each
+        return _row_by_row(thin, closed_then_opened, run[1] // gap[1])
+    return closed_then_opened(thin)
+
+
+def _row_by_row(image: np.ndarray, operation, least_ink: int = 1) -> np.ndarray:
+    """`operation` (morphology with kernels one row tall) done on the rows of `image` holding
+    `least_ink` pixels at least, the others left blank: the same result, when the rest cannot
+    hold what it looks for, in a fraction of the time (a page's rules are a tenth of its rows)."""
+    rows = np.flatnonzero(np.count_nonzero(image, axis=1) >= max(1, least_ink))
+    out = np.zeros_like(image)
+    if rows.size:
+        out[rows] = operation(image[rows])
+    return out
 
 
 @dataclass
