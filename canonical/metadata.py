@@ -14,6 +14,11 @@ from model.text import compact as to_compact
 from model.title import TITLE_SEARCH_LINES, title_span
 
 _YEAR = re.compile(r"(20\d{2})[\s.·,，、]*年度?")  # a scan's speck between: 2023.年
+# Before the title's words, a sign that they name another document, not this report: the
+# body's "国务院办公厅…关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知", or
+# "现发布《四方台区2023年政府信息公开工作年度报告》". On a 150 dpi scan whose title was not
+# read, the first gave the agency "办公室关于印发（中华人民共和国" (《 read as （).
+_CITED = re.compile(r"关于|印发|发布|[《〈<]|[（(]$")
 UNSURE_AGENCY = "机关名称“{agency}”是从扫描件上识别的，识别把握不大，可能有错字，请核对。"
 MIN_AGENCY_PART = 4  # characters: an unsure line this long within the agency is its line
 
@@ -24,6 +29,8 @@ def agency_and_year(body_text: str) -> tuple[str | None, int | None]:
         compact = to_compact(line)
         title = title_span(compact)
         if title is None:
+            continue
+        if _CITED.search(compact[: title[0]]):
             continue
         year_match = _YEAR.search(compact)
         year = int(year_match.group(1)) if year_match else None

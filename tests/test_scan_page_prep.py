@@ -250,3 +250,16 @@ def test_two_lines_joined_by_a_fax_s_specks_are_two_lines():
     one_line[80:] = 0
     one_line[40:110, 300:330] = 255  # a tall character: its line's, not a line of its own
     assert lines(one_line) == [(40, 110)]
+
+
+def test_the_title_words_of_a_cited_document_give_no_agency():
+    """A 150 dpi scan whose title line was not read: the first line holding the title's words
+    cites the State Council's notice on the report's format (《 read as （). No agency and no
+    year, rather than "办公室关于印发（中华人民共和国"."""
+    body = (
+        "一\n按照《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开\n"
+        "办公室关于印发（中华人民共和国政府信息公开工作年度报告格式〉的通知》要求，现发布\n"
+        "《四方台区2023年政府信息公开工作年度报告》。本报告中所列数据的统计期限自\n"
+    )
+    assert agency_and_year(body) == (None, None)
+    assert agency_and_year("四方台区2023年政府信息公开工作年度报告\n" + body) == ("四方台区", 2023)
