@@ -13,13 +13,13 @@ other cells are sure: a misreading would have to cancel out exactly (`confirm`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from model.report import Cell, CellRef, Check, Correction, Flag, Value
 
 from .checks import identities, identity_failures, implied_value
 from .document import CanonicalDocument
+from .values import reading_numbers
 
 MOVABLE_BELOW = 0.99  # cells read at least this surely are never changed
 CONFIRMED_BY_READING = 0.97  # confidence of a second reading the identities confirm
@@ -27,14 +27,6 @@ CONFIRMED_BY_IDENTITIES = 0.92  # confidence of a value only the identities give
 ONLY_FORMAT_FIXED = 0.85  # a second reading no sum confirms stays below the review line
 SURE_NEIGHBOUR = 0.9
 MAX_ROUNDS = 12
-# Letters the recogniser reads for a digit of a scan: a serif "1" as "I", "i", "l" or "|", a
-# "0" as "O", "o" or "Q" (10 read "io"). Only a candidate for the identities to confirm.
-_LOOKALIKE_DIGITS = str.maketrans("Iil|OoQ", "1111000")
-# "B" is a 3 as often as an 8 (a 3 read "B" at 0.98): both are candidates, and the identities
-# choose, as no sum holds with both.
-_EITHER_DIGIT = {"B": "38"}
-# A fax's "0" that lost its thin top and bottom: two brackets facing each other, read "()".
-_OPEN_ZERO = re.compile(r"[(（][)）]")
 
 
 def correct(doc: CanonicalDocument) -> list[Correction]:
@@ -55,27 +47,51 @@ def correct(doc: CanonicalDocument) -> list[Correction]:
 def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
     """Cells read as no number whose second reading is one, all tried at once. A broken fax
     prints "0" as "()" in several cells of one row: one at a time, each change leaves the row's
-    sum failing on the others, so none was accepted. A second reading is kept when afterwards
-    every identity it is in holds; it is confirmed (as in correct) if a sum failed before."""
+    sum failing on the others, so none was accepted. Where a sum then fails, its cells' other
+    numbers (_numbers_read) are tried, a cell at a time, while fewer identities fail: a 150 dpi
+    "1" read "I" twice, in a row and its total, was read again as 1 in one and 8 in the other;
+    a "1" read as nothing (a blank) beside a total read "I" was read again as ".1.".
+    What still fails is taken back. A number is kept when afterwards every identity it is in
+    holds; it is confirmed (as in correct) if a sum failed before."""
     before = identity_failures(doc)
     refs = list(dict.fromkeys(ref for f in before for ref in f.cells))
-    read = {
-        ref: found
+    options = {
+        ref: numbers
         for ref in refs
-        if doc.cell(ref).value is None and (found := _number_read(doc, ref)) is not None
+        if doc.cell(ref).value is None and (numbers := _numbers_read(doc, ref))
     }
-    if not read:
+    if not options:
         return []
+    read = {ref: numbers[0] for ref, numbers in options.items()}
     for ref, (value, _, _) in read.items():
         doc.cell(ref).value = value
     kept = set(read)
-    while True:  # taking a reading back can break an identity another one was checked by
-        failing = {ref for f in identity_failures(doc) for ref in f.cells} & kept
-        if not failing:
-            break
-        kept -= failing
-        for ref in failing:
-            doc.cell(ref).value = None
+
+    def failures() -> list[Check]:
+        return [f for f in identity_failures(doc) if kept.intersection(f.cells)]
+
+    while failing := failures():
+        cells = {ref for f in failing for ref in f.cells}
+        failed = kept & cells
+        for ref in cells - set(options):  # now checked: a blank read again as a number, say
+            if doc.cell(ref).value is None and (numbers := _numbers_read(doc, ref)):
+                options[ref] = numbers
+        for ref, option in ((r, o) for r in sorted(cells & set(options)) for o in options[r]):
+            if option[0] == doc.cell(ref).value:
+                continue
+            previous, doc.cell(ref).value = doc.cell(ref).value, option[0]
+            was_kept = ref in kept
+            kept.add(ref)
+            if len(failures()) < len(failing):
+                read[ref] = option
+                break
+            doc.cell(ref).value = previous
+            if not was_kept:
+                kept.discard(ref)
+        else:  # no other number helps: taking one back can break what another was checked by
+            kept -= failed
+            for ref in failed:
+                doc.cell(ref).value = None
     holding = {(i.rule, i.where) for i in identities(doc) if i.ok}
     sums_fixed = {
         ref for f in before if f.signs and (f.rule, f.where) in holding for ref in f.cells
@@ -112,36 +128,20 @@ def _change(
     else:
         cell.confidence = CONFIRMED_BY_IDENTITIES
     cell.value = value
+    cell.flags = [f for f in cell.flags if f != Flag.BLANK]  # a "1" read as nothing, say
     cell.flag(Flag.CORRECTED)
     return correction
 
 
-def _number_read(doc: CanonicalDocument, ref: CellRef) -> tuple[int, str, float] | None:
-    """The number a cell read as no number may be: its second reading's, else (a count) the
-    digits of its reading with look-alike letters read as digits ("I" for a serif "1")."""
+def _numbers_read(doc: CanonicalDocument, ref: CellRef) -> list[tuple[int, str, float]]:
+    """The numbers a cell read as no number may be, the likeliest first: its second readings',
+    then (a count) the digits of its reading with look-alike letters read as digits ("I" for a
+    serif "1")."""
     cell = doc.cell(ref)
-    for value, score in cell.alternatives:
-        if isinstance(value, int):
-            return value, "second_reading", score
-    numbers = _reading_numbers(cell.text)
-    if doc.kind(ref) == "count" and len(numbers) == 1:
-        return numbers[0], "digits_of_reading", cell.confidence
-    return None
-
-
-def _reading_numbers(text: str) -> list[int]:
-    """The numbers a reading's digits may be, look-alike letters read as digits; none when its
-    digits stand apart (a merged cell's "5 9 15" is no 5915)."""
-    read = _OPEN_ZERO.sub("0", text).translate(_LOOKALIKE_DIGITS)
-    if len(re.findall(r"[\dB]+", read)) != 1:
-        return []
-    readings = [""]
-    for ch in read:
-        if ch.isdecimal():
-            readings = [r + ch for r in readings]
-        elif ch in _EITHER_DIGIT:
-            readings = [r + d for r in readings for d in _EITHER_DIGIT[ch]]
-    return [int(r) for r in dict.fromkeys(readings) if r]
+    found = [(v, "second_reading", score) for v, score in cell.alternatives if isinstance(v, int)]
+    if doc.kind(ref) == "count" and len(numbers := reading_numbers(cell.text)) == 1:
+        found.append((numbers[0], "digits_of_reading", cell.confidence))
+    return found
 
 
 def confirm(doc: CanonicalDocument) -> None:
@@ -234,7 +234,7 @@ def _candidates(
             seen.add(value)
             yield value, "second_reading"
     if cell.value is None and kind == "count":
-        for number in _reading_numbers(cell.text):  # "0." with a speck: the digits alone
+        for number in reading_numbers(cell.text):  # "0." with a speck: the digits alone
             if number not in seen:
                 seen.add(number)
                 yield number, "digits_of_reading"

@@ -18,14 +18,14 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from model.grid import Extraction, GridCell
-from model.report import Cell, Flag, Table
+from model.report import Cell, Flag, Table, Value
 from model.text import compact as to_compact
 from model.text import has_cjk
 
 from . import values
 from .document import CanonicalDocument
 from .labels import label_key, match_score
-from .template import Column, Group, Row, TableSpec, Template
+from .template import Column, Group, Row, TableSpec, Template, ValueKind
 from .templates import DEFAULT
 
 MIN_SCORE = 0.75
@@ -570,12 +570,22 @@ def _canonical_table(
     return Table(other_layout=layout, cells=cells)
 
 
+def _second_value(text: str, kind: ValueKind) -> Value:
+    """The value of a second reading; of a count's, its digits with look-alike letters read as
+    digits too (values.reading_numbers): a blurred "1" read as nothing, and again (enlarged,
+    binarised) as ".1." between two specks. Only a candidate: the identities decide."""
+    value = values.parse(text, kind).value
+    if value is None and kind == "count" and len(numbers := values.reading_numbers(text)) == 1:
+        return numbers[0]
+    return value
+
+
 def _cell(row: Row, column: Column, grid_cell: GridCell, scanned: bool) -> Cell:
     parsed = values.parse(grid_cell.text, column.kind)
     alternatives = [
         (v, conf)
         for v, conf in (
-            (values.parse(text, column.kind).value, conf) for text, conf in grid_cell.alternatives
+            (_second_value(text, column.kind), conf) for text, conf in grid_cell.alternatives
         )
         if v is not None and v != parsed.value
     ]

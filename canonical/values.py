@@ -24,6 +24,14 @@ _DECIMAL = re.compile(
     r"(?P<number>\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?P<unit>元|万元|亿元)?"
 )
 _NEGATIVE = ("-", "−", "﹣", "—", "减")
+# Letters the recogniser reads for a digit of a scan: a serif "1" as "I", "i", "l" or "|", a
+# "0" as "O", "o" or "Q" (10 read "io"). Only a candidate for the identities to confirm.
+_LOOKALIKE_DIGITS = str.maketrans("Iil|OoQ", "1111000")
+# "B" is a 3 as often as an 8 (a 3 read "B" at 0.98): both are candidates, and the identities
+# choose, as no sum holds with both.
+_EITHER_DIGIT = {"B": "38"}
+# A fax's "0" that lost its thin top and bottom: two brackets facing each other, read "()".
+_OPEN_ZERO = re.compile(r"[(（][)）]")
 WANTED = {"count": "非负整数", "signed": "整数（可带正负号）", "decimal": "非负数"}
 
 
@@ -58,3 +66,18 @@ def parse(text: str, kind: ValueKind) -> Parsed:
 
 def _not_a_number() -> Parsed:
     return Parsed(None, [Flag.NOT_A_NUMBER])
+
+
+def reading_numbers(text: str) -> list[int]:
+    """The numbers a reading's digits may be, look-alike letters read as digits; none when its
+    digits stand apart (a merged cell's "5 9 15" is no 5915)."""
+    read = _OPEN_ZERO.sub("0", text).translate(_LOOKALIKE_DIGITS)
+    if len(re.findall(r"[\dB]+", read)) != 1:
+        return []
+    readings = [""]
+    for ch in read:
+        if ch.isdecimal():
+            readings = [r + ch for r in readings]
+        elif ch in _EITHER_DIGIT:
+            readings = [r + d for r in readings for d in _EITHER_DIGIT[ch]]
+    return [int(r) for r in dict.fromkeys(readings) if r]

@@ -12,11 +12,11 @@ from canonical.corrections import (
     CONFIRMED_BY_IDENTITIES,
     CONFIRMED_BY_READING,
     ONLY_FORMAT_FIXED,
-    _reading_numbers,
     confirm,
     correct,
 )
 from canonical.mapping import rebuild
+from canonical.values import reading_numbers
 from extractors import extract
 from model.report import Flag
 
@@ -188,9 +188,9 @@ def test_a_b_is_the_3_or_the_8_the_sums_say(seed000):
     cell = misread(apps, ("other.no_correction", "commercial"), None, 0.98)  # printed 3
     cell.text = "B"
     cell.flag(Flag.NOT_A_NUMBER)
-    assert _reading_numbers("B") == [3, 8] and _reading_numbers("B26") == [326, 826]
-    assert _reading_numbers("I2") == [12] and _reading_numbers("5 9 15") == []
-    assert _reading_numbers("io") == [10]
+    assert reading_numbers("B") == [3, 8] and reading_numbers("B26") == [326, 826]
+    assert reading_numbers("I2") == [12] and reading_numbers("5 9 15") == []
+    assert reading_numbers("io") == [10]
     (fix,) = correct(doc)
     assert (fix.read_text, fix.value, fix.evidence) == ("B", 3, "digits_of_reading")
     assert identity_failures(doc) == []
@@ -220,3 +220,31 @@ def test_an_unsure_zero_vouches_for_no_unsure_number_beside_it(seed000):
     confirm(doc)
     assert number.confidence == 0.85
     assert zero.confidence == CONFIRMED_BY_IDENTITIES  # alone in its column
+
+
+def test_a_sum_failing_on_a_second_reading_tries_the_cells_other_numbers(seed000):
+    """A 150 dpi "1" read "I" in a row and in its total; read again, 1 in one and 8 in the
+    other. Together they break the row's sum, so the look-alike digit (1) is tried for each."""
+    doc, apps = seed000
+    row = "denied.prohibited_by_law"  # 1 in natural_person and in total, 0 elsewhere
+    first = misread(apps, (row, "natural_person"), None, 0.53, second=[(1, 0.99)])
+    total = misread(apps, (row, "total"), None, 0.35, second=[(8, 0.48)])
+    first.text = total.text = "I"
+    fixes = {(f.col, f.value, f.evidence) for f in correct(doc)}
+    assert fixes == {("natural_person", 1, "second_reading"), ("total", 1, "digits_of_reading")}
+    assert identity_failures(doc) == []
+
+
+def test_a_blank_read_again_as_a_number_is_tried_where_its_sum_fails(seed000):
+    """A blurred "1" read as nothing (a blank, which counts 0) and read again as ".1."; its
+    row's total read "I". The blank is in no failing sum until the total is read as 1: then
+    its second reading is tried too, and both hold."""
+    doc, apps = seed000
+    row = "denied.prohibited_by_law"  # 1 in natural_person and in total, 0 elsewhere
+    blank = misread(apps, (row, "natural_person"), None, 0.2, second=[(1, 0.64)])
+    blank.text, blank.flags = "", [Flag.INK_WITHOUT_TEXT, Flag.BLANK]
+    total = misread(apps, (row, "total"), None, 0.43)
+    total.text = "I"
+    fixes = {(f.col, f.value, f.evidence) for f in correct(doc)}
+    assert fixes == {("natural_person", 1, "second_reading"), ("total", 1, "digits_of_reading")}
+    assert Flag.BLANK not in blank.flags and identity_failures(doc) == []

@@ -5,7 +5,7 @@ from docx.oxml import parse_xml
 from helpers import SAMPLES, load_truth
 
 from canonical.checks import run_checks
-from canonical.mapping import LabelledTableMatcher, SingleRowMatcher, rebuild
+from canonical.mapping import LabelledTableMatcher, SingleRowMatcher, _second_value, rebuild
 from canonical.templates import DEFAULT
 from extractors.docx import read_table
 from extractors.text import parse
@@ -447,3 +447,12 @@ def test_a_short_label_with_its_numbering_lost_and_a_character_dropped():
     got = values(rebuild(parse(text.replace("\t（一）予以公开", "\t（）以公开"))))
     want = load_truth(SEED)["applications"]
     assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
+
+
+def test_a_counts_second_reading_between_specks_is_a_candidate_number():
+    """A blurred "1" read as nothing, and read again (enlarged, binarised) as ".1." between two
+    specks: 1 is a candidate for the identities (canonical/corrections.py) to confirm."""
+    assert _second_value(".1.", "count") == 1
+    assert _second_value("I", "count") == 1
+    assert _second_value("B", "count") is None  # a 3 or an 8: no one number
+    assert _second_value(".1.", "decimal") is None  # a decimal's dot may be its own
