@@ -368,20 +368,22 @@ class SingleRowMatcher:
         while len(cells) > self._width and not cells[0].text.strip():
             cells = cells[1:]  # an empty column left of the numbers
         leaves = self._leaves(grid_no)
+        placed: list[GridCell | None] = list(cells)
         if len(cells) != self._width and leaves:
-            cells = _under_leaves(cells, leaves) or cells
-        if len(cells) < self._width or not any(c.text.strip() for c in cells):
+            placed = _under_leaves(cells, leaves) or placed
+        if len(placed) < self._width or not any(c and c.text.strip() for c in placed):
             return False
-        if len(cells) > self._width:
+        if len(placed) > self._width:
             self.unrecognised.append(
-                f"{self.table.title}：数据行有 {len(cells)} 个单元格，模板只有 {self._width} 个，"
+                f"{self.table.title}：数据行有 {len(placed)} 个单元格，模板只有 {self._width} 个，"
                 "无法确定各数值属于哪一栏。"
             )
-            cells = []
+            placed = []
         for row in self.table.rows:
             columns = self.table.columns_of(row)
-            self.matched[row.id] = MatchedRow(row, dict(zip(columns, cells)))
-            cells = cells[len(columns) :]
+            found = {col: cell for col, cell in zip(columns, placed) if cell is not None}
+            self.matched[row.id] = MatchedRow(row, found)
+            placed = placed[len(columns) :]
         return True
 
     def settle(self) -> None:
@@ -460,17 +462,22 @@ def _numbers_apart(cells: list[GridCell]) -> list[GridCell]:
     return out
 
 
-def _under_leaves(cells: list[GridCell], leaves: list[GridCell]) -> list[GridCell] | None:
+def _under_leaves(cells: list[GridCell], leaves: list[GridCell]) -> list[GridCell | None] | None:
     """A data row with more or fewer cells than its header has leaves (a seal's arc taken for a
     rule; a faint rule lost): each leaf's cell is the one filled cell under it, or a blank one.
-    A cell under two leaves (its rule lost) is each one's, below the review line. None when a
-    leaf has two filled cells under it, or none at all: which one is its number is unknown."""
-    out = []
+    A cell under two leaves (its rule lost) is each one's, below the review line. One leaf with
+    no cell under it (None) is missing: the rule under it was lost, and its number joined to it
+    (a fax's 总计 read "总\n计\n5"). None when a leaf has two filled cells under it, or two
+    leaves none: which one is its number is unknown."""
+    out: list[GridCell | None] = []
     for leaf in leaves:
         under = [c for c in cells if _overlap(c, leaf)]
         filled = [c for c in under if c.text.strip()]
-        if not under or len(filled) > 1:
+        if len(filled) > 1 or (not under and None in out):
             return None
+        if not under:
+            out.append(None)
+            continue
         cell = filled[0] if filled else under[0]
         if sum(_overlap(cell, other) for other in leaves) > 1:
             cell = replace(cell, confidence=min(cell.confidence, COLUMN_UNSURE))

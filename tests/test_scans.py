@@ -175,6 +175,15 @@ def fax_rows(name: str, page: int) -> list[list[str]]:
     return [[c.text for c in row] for grid in read_page(image, page).grids for row in grid.rows()]
 
 
+def test_a_fax_header_rule_kept_in_dots_parts_two_headers_where_the_row_below_is_ruled():
+    """Table 四 on a fax: the light rule between 尚未审结 and 总计 of 未经复议直接起诉 kept dots
+    over 18% of its row, too few to be a rule by itself; the data row below is ruled there.
+    The two headers were read as one cell, and the table was lost."""
+    rows = fax_rows("fax_dotted_header_table4_p5.tiff", 5)
+    leaves = ["结\n果\n维\n持", "结\n果\n纠\n正", "其\n他\n结\n果", "尚\n未\n审\n结", "总\n计"]
+    assert leaves * 2 in rows
+
+
 def test_a_fax_label_is_not_cut_where_a_column_rule_of_other_rows_runs():
     """（一）予以公开 spans the group labels' column rule of the rows below; the paper beside a
     bracket is no lost rule (it was cut into （-） | 以公开, and the row was lost)."""
