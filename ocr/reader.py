@@ -28,7 +28,7 @@ from model.title import has_title
 from . import engine
 from .preprocess import binarize_lines, flatten, upright
 from .seal import without_seals
-from .table_grid import CellBox, find_tables
+from .table_grid import CellBox, find_tables, runs
 
 BLANK_INK = 20  # dark pixels (specks removed) below which a cell is empty
 DIGIT_HEIGHT = 15  # pixels: a digit at 200 dpi, 9 pt, is 22 tall; specks are smaller
@@ -780,13 +780,7 @@ def _percentiles(gray: np.ndarray, qs: tuple[float, ...]) -> list[float]:
 def _ink_bands(dark: np.ndarray) -> list[tuple[int, int]]:
     """Row bands (y0, y1) holding ink; a row with a single dark pixel is blank (a speck)."""
     ink_per_row = cv2.dilate(dark.astype(np.uint8), np.ones((3, 1), np.uint8)).sum(axis=1)
-    return _runs(ink_per_row > 1)
-
-
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) of each run of True in a 1-d array, end exclusive."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+    return runs(ink_per_row > 1)
 
 
 def _rule_remnant(band: tuple[int, int], crop_height: int, line: float) -> bool:
@@ -813,7 +807,7 @@ def _lines_apart(
     if y1 - y0 <= TWO_LINES * line:
         return [band]
     per_row = dark[y0:y1].astype(bool).sum(axis=1)
-    rows = _runs(per_row > FAINT_ROW * per_row.max())
+    rows = runs(per_row > FAINT_ROW * per_row.max())
     return [(y0 + a, y0 + b) for a, b in rows if b - a >= min_height] or [band]
 
 

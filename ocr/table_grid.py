@@ -134,15 +134,19 @@ def _between_row_rules(dotted: np.ndarray, rows: np.ndarray) -> np.ndarray:
     ):
         x0, x1 = int(group[0]), int(group[-1]) + 1
         ruled = rows[:, max(0, x0 - 3) : x1 + 3].any(axis=1)
-        on = np.concatenate(([False], dotted[:, x0:x1].any(axis=1), [False]))
-        edges = np.flatnonzero(np.diff(on.astype(np.int8)))
-        for y0, y1 in zip(edges[::2], edges[1::2]):
+        for y0, y1 in runs(dotted[:, x0:x1].any(axis=1)):
             if (
                 ruled[max(0, y0 - DOTTED_GAP) : y0 + 1].any()
                 and ruled[y1 - 1 : y1 + DOTTED_GAP].any()
             ):
                 kept[y0:y1, x0:x1] = dotted[y0:y1, x0:x1]
     return kept
+
+
+def runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in a 1-d array, end exclusive."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
 def _thin_rule(binary: np.ndarray, gap: tuple[int, int], run: tuple[int, int]) -> np.ndarray:
