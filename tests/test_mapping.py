@@ -1,6 +1,7 @@
 """Rows are matched by label, tolerant to how reports print them; both （六） layouts."""
 
 import docx
+import pytest
 from docx.oxml import parse_xml
 from helpers import SAMPLES, load_truth
 
@@ -87,15 +88,16 @@ def test_labels_tolerate_what_a_scan_reads_into_them():
     assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
 
 
-def test_a_numbering_after_a_stray_character_is_still_a_numbering():
+@pytest.mark.parametrize("four", ["用、", "P4、"])
+def test_a_numbering_after_a_stray_character_is_still_a_numbering(four):
     """A character or two of the group label beside a row's label, the rule between them lost
-    (、本（一)予以公开, 本（二）部分公开…), and a numbering misread as a character
-    (用、结转下年度继续办理)."""
+    (、本（一)予以公开, 本（二）部分公开…), and a numbering misread as a character or two
+    (用、 or P4、 for 四、)."""
     text = seed_text()
     for printed, read in [
         ("\t（一）予以公开", "\t、本（一)予以公开"),
         ("\t（二）部分公开", "\t本（二）部分公开"),
-        ("\t四、结转下年度继续办理", "\t用、结转下年度继续办理"),
+        ("\t四、结转下年度继续办理", f"\t{four}结转下年度继续办理"),
     ]:
         assert printed in text
         text = text.replace(printed, read)
