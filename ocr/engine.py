@@ -10,7 +10,8 @@ Where everything comes from (all installed wheels; nothing is ever downloaded):
   paddlex module, hence paddlex is pinned exactly; it equals the inference.yml PaddleOCR
   publishes with those models), plus the dictionary above as ``character_dict``.
 - Inference: ``paddleocr`` (``TextRecognition`` and the ``PaddleOCR`` pipeline) with
-  ``engine="onnxruntime"``.
+  ``engine="onnxruntime"``; the recogniser's network itself runs on ``openvino`` (see
+  ocr/openvino_runner.py: the same weights, 1.2-1.6× faster here).
 
 PaddleOCR wants a model folder holding ``inference.onnx`` beside ``inference.yml``. Those folders
 are assembled at run time from the local files above, under ``$NIANBAO_MODEL_CACHE`` (default
@@ -210,6 +211,8 @@ class Engine:
     def __init__(self, cache: Path | None = None):
         from paddleocr import PaddleOCR, TextRecognition
 
+        from .openvino_runner import OpenVinoRunner  # imports paddlex: after the variable above
+
         folders = assemble_models(cache)
         # One thread per model: documents run one per worker process, a worker per core. With
         # ONNX Runtime's default (a thread per core) two workers fight over the cores, and a
@@ -222,6 +225,7 @@ class Engine:
         self._rec = TextRecognition(
             model_name=REC_MODEL, model_dir=str(folders[REC_MODEL]), **common
         )
+        self._rec.paddlex_predictor.runner = OpenVinoRunner(folders[REC_MODEL] / "inference.onnx")
         self._page = PaddleOCR(
             text_detection_model_name=DET_MODEL,
             text_detection_model_dir=str(folders[DET_MODEL]),
