@@ -175,18 +175,19 @@ def test_tighten_keeps_faint_print_beside_a_black_speck():
 
 def test_the_recogniser_runs_on_openvino_with_the_same_outputs(ocr):
     """ocr/openvino_runner.py swaps only the call into the network: on a batch of crops (as
-    paddlex prepares them) its outputs are ONNX Runtime's on the same weights, and a width off
-    WIDTH_STEP, padded, reads the same text."""
+    paddlex prepares them) its outputs are ONNX Runtime's on the same weights, and a line
+    padded to a wider shape reads the same text."""
     from paddlex.inference.models.runners.onnxruntime_runner import ONNXRuntimeRunner
 
-    from ocr.openvino_runner import WIDTH_STEP, OpenVinoRunner
+    from ocr.openvino_runner import OpenVinoRunner, padded_width
 
     predictor = ocr._rec.paddlex_predictor
     assert isinstance(predictor.runner, OpenVinoRunner)
     onnx_runtime = ONNXRuntimeRunner(engine.model_cache_dir() / engine.REC_MODEL, "inference")
     crops = [engine.tighten(engine._bgr(drawn(n))) for n in NUMBERS[:4]]
     (batch,) = predictor.pre_tfs["ToBatch"](imgs=predictor.pre_tfs["ReisizeNorm"](imgs=crops))
-    batch = batch[..., : batch.shape[-1] // WIDTH_STEP * WIDTH_STEP]  # not padded
+    batch = batch[..., :192]  # a width not padded
+    assert padded_width(192) == 192 and padded_width(193) == 224 and padded_width(2049) == 2560
     (ours,), (theirs,) = predictor.runner(x=[batch]), onnx_runtime(x=[batch])
     assert np.abs(ours - theirs).max() < 1e-3
     label = cut(4, LABEL)
