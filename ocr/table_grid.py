@@ -35,6 +35,9 @@ DASHED_RULE = 8  # page width / this: the least length of a row rule found from 
 # (pixels) closed, dots a pixel out of line joined.
 DOTTED_GAP = 17
 DOTTED_COLUMN = 30  # page height / this: the least length of a column rule found from dots
+# ... or this, shorter than a one-line row (65 px at 200 dpi), where it is as tall as the column
+# rules beside it (see _as_tall_as_neighbours)
+SHORT_DOTTED_COLUMN = 50
 DASH_GAP = 5  # pixels: a dashed rule's gaps closed before rules are looked for
 # The same along a thin row rule, whose two pixel rows a fax breaks in turn: runs of 20 px at
 # most, with gaps of up to 16 (a table 二 row rule, lost, joined two rows).
@@ -98,15 +101,22 @@ def line_masks(
     # dash's gaps: found from thin ink alone, away from the rules found, which would run on
     # through the strokes of a label beside their end.
     near_rules = cv2.dilate(vertical, np.ones((2 * DOTTED_GAP + 1, 7), np.uint8))
-    dotted = _thin_rule(cv2.subtract(binary, near_rules), (DOTTED_GAP, 3), (h // DOTTED_COLUMN, 1))
+    dots = cv2.morphologyEx(
+        _thin(cv2.subtract(binary, near_rules), along_rows=False),
+        cv2.MORPH_CLOSE,
+        np.ones((DOTTED_GAP, 3), np.uint8),
+    )
+    dotted, short_dotted = (
+        cv2.morphologyEx(dots, cv2.MORPH_OPEN, np.ones((h // share, 1), np.uint8))
+        for share in (DOTTED_COLUMN, SHORT_DOTTED_COLUMN)
+    )
     if seals is not None:
-        dotted[seals > 0] = 0
-    if not dashed:
-        # On a crisp gray page the strokes of a label wrapped over three lines, one under the
-        # other, passed for dots (a web page's table image: a column too many, a row lost).
-        # There a rule of dots is kept only from row rule to row rule.
-        dotted = _between_row_rules(dotted, horizontal)
-    vertical |= dotted
+        dotted[seals > 0] = short_dotted[seals > 0] = 0
+    # On a crisp gray page the strokes of a label wrapped over three lines, one under the
+    # other, passed for dots (a web page's table image: a column too many, a row lost). There
+    # a rule of dots is kept only from row rule to row rule.
+    kept = dotted if dashed else _between_row_rules(dotted, horizontal)
+    vertical |= kept | _as_tall_as_neighbours(cv2.subtract(short_dotted, dotted), vertical)
     # Bridge the gaps faint toner leaves in a rule: only between two stretches of rule (text
     # was opened away), and shorter than a row is tall, so a merged cell's missing rule stays
     # missing.
@@ -143,6 +153,41 @@ def _between_row_rules(dotted: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return kept
 
 
+def _as_tall_as_neighbours(dotted: np.ndarray, vertical: np.ndarray) -> np.ndarray:
+    """The stretches of `dotted` (short column rules found from dots) that begin and end
+    within DOTTED_GAP of where the nearest column rules of `vertical` left and right of them do:
+    a rule of dots down a one-row table, the continuation of table 四 on the next page (its top
+    rule left out by the page break), runs as far as its neighbours; a label's strokes (商业 over
+    企业) do not."""
+    kept = np.zeros_like(dotted)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dotted, connectivity=8)
+    for i in range(1, count):
+        x, y, width, height = (int(v) for v in stats[i][:4])
+        row = vertical[y + height // 2]
+        left, right = np.flatnonzero(row[:x]), x + width + np.flatnonzero(row[x + width :])
+        if (
+            left.size
+            and right.size
+            and all(
+                _run_ends_near(vertical[:, column], y, y + height)
+                for column in (left[-1], right[0])
+            )
+        ):
+            stretch = labels[y : y + height, x : x + width] == i
+            kept[y : y + height, x : x + width][stretch] = 255
+    return kept
+
+
+def _run_ends_near(column: np.ndarray, y0: int, y1: int) -> bool:
+    """Does the run of ink of `column` across the middle of y0..y1 begin and end within
+    DOTTED_GAP of them?"""
+    middle = (y0 + y1) // 2
+    return any(
+        start <= middle < end and abs(start - y0) <= DOTTED_GAP and abs(end - y1) <= DOTTED_GAP
+        for start, end in runs(column > 0)
+    )
+
+
 def runs(flags: np.ndarray) -> list[tuple[int, int]]:
     """(start, end) of each run of True in a 1-d array, end exclusive."""
     edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
@@ -154,9 +199,7 @@ def _thin_rule(binary: np.ndarray, gap: tuple[int, int], run: tuple[int, int]) -
     and 2 THIN pixels either side (a rule's dash; a glyph's strokes cross each other), its gaps
     closed (`gap`: the kernel), where it runs on as far as `run` (several characters)."""
     along_rows = run[0] == 1
-    beside = np.zeros((4 * THIN + 1, 1) if along_rows else (1, 4 * THIN + 1), np.uint8)
-    beside.flat[[0, THIN, 3 * THIN, 4 * THIN]] = 1  # THIN and 2 THIN either side
-    thin = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(binary, beside)))
+    thin = _thin(binary, along_rows)
 
     def closed_then_opened(image: np.ndarray) -> np.ndarray:
         closed = cv2.morphologyEx(image, cv2.MORPH_CLOSE, np.ones(gap, np.uint8))
@@ -165,6 +208,14 @@ def _thin_rule(binary: np.ndarray, gap: tuple[int, int], run: tuple[int, int]) -
     if along_rows and gap[0] == 1:  # a run closed from gaps under `gap` holds a pixel in each
         return _row_by_row(thin, closed_then_opened, run[1] // gap[1])
     return closed_then_opened(thin)
+
+
+def _thin(binary: np.ndarray, along_rows: bool) -> np.ndarray:
+    """Ink with paper THIN and 2 THIN pixels either side, across the rows (`along_rows`) or
+    across the columns: a rule's dash."""
+    beside = np.zeros((4 * THIN + 1, 1) if along_rows else (1, 4 * THIN + 1), np.uint8)
+    beside.flat[[0, THIN, 3 * THIN, 4 * THIN]] = 1  # THIN and 2 THIN either side
+    return cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(binary, beside)))
 
 
 def _row_by_row(image: np.ndarray, operation, least_ink: int = 1) -> np.ndarray:

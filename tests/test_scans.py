@@ -167,6 +167,14 @@ def test_a_fax_rule_found_over_a_third_of_a_row_and_dotted_below_still_parts_its
     assert data_row[:4] == ["0", "0", "0", "0"] and "1" not in "".join(data_row)
 
 
+def test_a_fax_one_row_continuation_keeps_its_dotted_column_rules():
+    """Table 四's data row alone on a fax page: two column rules fell apart into dots down the
+    whole row, shorter than a dotted rule is looked for on a page; as tall as the rules beside
+    them, they part "1 | 1" and "0 | 0" (15 numbers were read as 13 cells, the row lost)."""
+    (row,) = fax_rows("fax_one_row_continuation_p5.tiff", 5)
+    assert row == ["1", "1", "0", "0", "2", "0", "0", "0", "1", "1", "0", "0", "0", "0", "0"]
+
+
 def fax_rows(name: str, page: int) -> list[list[str]]:
     from extractors.image import enlarged, load_pages
     from ocr.reader import read_page
