@@ -166,7 +166,7 @@ def _without_rules(gray: np.ndarray, dashed: bool) -> tuple[np.ndarray, list[lis
     # The grid is the one found with the seal (its marks told apart from rules by their shape):
     # lifted first, a seal took a faint rule under it along, and two cells merged.
     clean = without_seals(gray, binary, ruled.seals)
-    clean[ruled.rules > 0] = int(np.median(gray))
+    clean[ruled.rules > 0] = int(_percentiles(gray, (50,))[0])  # the paper's gray
     return clean, ruled.tables
 
 
@@ -764,8 +764,13 @@ def _glyph_ink(crop: np.ndarray) -> np.ndarray:
 
 def _percentiles(gray: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     """np.percentile of an 8-bit image (linear interpolation), from its histogram: a cell's
-    percentiles by sorting were a tenth of a scan's time."""
-    counts = np.bincount(gray.ravel(), minlength=256).cumsum()
+    percentiles by sorting were a tenth of a scan's time. OpenCV's histogram counts a page 9×
+    faster than np.bincount, in float32: exact up to 2**24 pixels."""
+    if gray.size < 1 << 24:
+        histogram = cv2.calcHist([np.ascontiguousarray(gray)], [0], None, [256], [0, 256])
+        counts = histogram.ravel().astype(np.int64).cumsum()
+    else:
+        counts = np.bincount(gray.ravel(), minlength=256).cumsum()
     n = int(counts[-1])
     out = []
     for q in qs:

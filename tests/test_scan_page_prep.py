@@ -20,6 +20,7 @@ from ocr.reader import (
     _line_bands,
     _lost_row_rules,
     _page_line_bands,
+    _percentiles,
     _row_spans,
     _text_lines,
     fullest,
@@ -263,3 +264,12 @@ def test_the_title_words_of_a_cited_document_give_no_agency():
     )
     assert agency_and_year(body) == (None, None)
     assert agency_and_year("四方台区2023年政府信息公开工作年度报告\n" + body) == ("四方台区", 2023)
+
+
+@pytest.mark.parametrize("shape", [(3508, 2480), (61, 97), (1, 1)])
+def test_percentiles_from_the_histogram_are_numpys(shape):
+    """A page's (OpenCV's histogram) and a cell's percentiles equal np.percentile's."""
+    gray = np.random.default_rng(7).integers(0, 256, shape, dtype=np.uint8)
+    for view in (gray, gray[::3, ::2]):
+        qs = (0.5, 10, 50, 90)
+        assert _percentiles(view, qs) == pytest.approx([np.percentile(view, q) for q in qs])
