@@ -160,21 +160,16 @@ def _as_tall_as_neighbours(dotted: np.ndarray, vertical: np.ndarray) -> np.ndarr
     rule left out by the page break), runs as far as its neighbours; a label's strokes (商业 over
     企业) do not."""
     kept = np.zeros_like(dotted)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(dotted, connectivity=8)
-    for i in range(1, count):
-        x, y, width, height = (int(v) for v in stats[i][:4])
-        row = vertical[y + height // 2]
-        left, right = np.flatnonzero(row[:x]), x + width + np.flatnonzero(row[x + width :])
-        if (
-            left.size
-            and right.size
-            and all(
-                _run_ends_near(vertical[:, column], y, y + height)
-                for column in (left[-1], right[0])
-            )
-        ):
-            stretch = labels[y : y + height, x : x + width] == i
-            kept[y : y + height, x : x + width][stretch] = 255
+    for x0, x1 in runs(dotted.any(axis=0)):
+        for y0, y1 in runs(dotted[:, x0:x1].any(axis=1)):
+            row = vertical[(y0 + y1) // 2]
+            left, right = np.flatnonzero(row[:x0]), x1 + np.flatnonzero(row[x1:])
+            if (
+                left.size
+                and right.size
+                and all(_run_ends_near(vertical[:, x], y0, y1) for x in (left[-1], right[0]))
+            ):
+                kept[y0:y1, x0:x1] = dotted[y0:y1, x0:x1]
     return kept
 
 
