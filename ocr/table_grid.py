@@ -116,7 +116,9 @@ def line_masks(
     # other, passed for dots (a web page's table image: a column too many, a row lost). There
     # a rule of dots is kept only from row rule to row rule.
     kept = dotted if dashed else _between_row_rules(dotted, horizontal)
-    vertical |= kept | _as_tall_as_neighbours(cv2.subtract(short_dotted, dotted), vertical)
+    vertical |= kept | _as_tall_as_neighbours(
+        cv2.subtract(short_dotted, dotted), vertical, horizontal
+    )
     # Bridge the gaps faint toner leaves in a rule: only between two stretches of rule (text
     # was opened away), and shorter than a row is tall, so a merged cell's missing rule stays
     # missing.
@@ -153,12 +155,15 @@ def _between_row_rules(dotted: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return kept
 
 
-def _as_tall_as_neighbours(dotted: np.ndarray, vertical: np.ndarray) -> np.ndarray:
+def _as_tall_as_neighbours(
+    dotted: np.ndarray, vertical: np.ndarray, horizontal: np.ndarray
+) -> np.ndarray:
     """The stretches of `dotted` (short column rules found from dots) that begin and end
-    within DOTTED_GAP of where the nearest column rules of `vertical` left and right of them do:
-    a rule of dots down a one-row table, the continuation of table 四 on the next page (its top
-    rule left out by the page break), runs as far as its neighbours; a label's strokes (商业 over
-    企业) do not."""
+    within DOTTED_GAP of where the nearest column rules of `vertical` left and right of them do,
+    with no row rule of `horizontal` between those two on the way. A rule of dots down a one-row
+    table, the continuation of table 四 on the next page (its top rule left out by the page
+    break), runs as far as its neighbours; a label's strokes (商业 over 企业) do not, nor do two
+    labels' strokes one above the other (容 over 采, across the rule between their rows)."""
     kept = np.zeros_like(dotted)
     for x0, x1 in runs(dotted.any(axis=0)):
         for y0, y1 in runs(dotted[:, x0:x1].any(axis=1)):
@@ -167,6 +172,7 @@ def _as_tall_as_neighbours(dotted: np.ndarray, vertical: np.ndarray) -> np.ndarr
             if (
                 left.size
                 and right.size
+                and not horizontal[y0 + DOTTED_GAP : y1 - DOTTED_GAP, left[-1] : right[0]].any()
                 and all(_run_ends_near(vertical[:, x], y0, y1) for x in (left[-1], right[0]))
             ):
                 kept[y0:y1, x0:x1] = dotted[y0:y1, x0:x1]

@@ -175,6 +175,14 @@ def test_a_fax_one_row_continuation_keeps_its_dotted_column_rules():
     assert row == ["1", "1", "0", "0", "2", "0", "0", "0", "1", "1", "0", "0", "0", "0", "0"]
 
 
+def test_two_labels_strokes_one_above_the_other_are_no_rule_of_dots():
+    """Table 二's last rows on a fax: 容 of 信息内容 over 采 of 政府集中采购 run down across the
+    rule between them, as tall as the broken rules beside them; they cut the labels in two
+    (政府集中身 | 购) and the row was lost."""
+    rows = fax_rows("fax_labels_one_above_the_other_p2.tiff", 2)
+    assert ["政府集中采购", "11", "35.6万元"] in rows
+
+
 def fax_rows(name: str, page: int) -> list[list[str]]:
     from extractors.image import enlarged, load_pages
     from ocr.reader import read_page
