@@ -86,7 +86,7 @@ def line_masks(
     along_columns = binary
     # A fax, or faint toner, breaks a thin row rule into dashes. Along rows a line of
     # characters would join into a rule: only thin ink (a rule's, not a glyph's) is joined.
-    dashed_rows = _thin_rule(binary, (1, ROW_DASH_GAP), (1, w // DASHED_RULE))
+    dashed_rows = _dashed_row_rule(binary, ROW_DASH_GAP, w // DASHED_RULE)
     if dashed:
         # A fax breaks a thin column rule into dashes: gaps of a few pixels are closed along it
         # first. Not on a seal (`seals`), whose star's and text's strokes would join; not on
@@ -139,20 +139,14 @@ def _between_row_rules(dotted: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The stretches of `dotted` (column rules found from dots) whose both ends come within
     DOTTED_GAP of a row rule (`rows`) beside them: a faint rule's dots run from rule to rule;
     a label's strokes stop short of them (56 px above, in the case that asked for this)."""
-    kept = np.zeros_like(dotted)
-    columns = np.flatnonzero(dotted.any(axis=0))
-    for group in (
-        np.split(columns, np.flatnonzero(np.diff(columns) > 1) + 1) if columns.size else []
-    ):
-        x0, x1 = int(group[0]), int(group[-1]) + 1
+
+    def from_rule_to_rule(x0: int, x1: int, y0: int, y1: int) -> bool:
         ruled = rows[:, max(0, x0 - 3) : x1 + 3].any(axis=1)
-        for y0, y1 in runs(dotted[:, x0:x1].any(axis=1)):
-            if (
-                ruled[max(0, y0 - DOTTED_GAP) : y0 + 1].any()
-                and ruled[y1 - 1 : y1 + DOTTED_GAP].any()
-            ):
-                kept[y0:y1, x0:x1] = dotted[y0:y1, x0:x1]
-    return kept
+        return bool(
+            ruled[max(0, y0 - DOTTED_GAP) : y0 + 1].any() and ruled[y1 - 1 : y1 + DOTTED_GAP].any()
+        )
+
+    return _stretches_where(dotted, from_rule_to_rule)
 
 
 def _as_tall_as_neighbours(
@@ -164,17 +158,27 @@ def _as_tall_as_neighbours(
     table, the continuation of table 四 on the next page (its top rule left out by the page
     break), runs as far as its neighbours; a label's strokes (商业 over 企业) do not, nor do two
     labels' strokes one above the other (容 over 采, across the rule between their rows)."""
+
+    def as_tall(x0: int, x1: int, y0: int, y1: int) -> bool:
+        row = vertical[(y0 + y1) // 2]
+        left, right = np.flatnonzero(row[:x0]), x1 + np.flatnonzero(row[x1:])
+        return bool(
+            left.size
+            and right.size
+            and not horizontal[y0 + DOTTED_GAP : y1 - DOTTED_GAP, left[-1] : right[0]].any()
+            and all(_run_ends_near(vertical[:, x], y0, y1) for x in (left[-1], right[0]))
+        )
+
+    return _stretches_where(dotted, as_tall)
+
+
+def _stretches_where(dotted: np.ndarray, keep) -> np.ndarray:
+    """`dotted` where `keep(x0, x1, y0, y1)` holds for its stretch: a run of rows of a run of
+    adjacent inked columns."""
     kept = np.zeros_like(dotted)
     for x0, x1 in runs(dotted.any(axis=0)):
         for y0, y1 in runs(dotted[:, x0:x1].any(axis=1)):
-            row = vertical[(y0 + y1) // 2]
-            left, right = np.flatnonzero(row[:x0]), x1 + np.flatnonzero(row[x1:])
-            if (
-                left.size
-                and right.size
-                and not horizontal[y0 + DOTTED_GAP : y1 - DOTTED_GAP, left[-1] : right[0]].any()
-                and all(_run_ends_near(vertical[:, x], y0, y1) for x in (left[-1], right[0]))
-            ):
+            if keep(x0, x1, y0, y1):
                 kept[y0:y1, x0:x1] = dotted[y0:y1, x0:x1]
     return kept
 
@@ -195,20 +199,17 @@ def runs(flags: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
-def _thin_rule(binary: np.ndarray, gap: tuple[int, int], run: tuple[int, int]) -> np.ndarray:
-    """A broken rule along rows (`run` shaped (1, n)) or columns ((n, 1)): ink with paper THIN
-    and 2 THIN pixels either side (a rule's dash; a glyph's strokes cross each other), its gaps
-    closed (`gap`: the kernel), where it runs on as far as `run` (several characters)."""
-    along_rows = run[0] == 1
-    thin = _thin(binary, along_rows)
+def _dashed_row_rule(binary: np.ndarray, gap: int, length: int) -> np.ndarray:
+    """A row rule broken into dashes: ink with paper THIN and 2 THIN pixels above and below (a
+    rule's dash; a glyph's strokes cross each other), its gaps up to `gap` closed, where it runs
+    on as far as `length` (several characters)."""
 
-    def closed_then_opened(image: np.ndarray) -> np.ndarray:
-        closed = cv2.morphologyEx(image, cv2.MORPH_CLOSE, np.ones(gap, np.uint8))
-        return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones(run, np.uint8))
+    def closed_then_opened(rows: np.ndarray) -> np.ndarray:
+        closed = cv2.morphologyEx(rows, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+        return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
 
-    if along_rows and gap[0] == 1:  # a run closed from gaps under `gap` holds a pixel in each
-        return _row_by_row(thin, closed_then_opened, run[1] // gap[1])
-    return closed_then_opened(thin)
+    # a run closed from gaps under `gap` holds a pixel in each stretch of `gap`
+    return _row_by_row(_thin(binary, along_rows=True), closed_then_opened, length // gap)
 
 
 def _thin(binary: np.ndarray, along_rows: bool) -> np.ndarray:
