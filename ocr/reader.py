@@ -26,6 +26,7 @@ from model.text import has_cjk, is_subsequence
 from model.title import has_title
 
 from . import engine
+from .levels import percentiles
 from .preprocess import binarize_lines, flatten, upright
 from .seal import without_seals
 from .table_grid import CellBox, find_tables, runs
@@ -166,7 +167,7 @@ def _without_rules(gray: np.ndarray, dashed: bool) -> tuple[np.ndarray, list[lis
     # The grid is the one found with the seal (its marks told apart from rules by their shape):
     # lifted first, a seal took a faint rule under it along, and two cells merged.
     clean = without_seals(gray, binary, ruled.seals)
-    clean[ruled.rules > 0] = int(_percentiles(gray, (50,))[0])  # the paper's gray
+    clean[ruled.rules > 0] = int(percentiles(gray, (50,))[0])  # the paper's gray
     return clean, ruled.tables
 
 
@@ -716,8 +717,8 @@ def _page_ink(gray: np.ndarray) -> np.ndarray:
     inked = binarize_lines(gray) > 0
     if not inked.any():
         return inked
-    (paper,) = _percentiles(gray, (50,))
-    (core,) = _percentiles(gray[inked], (PRINT_CORE,))
+    (paper,) = percentiles(gray, (50,))
+    (core,) = percentiles(gray[inked], (PRINT_CORE,))
     return (gray < max(DARK, (core + paper) / 2)) & inked
 
 
@@ -740,10 +741,10 @@ def _glyph_ink(crop: np.ndarray) -> np.ndarray:
     dark = crop < DARK
     if not crop.size:
         return dark
-    paper, ink = _percentiles(crop, (50, INK_PERCENTILE))
+    paper, ink = percentiles(crop, (50, INK_PERCENTILE))
     h, w = crop.shape
     if paper - ink < GLYPH_CONTRAST and w > INK_CELL_WIDTH * h:
-        ink = _percentiles(crop, (INK_PERCENTILE * INK_CELL_WIDTH * h / w,))[0]
+        ink = percentiles(crop, (INK_PERCENTILE * INK_CELL_WIDTH * h / w,))[0]
     if paper - ink < GLYPH_CONTRAST:
         return dark
     seeds = (crop < max(DARK, ink + 0.25 * (paper - ink))).astype(np.uint8)
@@ -760,26 +761,6 @@ def _glyph_ink(crop: np.ndarray) -> np.ndarray:
     joined[np.unique(labels[seeds])] = True
     joined[0] = False
     return joined[labels]
-
-
-def _percentiles(gray: np.ndarray, qs: tuple[float, ...]) -> list[float]:
-    """np.percentile of an 8-bit image (linear interpolation), from its histogram: a cell's
-    percentiles by sorting were a tenth of a scan's time. OpenCV's histogram counts a page 9×
-    faster than np.bincount, in float32: exact up to 2**24 pixels."""
-    if gray.size < 1 << 24:
-        histogram = cv2.calcHist([np.ascontiguousarray(gray)], [0], None, [256], [0, 256])
-        counts = histogram.ravel().astype(np.int64).cumsum()
-    else:
-        counts = np.bincount(gray.ravel(), minlength=256).cumsum()
-    n = int(counts[-1])
-    out = []
-    for q in qs:
-        rank = q / 100 * (n - 1)
-        below = int(rank)
-        low = int(np.searchsorted(counts, below + 1))  # value of the `below`-th smallest pixel
-        high = int(np.searchsorted(counts, min(below + 2, n)))
-        out.append(low + (rank - below) * (high - low))
-    return out
 
 
 def _ink_bands(dark: np.ndarray) -> list[tuple[int, int]]:
@@ -881,7 +862,7 @@ def leads_with_dash(line: np.ndarray) -> bool:
     darker than DASH_INK of the way from the paper to the darkest pixel: a light scan's dash is
     as light as 160 where its digit is 120, a blurred one's 155 where its digit is 89 (on paper
     at 226; taken at halfway, 3x2 pixels of it were left)."""
-    (paper,) = _percentiles(line, (90,))
+    (paper,) = percentiles(line, (90,))
     count, _, stats, _ = cv2.connectedComponentsWithStats(
         (line < paper - DASH_INK * (paper - int(line.min()))).astype(np.uint8), 8
     )

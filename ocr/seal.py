@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .levels import percentiles
+
 RADIUS = (0.075, 0.125)  # of the page width
 SEARCH_WIDTH = 500  # pixels: rings are searched on a copy this wide
 HOUGH_VOTES = 20  # accumulator threshold on that copy (at 30, a fax's broken ring was missed)
@@ -135,8 +137,8 @@ def without_seals(gray: np.ndarray, binary: np.ndarray, rings: list[Ring]) -> np
     page_ink = gray[(binary > 0) & (seal_discs(gray.shape, rings) == 0)]
     if not page_ink.size:
         return lifted
-    print_level = float(np.percentile(page_ink, PRINT_LEVEL))
-    paper = int(np.median(gray))
+    (print_level,) = percentiles(page_ink, (PRINT_LEVEL,))
+    paper = int(percentiles(gray, (50,))[0])
     for ring in rings:
         seal_level = _ring_gray(gray, binary, ring)
         if seal_level is None:

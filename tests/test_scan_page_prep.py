@@ -10,6 +10,7 @@ from canonical.metadata import agency_and_year, agency_warnings
 from extractors.pdf import _scan_image
 from model.grid import GridCell
 from ocr.engine import Reading
+from ocr.levels import percentiles
 from ocr.preprocess import evenly_lit, rotate, skew_angle
 from ocr.reader import (
     _dropped_glyph,
@@ -20,7 +21,6 @@ from ocr.reader import (
     _line_bands,
     _lost_row_rules,
     _page_line_bands,
-    _percentiles,
     _row_spans,
     _text_lines,
     fullest,
@@ -268,8 +268,9 @@ def test_the_title_words_of_a_cited_document_give_no_agency():
 
 @pytest.mark.parametrize("shape", [(3508, 2480), (61, 97), (1, 1)])
 def test_percentiles_from_the_histogram_are_numpys(shape):
-    """A page's (OpenCV's histogram) and a cell's percentiles equal np.percentile's."""
+    """A page's (OpenCV's histogram), a cell's and a list of pixels' percentiles equal
+    np.percentile's."""
     gray = np.random.default_rng(7).integers(0, 256, shape, dtype=np.uint8)
-    for view in (gray, gray[::3, ::2]):
+    for view in (gray, gray[::3, ::2], gray.ravel()[::5]):
         qs = (0.5, 10, 50, 90)
-        assert _percentiles(view, qs) == pytest.approx([np.percentile(view, q) for q in qs])
+        assert percentiles(view, qs) == pytest.approx([np.percentile(view, q) for q in qs])
