@@ -386,12 +386,15 @@ def image_frames(path: str, sha256: str) -> tuple[Frame, ...]:
 
 
 def _frames_of(file: Path, image) -> list[Frame]:
+    """Each frame's size as extractors.image shows it (turned, its pixels made square)."""
+    from extractors.image import shown_size
+
     if image.format != "TIFF":  # a GIF's or PNG's frames share one size; seeking would decode
-        return [Frame(file, i, image.size) for i in range(getattr(image, "n_frames", 1))]
+        return [Frame(file, i, shown_size(image)) for i in range(getattr(image, "n_frames", 1))]
     sizes = []
     for i in range(image.n_frames):
         image.seek(i)  # reads the frame's header (IFD) only
-        sizes.append(Frame(file, i, image.size))
+        sizes.append(Frame(file, i, shown_size(image)))
     return sizes
 
 
@@ -465,21 +468,25 @@ def _image_page(path: str, sha256: str, number: int):
     at most MAX_IMAGE_SIDE pixels on its long side. Only that frame is decoded."""
     from PIL import Image
 
+    from extractors.image import as_shown, shown_size
+
     frames = image_frames(path, sha256)
     if not 1 <= number <= len(frames):
         raise Refused(HTTPStatus.NOT_FOUND, "no such page")
     frame = frames[number - 1]
     problem = frame.problem()
-    if problem:
+    if problem or frame.size is None:
         raise Refused(HTTPStatus.UNPROCESSABLE_ENTITY, problem)
     with Image.open(frame.file) as image:
         image.seek(frame.index)
-        if image.size != frame.size:  # the file changed since it was listed
+        if shown_size(image) != frame.size:  # the file changed since it was listed
             raise Refused(HTTPStatus.NOT_FOUND, "no such page")
-        scale = _image_scale(image.size)
-        size = (round(image.width * scale), round(image.height * scale))
-        image.draft("L", size)  # a JPEG is decoded at a fraction of its size if it can be
-        page = image.convert("L")
+        scale = _image_scale(frame.size)
+        size = (round(frame.size[0] * scale), round(frame.size[1] * scale))
+        # A JPEG is decoded at a fraction of its size if it can be; its long side may lie
+        # either way before it is turned.
+        image.draft("L", (max(size), max(size)))
+        page = as_shown(image).convert("L")
     if page.size != size:
         page = page.resize(size, Image.Resampling.LANCZOS)
     return page

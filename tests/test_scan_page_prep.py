@@ -4,9 +4,10 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image
+from PIL import ExifTags, Image
 
 from canonical.metadata import agency_and_year, agency_warnings
+from extractors.image import load_pages
 from extractors.pdf import _scan_image
 from model.grid import GridCell
 from ocr.engine import Reading
@@ -28,6 +29,7 @@ from ocr.reader import (
     reads_title,
 )
 from ocr.table_grid import CellBox
+from review.server import _image_page, image_frames
 
 
 def ruled_page() -> np.ndarray:
@@ -274,3 +276,46 @@ def test_percentiles_from_the_histogram_are_numpys(shape):
     for view in (gray, gray[::3, ::2], gray.ravel()[::5]):
         qs = (0.5, 10, 50, 90)
         assert percentiles(view, qs) == pytest.approx([np.percentile(view, q) for q in qs])
+
+
+def test_a_photo_stored_sideways_is_read_and_shown_as_its_exif_orientation_says(tmp_path):
+    """A phone stores a portrait photo sideways and says so in EXIF (orientation 6: turn it a
+    quarter clockwise to show it). The page is read as shown, and the review page shows the
+    same pixels its boxes are on."""
+    page = ruled_page()
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    stored = np.ascontiguousarray(np.rot90(page))  # a quarter turn counter-clockwise
+    Image.fromarray(stored).save(tmp_path / "photo.jpg", quality=95, exif=exif.tobytes())
+    (loaded,) = load_pages(tmp_path / "photo.jpg")
+    assert loaded.shape == page.shape
+    assert np.abs(loaded.astype(int) - page).mean() < 2  # JPEG's loss only
+    shown = np.asarray(_image_page(str(tmp_path / "photo.jpg"), "exif", 1))
+    assert shown.shape == page.shape and np.abs(shown.astype(int) - page).mean() < 2
+
+
+def test_a_fax_in_normal_mode_is_stretched_to_square_pixels(tmp_path):
+    """A fax sent in normal mode is about 200×100 dpi (204×98): every other row of the page.
+    It is read, and shown, with its rows doubled, the missing ones found between their
+    neighbours."""
+    page = np.where(ruled_page() < 128, 0, 255).astype(np.uint8)
+    Image.fromarray(page[::2]).convert("1").save(
+        tmp_path / "fax.tiff", compression="group4", dpi=(200, 100)
+    )
+    (loaded,) = load_pages(tmp_path / "fax.tiff")
+    assert loaded.shape == (1170, 827)  # 585 rows, each twice
+    assert np.abs(loaded[: len(page)].astype(int) - page).mean() < 8  # a row in 40 is a rule
+    assert image_frames(str(tmp_path / "fax.tiff"), "fax")[0].size == (827, 1170)
+    assert np.asarray(_image_page(str(tmp_path / "fax.tiff"), "fax", 1)).shape == (1170, 827)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".tiff"])
+def test_a_scan_of_16_bit_samples_keeps_its_grays(tmp_path, suffix):
+    """A scanner's 16-bit grayscale page is read, and shown for review, in its grays scaled to
+    8 bits (PIL's own conversion clipped every sample above 255: the page came out white but
+    for pure black)."""
+    page = ruled_page()
+    Image.fromarray(page.astype(np.uint16) * 257).save(tmp_path / f"scan{suffix}")
+    (loaded,) = load_pages(tmp_path / f"scan{suffix}")
+    assert np.array_equal(loaded, page)
+    assert np.array_equal(np.asarray(_image_page(str(tmp_path / f"scan{suffix}"), "16", 1)), page)
