@@ -117,16 +117,18 @@ def shown_size(frame: Image.Image) -> tuple[int, int]:
 
 
 def as_shown(frame: Image.Image) -> Image.Image:
-    """The frame in 8 bits, turned as its EXIF orientation says, and stretched to square pixels
-    where its resolution differs across and down (a fax sent in normal mode, 204×98 dpi, has
-    its text squashed to half its height)."""
+    """The frame in 8 bits on white, turned as its EXIF orientation says, and stretched to
+    square pixels where its resolution differs across and down (a fax sent in normal mode,
+    204×98 dpi, has its text squashed to half its height)."""
     size = shown_size(frame)
-    turned = _eight_bits(ImageOps.exif_transpose(frame))
+    turned = _on_white(_eight_bits(ImageOps.exif_transpose(frame)))
     if turned.size == size:
         return turned
-    # In gray: PIL resizes a 1-bit image by repeating rows, and the fax's missing rows are
-    # better guessed between their neighbours (8 of 200 cells lost against 16, one report).
-    return turned.convert("L").resize(size, Image.Resampling.BICUBIC)
+    if turned.mode in ("1", "P"):
+        # PIL resizes these by repeating rows; a fax's missing rows are better guessed between
+        # their neighbours (8 of 200 cells lost against 16, one report).
+        turned = turned.convert("L" if turned.mode == "1" else "RGB")
+    return turned.resize(size, Image.Resampling.BICUBIC)
 
 
 def _eight_bits(frame: Image.Image) -> Image.Image:
@@ -136,6 +138,15 @@ def _eight_bits(frame: Image.Image) -> Image.Image:
         return frame
     samples = np.asarray(frame).astype(np.int64) // 257
     return Image.fromarray(samples.clip(0, 255).astype(np.uint8))
+
+
+def _on_white(frame: Image.Image) -> Image.Image:
+    """A frame with transparency laid on white paper: an exported page whose paper is
+    transparent black came out all black."""
+    if frame.mode not in ("RGBA", "LA", "PA") and "transparency" not in frame.info:
+        return frame
+    paper = Image.new("RGBA", frame.size, "white")
+    return Image.alpha_composite(paper, frame.convert("RGBA")).convert("RGB")
 
 
 def _gray(frame: Image.Image) -> Image.Image:

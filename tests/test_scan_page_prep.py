@@ -319,3 +319,17 @@ def test_a_scan_of_16_bit_samples_keeps_its_grays(tmp_path, suffix):
     (loaded,) = load_pages(tmp_path / f"scan{suffix}")
     assert np.array_equal(loaded, page)
     assert np.array_equal(np.asarray(_image_page(str(tmp_path / f"scan{suffix}"), "16", 1)), page)
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA"])
+def test_a_page_on_transparent_paper_is_read_on_white(tmp_path, mode):
+    """An exported page whose paper is transparent black (only the print opaque) is read, and
+    shown, on white paper: it came out all black."""
+    page = ruled_page()
+    ink = 255 - page  # opaque where printed
+    rgba = np.dstack([np.zeros_like(page)] * 3 + [ink])
+    Image.fromarray(rgba, "RGBA").convert(mode).save(tmp_path / "page.png")
+    (loaded,) = load_pages(tmp_path / "page.png")
+    assert np.abs(loaded.astype(int) - page).max() <= 1
+    shown = np.asarray(_image_page(str(tmp_path / "page.png"), mode, 1)).astype(int)
+    assert np.abs(shown - page).max() <= 1
