@@ -23,7 +23,18 @@ ODF_TEXT = (
 )
 FIB_ENCRYPTED = 0x0100  # Word's FIB: fEncrypted, in the flags word at offset 10
 HTML_TAGS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<table")
-IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+IMAGE_MAGICS = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",  # JPEG
+    b"II*\x00",  # TIFF, little-endian
+    b"MM\x00*",  # TIFF, big-endian
+    b"GIF87a",
+    b"GIF89a",
+    b"\x00\x00\x00\x0cjP  \r\n\x87\n",  # JPEG 2000
+    b"\xff\x4f\xff\x51",  # JPEG 2000 codestream
+)
+# ISO media files holding a still image: a phone's HEIC photo (through pillow-heif), AVIF.
+IMAGE_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis")
 
 
 def detect_format(path: Path) -> str:
@@ -42,7 +53,7 @@ def detect_format(path: Path) -> str:
         return _zip_format(path)
     if head.startswith(OLE2_MAGIC):
         return _ole_format(path)
-    if head.startswith(IMAGE_MAGICS):
+    if _looks_like_image(head):
         return "image"
     if _looks_like_mhtml(head):
         return "mhtml"
@@ -66,7 +77,7 @@ def _pages_folder_format(folder: Path) -> str:
         if detect_format(file) != "image":
             raise UnreadableDocument(
                 f"文件夹里的“{file.name}”不是图片：作为一份报告的各页，"
-                "文件夹里只能有图片文件（PNG、JPG、TIFF）。"
+                "文件夹里只能有图片文件（PNG、JPG、TIFF、WebP、HEIC 等）。"
             )
     return "image"
 
@@ -132,6 +143,16 @@ def _fib_flags(ole: olefile.OleFileIO) -> int:
     with ole.openstream("WordDocument") as stream:
         head = stream.read(12)
     return int.from_bytes(head[10:12], "little") if len(head) == 12 else 0
+
+
+def _looks_like_image(head: bytes) -> bool:
+    """PNG, JPEG, TIFF, GIF, JPEG 2000, WebP, BMP, HEIC or AVIF, by their first bytes."""
+    webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    bmp = head[:2] == b"BM" and head[6:10] == b"\x00" * 4  # its reserved fields are zero
+    return head.startswith(IMAGE_MAGICS) or webp or bmp or head[4:12] in _FTYP_IMAGE
+
+
+_FTYP_IMAGE = {b"ftyp" + brand for brand in IMAGE_BRANDS}
 
 
 def _looks_like_mhtml(head: bytes) -> bool:

@@ -1,4 +1,6 @@
-"""Images: PNG, JPG and multi-page TIFF; each file is one document, each frame one page.
+"""Images: PNG, JPG, multi-page TIFF, and the others extractors.detect knows (GIF, WebP, BMP,
+JPEG 2000, AVIF; a phone's HEIC through pillow-heif); each file is one document, each frame
+one page.
 A folder of images is one document only when the user says so (`nianbao run --one-report`):
 its files, in name order, are the pages.
 
@@ -12,6 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import ExifTags, Image, ImageOps, ImageSequence, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from model.files import page_files
 from model.grid import Extraction
@@ -20,6 +23,8 @@ from model.limits import Limits, check
 from model.settings import DEFAULT, ScanSettings
 
 from .errors import UnreadableDocument
+
+register_heif_opener()  # PIL opens HEIC/HEIF files from here on (the review page too)
 
 A4_SHORT_INCHES = 8.27
 SQUARE_TOLERANCE = 0.05  # resolutions across and down this close are one (72 vs 72.009)

@@ -375,6 +375,8 @@ def image_frames(path: str, sha256: str) -> tuple[Frame, ...]:
     sizes read from the files' headers: no pixel data is decoded. `sha256` keys the cache."""
     from PIL import Image
 
+    import extractors.image  # noqa: F401  (PIL opens HEIC photos once it is imported)
+
     found: list[Frame] = []
     for file in page_files(Path(path)):
         try:

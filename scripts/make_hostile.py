@@ -870,7 +870,12 @@ def _images(w: _Writer) -> None:
     )
     buffer = io.BytesIO()
     Image.new("L", (32, 32), 255).save(buffer, "GIF")
-    w.write(f"{i}/image.gif", buffer.getvalue(), "a GIF (unsupported format)", unreadable)
+    w.write(
+        f"{i}/image.gif",
+        buffer.getvalue(),
+        "a blank GIF: read, and no report",
+        failed("not_a_report"),
+    )
 
     noise = Image.frombytes("L", (1000, 1000), random.Random(4).randbytes(1_000_000))
     noise.save(w.path(f"{i}/noise.png"))

@@ -7,6 +7,7 @@ import pytest
 from PIL import ExifTags, Image
 
 from canonical.metadata import agency_and_year, agency_warnings
+from extractors.detect import detect_format
 from extractors.image import load_pages
 from extractors.pdf import _scan_image
 from model.grid import GridCell
@@ -333,3 +334,25 @@ def test_a_page_on_transparent_paper_is_read_on_white(tmp_path, mode):
     assert np.abs(loaded.astype(int) - page).max() <= 1
     shown = np.asarray(_image_page(str(tmp_path / "page.png"), mode, 1)).astype(int)
     assert np.abs(shown - page).max() <= 1
+
+
+@pytest.mark.parametrize(
+    "suffix, options, loss",
+    [
+        (".webp", {"lossless": True}, 0),
+        (".bmp", {}, 0),
+        (".gif", {}, 0),
+        (".jp2", {}, 0),  # lossless by default
+        (".heic", {"quality": 95}, 2),  # a phone's photo (pillow-heif)
+        (".avif", {"quality": 95}, 2),
+    ],
+)
+def test_image_files_of_other_formats_are_read(tmp_path, suffix, options, loss):
+    """Pages saved as WebP, BMP, GIF, JPEG 2000, HEIC or AVIF are images (told by their bytes,
+    whatever their name), read as they are: they were refused as no known format."""
+    page = ruled_page()
+    Image.fromarray(page).save(tmp_path / f"page{suffix}", **options)
+    (tmp_path / f"page{suffix}").rename(tmp_path / "page.dat")
+    assert detect_format(tmp_path / "page.dat") == "image"
+    (loaded,) = load_pages(tmp_path / "page.dat")
+    assert np.abs(loaded.astype(int) - page).mean() <= loss
