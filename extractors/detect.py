@@ -33,8 +33,12 @@ IMAGE_MAGICS = (
     b"\x00\x00\x00\x0cjP  \r\n\x87\n",  # JPEG 2000
     b"\xff\x4f\xff\x51",  # JPEG 2000 codestream
 )
-# ISO media files holding a still image: a phone's HEIC photo (through pillow-heif), AVIF.
-IMAGE_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis")
+# ISO media files holding a still image (their ftyp box's brand, at byte 4): a phone's HEIC
+# photo (read through pillow-heif), AVIF.
+IMAGE_FTYPS = tuple(
+    b"ftyp" + brand
+    for brand in (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis")
+)
 
 
 def detect_format(path: Path) -> str:
@@ -149,10 +153,7 @@ def _looks_like_image(head: bytes) -> bool:
     """PNG, JPEG, TIFF, GIF, JPEG 2000, WebP, BMP, HEIC or AVIF, by their first bytes."""
     webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
     bmp = head[:2] == b"BM" and head[6:10] == b"\x00" * 4  # its reserved fields are zero
-    return head.startswith(IMAGE_MAGICS) or webp or bmp or head[4:12] in _FTYP_IMAGE
-
-
-_FTYP_IMAGE = {b"ftyp" + brand for brand in IMAGE_BRANDS}
+    return head.startswith(IMAGE_MAGICS) or webp or bmp or head[4:12] in IMAGE_FTYPS
 
 
 def _looks_like_mhtml(head: bytes) -> bool:

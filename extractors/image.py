@@ -87,9 +87,9 @@ def load_pages(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[np.ndarray]:
 
 def frames(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Image.Image]:
     """Every page of an image file (a TIFF's frames), or of a folder of them, in grayscale,
-    the way a viewer shows it (`as_shown`): 16-bit samples in 8, turned as its EXIF orientation
-    says (a phone stores a portrait photo sideways and says so), its pixels made square (a
-    fax's are twice as tall as wide).
+    the way a viewer shows it (`as_shown`): 16-bit samples in 8, transparent paper white, turned
+    as its EXIF orientation says (a phone stores a portrait photo sideways and says so), its
+    pixels made square (a fax's are twice as tall as wide).
     Sizes and frame counts are checked from the headers, before any pixel is decoded."""
     Image.MAX_IMAGE_PIXELS = None  # our own limit below, with a message that names it
     pages: list[Image.Image] = []
@@ -138,10 +138,13 @@ def as_shown(frame: Image.Image) -> Image.Image:
 
 def _eight_bits(frame: Image.Image) -> Image.Image:
     """A frame of 16-bit samples scaled to 8 bits: PIL's conversion clips them, and a scanner's
-    16-bit grayscale page came out white but for pure black."""
+    16-bit grayscale page came out white but for pure black. Integer samples that all fit in 8
+    bits are kept as they are."""
     if not (frame.mode.startswith("I;16") or frame.mode == "I"):
         return frame
-    samples = np.asarray(frame).astype(np.int64) // 257
+    samples = np.asarray(frame).astype(np.int64)
+    if samples.max(initial=0) > 255:
+        samples //= 257
     return Image.fromarray(samples.clip(0, 255).astype(np.uint8))
 
 

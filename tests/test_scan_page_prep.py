@@ -310,13 +310,16 @@ def test_a_fax_in_normal_mode_is_stretched_to_square_pixels(tmp_path):
     assert np.asarray(_image_page(str(tmp_path / "fax.tiff"), "fax", 1)).shape == (1170, 827)
 
 
-@pytest.mark.parametrize("suffix", [".png", ".tiff"])
-def test_a_scan_of_16_bit_samples_keeps_its_grays(tmp_path, suffix):
+@pytest.mark.parametrize(
+    "suffix, samples", [(".png", np.uint16), (".tiff", np.uint16), (".tiff", np.int32)]
+)
+def test_a_scan_of_16_bit_samples_keeps_its_grays(tmp_path, suffix, samples):
     """A scanner's 16-bit grayscale page is read, and shown for review, in its grays scaled to
     8 bits (PIL's own conversion clipped every sample above 255: the page came out white but
-    for pure black)."""
+    for pure black). 32-bit integer samples of 8-bit values are kept as they are."""
     page = ruled_page()
-    Image.fromarray(page.astype(np.uint16) * 257).save(tmp_path / f"scan{suffix}")
+    scale = 257 if samples == np.uint16 else 1
+    Image.fromarray(page.astype(samples) * scale).save(tmp_path / f"scan{suffix}")
     (loaded,) = load_pages(tmp_path / f"scan{suffix}")
     assert np.array_equal(loaded, page)
     assert np.array_equal(np.asarray(_image_page(str(tmp_path / f"scan{suffix}"), "16", 1)), page)
