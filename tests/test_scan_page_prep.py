@@ -4,6 +4,7 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from helpers import FIXTURES
 from PIL import ExifTags, Image
 
 from canonical.metadata import agency_and_year, agency_warnings
@@ -11,6 +12,7 @@ from extractors.detect import detect_format
 from extractors.image import load_pages
 from extractors.pdf import _scan_image
 from model.grid import GridCell
+from model.report import Flag
 from ocr.engine import Reading
 from ocr.levels import percentiles
 from ocr.preprocess import evenly_lit, rotate, skew_angle
@@ -24,6 +26,7 @@ from ocr.reader import (
     _lost_row_rules,
     _page_line_bands,
     _row_spans,
+    _take_a_minus_read_again,
     _text_lines,
     fullest,
     leads_with_dash,
@@ -359,3 +362,25 @@ def test_image_files_of_other_formats_are_read(tmp_path, suffix, options, loss):
     assert detect_format(tmp_path / "page.dat") == "image"
     (loaded,) = load_pages(tmp_path / "page.dat")
     assert np.abs(loaded.astype(int) - page).mean() <= loss
+
+
+def test_a_minus_the_second_reading_has_is_taken_where_the_ink_shows_it():
+    """A "-1" read "1" (the dash seen in the ink: unsure, and one glyph more than the reading)
+    whose second reading is "-1" is "-1", as sure as that reading: three 2019-template
+    reports' 本年增/减 were held for review at 200 dpi. A second reading of other digits is
+    only an alternative."""
+    line = cv2.imread(str(FIXTURES / "minus_one_line_200dpi.png"), cv2.IMREAD_GRAYSCALE)
+    unsure = [Flag.UNREAD_SIGN, Flag.UNREAD_GLYPH, Flag.REREAD]
+
+    cell = GridCell(1, 3, "1", confidence=0.3, flags=list(unsure), alternatives=[("-1", 0.997)])
+    _take_a_minus_read_again(cell, line, None)
+    assert (cell.text, cell.confidence, cell.flags, cell.alternatives) == (
+        "-1",
+        0.997,
+        [Flag.REREAD],
+        [],
+    )
+
+    other = GridCell(1, 3, "1", confidence=0.3, flags=list(unsure), alternatives=[("-7", 0.9)])
+    _take_a_minus_read_again(other, line, None)
+    assert (other.text, other.confidence, other.flags) == ("1", 0.3, unsure)
