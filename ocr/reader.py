@@ -82,7 +82,7 @@ _BROKEN_STROKES = re.compile(r"[()（）\[\]【】{}]")
 _BRACKETS_ALONE = re.compile(_BROKEN_STROKES.pattern + "+")
 THICKEN = (7, 7)
 _SEEN_IN_THE_INK = {Flag.UNREAD_SIGN, Flag.UNREAD_GLYPH}  # doubts a second reading can't lift
-_MINUS_FIRST = re.compile(r"[-−﹣—－]\d+")  # a negative count, as its second reading has it
+_MINUS_FIRST = re.compile(r"[-−﹣—－]\d+")  # a number with its minus, as a second reading has it
 _NUMBER_WITH_UNIT = re.compile(_NUMBER.pattern + r"(?:万?元)?")  # 251000元 (2019 procurement)
 
 
