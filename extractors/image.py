@@ -160,7 +160,7 @@ def _on_white(frame: Image.Image) -> Image.Image:
 def _gray(frame: Image.Image) -> Image.Image:
     """A colour page as its red channel, where a red seal or stamp is as light as the paper
     (in luminance it is as dark as print, and covers the text and rules under it)."""
-    if frame.mode in ("1", "L", "LA", "I", "I;16", "F"):
+    if frame.mode in ("1", "L", "F"):  # as_shown has made 16-bit and transparent frames L or RGB
         return frame.convert("L")
     return frame.convert("RGB").getchannel("R")
 
