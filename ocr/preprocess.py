@@ -122,22 +122,27 @@ def skew_angle(gray: np.ndarray) -> float:
     return float(best)
 
 
-def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+def rotate(gray: np.ndarray, angle: float, interpolation: int = cv2.INTER_CUBIC) -> np.ndarray:
     if abs(angle) < 1e-3:
         return gray
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+    return cv2.warpAffine(gray, m, (w, h), flags=interpolation, borderValue=255)
 
 
 def upright(gray: np.ndarray) -> tuple[np.ndarray, int, float, bool]:
     """The page turned upright (up to 180°, see above) and deskewed, with what was done, and
     whether the quarter turn was clear (see quarter_turns)."""
+    gray, turns, angle, clear = turned_upright(gray)
+    return rotate(gray, angle), turns, angle, clear
+
+
+def turned_upright(gray: np.ndarray) -> tuple[np.ndarray, int, float, bool]:
+    """As `upright`, but the page only turned; the skew angle is not yet undone."""
     turns, clear = quarter_turns(gray)
     if turns:
         gray = np.ascontiguousarray(np.rot90(gray, k=-1))
-    angle = skew_angle(gray)
-    return rotate(gray, angle), turns, angle, clear
+    return gray, turns, skew_angle(gray), clear
 
 
 # The page's edges, fitted as lines (pixels of the PROFILE_WIDTH copy). In the photos drawn the

@@ -27,9 +27,9 @@ from model.title import has_title
 
 from . import engine
 from .levels import percentiles
-from .preprocess import binarize_lines, flatten, upright
+from .preprocess import binarize_lines, flatten, rotate, turned_upright
 from .seal import without_seals
-from .table_grid import CellBox, find_tables, runs
+from .table_grid import CellBox, find_tables, may_hold_tables, runs
 
 BLANK_INK = 20  # dark pixels (specks removed) below which a cell is empty
 DIGIT_HEIGHT = 15  # pixels: a digit at 200 dpi, 9 pt, is 22 tall; specks are smaller
@@ -117,7 +117,11 @@ def read_page(
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     dashed = _bilevel(gray)
     flat, rectified = flatten(gray)
-    gray, turns, skew, clear_turn = upright(flat)
+    turned_page, turns, skew, clear_turn = turned_upright(flat)
+    if not text and not may_hold_tables(turned_page, skew):  # text only, and not read
+        height, width = turned_page.shape
+        return PageReading([], "", turns * 90, skew, width, height, page, rectified, [])
+    gray = rotate(turned_page, skew)
     page_image = gray
     gray, tables = _without_rules(page_image, dashed)
     turned = turns * 90
@@ -580,14 +584,29 @@ def _page_text(gray: np.ndarray, tables: list[list[CellBox]]) -> list[engine.Rea
     # The page's line height is its bands' median: its tallest band may be two lines touching,
     # and pairs of lines joined as one read as nothing (a fax's title page). Not of rows of
     # specks: a fax's noise made the median 10 pixels where its lines were 26, and the rows of
-    # specks left in took the title's place among the TITLE_LINES read.
+    # specks left in took the title's place among the TITLE_LINES read. Each band counts as
+    # much as it is wide: on a fax's title page five specks, a band each (7-9 pixels), made
+    # the median of its two lines' (39, 52) 8.5, and its title was read as specks.
     lowest = gray.shape[0] // 300
     dark = _page_ink(band)
-    heights = [
-        y1 - y0 for y0, y1 in _ink_bands(dark) if y1 - y0 >= lowest and _spans_its_band(dark[y0:y1])
+    seen = [
+        dark[y0:y1]
+        for y0, y1 in _ink_bands(dark)
+        if y1 - y0 >= lowest and _spans_its_band(dark[y0:y1])
     ]
-    bands = _page_line_bands(dark, lowest, float(np.median(heights)) if heights else None)
+    line = _weighted_median(
+        [b.shape[0] for b in seen], [np.count_nonzero(b.any(axis=0)) for b in seen]
+    )
+    bands = _page_line_bands(dark, lowest, line)
     return _fullest_readings(_cut_lines(band, dark, bands, TITLE_LINES), band.shape[1])
+
+
+def _weighted_median(values: list[int], weights: list[int]) -> float | None:
+    if not values:
+        return None
+    order = np.argsort(values)
+    heavy = np.cumsum(np.asarray(weights)[order]) >= sum(weights) / 2
+    return float(np.asarray(values)[order][np.argmax(heavy)])
 
 
 def _spans_its_band(dark: np.ndarray) -> bool:

@@ -32,7 +32,7 @@ from ocr.reader import (
     leads_with_dash,
     reads_title,
 )
-from ocr.table_grid import CellBox
+from ocr.table_grid import CellBox, may_hold_tables
 from review.server import _image_page, image_frames
 
 
@@ -384,3 +384,62 @@ def test_a_minus_the_second_reading_has_is_taken_where_the_ink_shows_it():
     other = GridCell(1, 3, "1", confidence=0.3, flags=list(unsure), alternatives=[("-7", 0.9)])
     _take_a_minus_read_again(other, line, None)
     assert (other.text, other.confidence, other.flags) == ("1", 0.3, unsure)
+
+
+def _turned_and_angle(image: np.ndarray) -> tuple[np.ndarray, float]:
+    from ocr.preprocess import flatten, turned_upright
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    turned, _, angle, _ = turned_upright(flatten(gray)[0])
+    return turned, angle
+
+
+def _on_a_page(name: str, shape: tuple[int, int]) -> np.ndarray:
+    """A fixture that is part of a page, laid at the top of a page of its paper's gray."""
+    part = cv2.imread(str(FIXTURES / name), cv2.IMREAD_GRAYSCALE)
+    page = np.full(shape, int(np.median(part)), np.uint8)
+    page[120 : 120 + part.shape[0], : part.shape[1]] = part
+    return page
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "fax_dotted_rules_p9.tiff",
+        "fax_one_row_continuation_p5.tiff",  # one row, rules in dots
+        "fax_doubled_border_p1.tiff",
+        "landscape_sideways_p4.jpg",
+        "photo_edge_in_shadow_p4.jpg",
+        "upside_down_table2_p2.jpg",
+        "numbers_only_table4_p5.jpg",
+        "faint_dashed_one_row_p9.jpg",  # one row, faint rules in dashes
+    ],
+)
+def test_a_page_with_a_table_is_looked_at_in_full(name):
+    from extractors.image import enlarged
+
+    if name.startswith("faint_dashed"):
+        image = _on_a_page(name, (2339, 1654))
+    else:
+        image = enlarged(load_pages(FIXTURES / name)[0])[0]
+    assert may_hold_tables(*_turned_and_angle(image))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "fax_title_p1.tiff",
+        "fax_title_speck_bands_p1.tiff",
+        "faint150_title_p1.jpg",
+        "faint_two_line_title_p1.jpg",
+        "body_text_top_271dpi_p2.jpg",  # dense lines of bold text: no rule
+    ],
+)
+def test_a_page_of_text_is_told_from_one_with_a_table_at_a_glance(name):
+    from extractors.image import enlarged
+
+    if name.startswith("body_text_top"):
+        image = _on_a_page(name, (3169, 2241))
+    else:
+        image = enlarged(load_pages(FIXTURES / name)[0])[0]
+    assert not may_hold_tables(*_turned_and_angle(image))

@@ -219,6 +219,7 @@ def test_a_fax_table_with_its_border_doubled_and_a_row_rule_in_dashes_keeps_its_
     "page, agency, year",
     [
         ("fax_title_p1.tiff", "北京市朝阳区政务服务管理局", 2023),  # rows of specks between
+        ("fax_title_speck_bands_p1.tiff", "江苏省清河县人民政府", 2019),  # more specks than lines
         ("faint150_title_p1.jpg", "北京市石景山区人民政府", 2022),  # light print, blurred
         # two lines, the agency's the widest: read at a second width too (人 lost at the first)
         ("faint_two_line_title_p1.jpg", "北京市丰台区人民政府花乡街道办事处", 2023),
