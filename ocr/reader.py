@@ -118,7 +118,7 @@ def read_page(
     dashed = _bilevel(gray)
     flat, rectified = flatten(gray)
     turned_page, turns, skew, clear_turn = turned_upright(flat)
-    if not text and not may_hold_tables(turned_page, skew):  # text only, and not read
+    if not text and not may_hold_tables(turned_page, skew, dashed):  # text only, and not read
         height, width = turned_page.shape
         return PageReading([], "", turns * 90, skew, width, height, page, rectified, [])
     gray = rotate(turned_page, skew)

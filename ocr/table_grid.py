@@ -18,8 +18,13 @@ from .seal import Ring, seal_discs, seal_rings, without_seal_marks
 
 MIN_TABLE_WIDTH = 0.25  # of the page width
 QUICK_LOOK = 1000  # pixels: the long side of the copy may_hold_tables looks at
-QUICK_GAP = 7  # pixels of that copy: gaps closed in a rule (a fax's dashes, faint toner's)
-QUICK_THIN = 2  # pixels of that copy: paper this far above and below a rule's ink
+# Pixels of that copy: paper this far above and below a rule's ink (a rule there is 1-4 px
+# thick; at 2, a 200 dpi scan's rules, thickened by the copy, were not all thin), and gaps
+# closed along a rule: on the tables of two draws (seeds 20 and 23) the widest left was 4, and
+# 9 on a fax, whose dashes leave gaps up to 16 px at 200 dpi (QUICK_DASH_GAP, on bilevel pages).
+QUICK_THIN = 3
+QUICK_GAP = 8
+QUICK_DASH_GAP = 16
 BORDER_INK = 0.25  # share of a cell edge that must be ruled for a border to exist
 FAINT_BORDER = 0.1  # ... or this, where the rule runs on in the next row (see _cells)
 DOUBLED_RULE = 12  # pixels (at 300 dpi): two rules closer than this are one, printed twice
@@ -61,22 +66,24 @@ class CellBox:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, rules included
 
 
-def may_hold_tables(gray: np.ndarray, angle: float) -> bool:
+def may_hold_tables(gray: np.ndarray, angle: float, dashed: bool = False) -> bool:
     """Could the page, deskewed by `angle` degrees, hold a table? Not if no rule runs along its
     rows or its columns as far as MIN_TABLE_WIDTH (less a fifth): a page of text is told so in
     a tenth of find_tables' time. It is looked at on a copy QUICK_LOOK pixels long, each pixel
     the darkest of those it stands for (a faint hairline stays as dark as it is); a rule there
-    is thin ink (paper QUICK_THIN pixels either side), its gaps up to QUICK_GAP closed. Text,
-    thick ink, does not join into a rule, however bold the copy makes it."""
+    is thin ink (paper QUICK_THIN pixels either side), its gaps up to QUICK_GAP closed
+    (QUICK_DASH_GAP on a fax's page, `dashed`). Text, thick ink, does not join into a rule,
+    however bold the copy makes it."""
     k = max(1, round(max(gray.shape) / QUICK_LOOK))
     small = np.ascontiguousarray(cv2.erode(gray, np.ones((k, k), np.uint8))[::k, ::k])
     binary = ink(rotate(small, angle, cv2.INTER_NEAREST)) > 0
     least = int(0.8 * MIN_TABLE_WIDTH * min(binary.shape))
+    gap = QUICK_DASH_GAP if dashed else QUICK_GAP
     for image in (binary, np.ascontiguousarray(binary.T)):
         thin = image.copy()
         thin[QUICK_THIN:] &= ~image[:-QUICK_THIN]
         thin[:-QUICK_THIN] &= ~image[QUICK_THIN:]
-        closed = cv2.morphologyEx(thin.view(np.uint8), cv2.MORPH_CLOSE, np.ones((1, QUICK_GAP)))
+        closed = cv2.morphologyEx(thin.view(np.uint8), cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
         if _longest_row_run(closed) >= least:
             return True
     return False
