@@ -14,16 +14,18 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from model.report import Flag, Value
-from model.text import compact
+from model.text import MINUS_SIGNS, compact
 
 from .template import ValueKind
 
 _COUNT = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
-_SIGNED = re.compile(r"(?P<sign>[+\-−﹣—]|增加?|减少?)?(?P<digits>\d+|\d{1,3}(?:,\d{3})+)")
+_SIGNED = re.compile(
+    rf"(?P<sign>[+{re.escape(MINUS_SIGNS)}]|增加?|减少?)?(?P<digits>\d+|\d{{1,3}}(?:,\d{{3}})+)"
+)
 _DECIMAL = re.compile(
     r"(?P<number>\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?P<unit>元|万元|亿元)?"
 )
-_NEGATIVE = ("-", "−", "﹣", "—", "减")
+_NEGATIVE = (*MINUS_SIGNS, "减")
 # Letters the recogniser reads for a digit of a scan: a serif "1" as "I", "i", "l" or "|", a
 # "0" as "O", "o" or "Q" (10 read "io"). Only a candidate for the identities to confirm.
 _LOOKALIKE_DIGITS = str.maketrans("Iil|OoQ", "1111000")

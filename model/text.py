@@ -7,6 +7,9 @@ import re
 CJK_CHAR = "[\u4e00-\u9fff]"  # a Chinese character (the CJK Unified Ideographs block)
 _CJK = re.compile(CJK_CHAR)
 _WHITESPACE = re.compile(r"\s+")
+# A minus as printed or as read: hyphen-minus, minus sign, small and full-width hyphen-minus,
+# em dash. In a regex character class, escape it (re.escape).
+MINUS_SIGNS = "-−﹣－—"
 
 
 def compact(text: str) -> str:

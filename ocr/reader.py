@@ -21,8 +21,8 @@ import numpy as np
 from model.grid import Grid, GridCell, rectified_warning, turned_warning
 from model.report import Flag
 from model.settings import DEFAULT, ScanSettings
+from model.text import MINUS_SIGNS, has_cjk, is_subsequence
 from model.text import compact as to_compact
-from model.text import has_cjk, is_subsequence
 from model.title import has_title
 
 from . import engine
@@ -82,7 +82,7 @@ _BROKEN_STROKES = re.compile(r"[()（）\[\]【】{}]")
 _BRACKETS_ALONE = re.compile(_BROKEN_STROKES.pattern + "+")
 THICKEN = (7, 7)
 _SEEN_IN_THE_INK = {Flag.UNREAD_SIGN, Flag.UNREAD_GLYPH}  # doubts a second reading can't lift
-_MINUS_FIRST = re.compile(r"[-−﹣—－]\d+")  # a number with its minus, as a second reading has it
+_MINUS_FIRST = re.compile(rf"[{re.escape(MINUS_SIGNS)}]\d+")  # a number with its minus
 _NUMBER_WITH_UNIT = re.compile(_NUMBER.pattern + r"(?:万?元)?")  # 251000元 (2019 procurement)
 
 
