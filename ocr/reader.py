@@ -118,12 +118,16 @@ def read_page(
     dashed = _bilevel(gray)
     flat, rectified = flatten(gray)
     turned_page, turns, skew, clear_turn = turned_upright(flat)
-    if not text and not may_hold_tables(turned_page, skew, dashed):  # text only, and not read
+    holds_tables = may_hold_tables(turned_page, skew, dashed)
+    if not text and not holds_tables:  # text only, and not read
         height, width = turned_page.shape
         return PageReading([], "", turns * 90, skew, width, height, page, rectified, [])
-    gray = rotate(turned_page, skew)
-    page_image = gray
-    gray, tables = _without_rules(page_image, dashed)
+
+    def without_rules(image: np.ndarray) -> tuple[np.ndarray, list[list[CellBox]]]:
+        return _without_rules(image, dashed) if holds_tables else (image, [])
+
+    page_image = rotate(turned_page, skew)
+    gray, tables = without_rules(page_image)
     turned = turns * 90
     grids, lines = _read_tables(gray, tables, page, bbox_scale, settings, text)
     if not _reads_upright(grids, lines) or (tables and not clear_turn):
@@ -132,8 +136,8 @@ def read_page(
         candidates = (2,) if clear_turn else (1, 2, 3)
         turn = _best_turn(gray, tables, candidates) if tables else 2
         if turn:
-            turned_gray, turned_tables = _without_rules(
-                np.ascontiguousarray(np.rot90(page_image, turn)), dashed
+            turned_gray, turned_tables = without_rules(
+                np.ascontiguousarray(np.rot90(page_image, turn))
             )
             turned_grids, turned_lines = _read_tables(
                 turned_gray, turned_tables, page, bbox_scale, settings, text
