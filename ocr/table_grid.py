@@ -8,6 +8,7 @@ their spans) come from a union of elementary cells.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -47,6 +48,7 @@ DOTTED_COLUMN = 30  # page height / this: the least length of a column rule foun
 # ... or this, shorter than a one-line row (65 px at 200 dpi), where it is as tall as the column
 # rules beside it (see _as_tall_as_neighbours)
 SHORT_DOTTED_COLUMN = 50
+CROSSINGS = 80  # page height / this: strokes crossing a rule of dots closer are a glyph's
 DASH_GAP = 5  # pixels: a dashed rule's gaps closed before rules are looked for
 # The same along a thin row rule, whose two pixel rows a fax breaks in turn: runs of 20 px at
 # most, with gaps of up to 16 (a table 二 row rule, lost, joined two rows).
@@ -154,7 +156,9 @@ def line_masks(
     # On a crisp gray page the strokes of a label wrapped over three lines, one under the
     # other, passed for dots (a web page's table image: a column too many, a row lost). There
     # a rule of dots is kept only from row rule to row rule.
-    kept = dotted if dashed else _between_row_rules(dotted, horizontal)
+    kept = _not_crossed_by_strokes(
+        dotted if dashed else _between_row_rules(dotted, horizontal), binary, horizontal
+    )
     vertical |= kept | _as_tall_as_neighbours(
         cv2.subtract(short_dotted, dotted), vertical, horizontal
     )
@@ -186,6 +190,27 @@ def _between_row_rules(dotted: np.ndarray, rows: np.ndarray) -> np.ndarray:
         )
 
     return _stretches_where(dotted, from_rule_to_rule)
+
+
+def _not_crossed_by_strokes(
+    dotted: np.ndarray, binary: np.ndarray, horizontal: np.ndarray
+) -> np.ndarray:
+    """The stretches of `dotted` (column rules found from dots) that no two strokes cross
+    closer together than a character is tall (CROSSINGS, of the page's height): a glyph's
+    upright stroke, crossed by its own strokes (申, 中). Two labels alike one above the other
+    put their 申 in line, and across the gap a fax left in the row rule between them the two
+    strokes passed for a rule of dots (a column too many, splitting both labels). A rule is
+    crossed only by row rules (`horizontal`), a row apart."""
+    span = binary.shape[0] // CROSSINGS
+
+    def uncrossed(x0: int, x1: int, y0: int, y1: int) -> bool:
+        left = binary[y0:y1, max(0, x0 - THIN) : x0].all(axis=1)
+        right = binary[y0:y1, x1 : x1 + THIN].all(axis=1)
+        ruled = horizontal[y0:y1, max(0, x0 - THIN) : x1 + THIN].any(axis=1)
+        crossings = [start for start, _ in runs(left & right & ~ruled)]
+        return not any(b - a < span for a, b in itertools.pairwise(crossings))
+
+    return _stretches_where(dotted, uncrossed)
 
 
 def _as_tall_as_neighbours(

@@ -183,6 +183,15 @@ def test_two_labels_strokes_one_above_the_other_are_no_rule_of_dots():
     assert ["政府集中采购", "11", "35.6万元"] in rows
 
 
+def test_a_glyph_in_line_with_its_twin_in_the_row_below_is_no_rule_of_dots():
+    """Table 三's first two rows on a fax: both labels end in 申请数量, their 申 one above the
+    other, and the fax left a gap in the rule between them. The two strokes passed for a rule
+    of dots; it cut both labels (本年新收政府信息公开 | 3请数量), and both rows were lost."""
+    rows = fax_rows("fax_two_labels_in_line_p3.tiff", 3)
+    assert ["本年新收政府信息公开申请数量", "286", "31", "0", "2", "4", "3", "326"] in rows
+    assert ["上年结转政府信息公开申请数量", "12", "2", "0", "0", "0", "0", "14"] in rows
+
+
 def fax_rows(name: str, page: int) -> list[list[str]]:
     from extractors.image import enlarged, load_pages
     from ocr.reader import read_page
