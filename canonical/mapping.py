@@ -95,7 +95,7 @@ class LabelledTableMatcher:
         if labelled and self._header_key:
             first = labelled[0]
             key = label_key(cells[first].text)
-            if key == self._header_key:
+            if self._is_header(cells[first], cells[first + 1 :]):
                 self._read_header(cells[first + 1 :], grid_no)
                 return True
             rest = key.removeprefix(self._header_key)
@@ -116,6 +116,17 @@ class LabelledTableMatcher:
             elif isinstance(node, Row):
                 return self._take_in_group(node, cells[i + 1 :], grid_no)
         return False
+
+    def _is_header(self, first: GridCell, rest: list[GridCell]) -> bool:
+        """Does the row start 信息内容? Also read with a character wrong (信息内客 at 150 dpi)
+        before a cell naming a column: the numbers below were put under the header before it
+        (2019 table 二's 政府集中采购 under 上一年项目数量 | 本年增/减), and lost."""
+        assert self.table.header_key is not None
+        if label_key(first.text) == self._header_key:
+            return True
+        return match_score(first.text, self.table.header_key) >= MIN_SCORE and any(
+            self._column_named(cell.text) for cell in rest
+        )
 
     def _take_in_group(self, row: Row, value_cells: list[GridCell], grid_no: int) -> bool:
         """Take the row; the rows after it are read in its group (none for a top-level row)."""

@@ -7,7 +7,7 @@ from helpers import SAMPLES, load_truth
 
 from canonical.checks import run_checks
 from canonical.mapping import LabelledTableMatcher, SingleRowMatcher, _second_value, rebuild
-from canonical.templates import DEFAULT
+from canonical.templates import DEFAULT, t2019
 from extractors.docx import read_table
 from extractors.text import parse
 from model.grid import GridCell
@@ -204,6 +204,23 @@ def test_a_header_merged_with_its_first_column_still_names_it():
         == truth["licensing"]["decisions"]
     )
     assert doc.warnings == rebuild(parse(seed_text())).warnings
+
+
+def test_a_header_read_with_a_character_wrong_still_names_its_columns():
+    """At 150 dpi 信息内容 was read 信息内客 over 采购项目数量 | 采购总金额 (2019 table 二): the
+    政府集中采购 numbers were put under the header before it (上一年项目数量 | 本年增/减)."""
+    name = "t2019_hexi_street"
+    text = (SAMPLES / "t2019" / "text" / f"{name}.txt").read_text(encoding="utf-8")
+    header = "\t信息内容\n\t采购项目数量\n"
+    assert header in text
+    doc = rebuild(parse(text.replace(header, "\t信息内客\n\t采购项目数量\n")), t2019.TEMPLATE)
+    truth = load_truth(name)["active_disclosure"]["procurement"]
+    read = values(doc, "active_disclosure")
+    assert (read[("procurement", "items")], read[("procurement", "amount")]) == (
+        truth["items"],
+        truth["amount"],
+    )
+    assert doc.warnings == rebuild(parse(text), t2019.TEMPLATE).warnings
 
 
 def test_a_label_split_over_two_cells_still_names_its_row():
