@@ -27,6 +27,7 @@ RING_CONTRAST = 0.3  # ... more than of the circles just inside and outside it
 ROUGH_CONTRAST = 0.05  # the least contrast (ring less its surroundings) of a found circle to fit
 RING_WIDTH = 0.1  # of the radius, either side: the ring's stroke, and the error of the search
 ON_RING = 0.8  # share of a piece of rule lying on a ring: an arc, not a rule
+RUNS_ON = 0.1  # of the radius: a piece running straight this far off the ring is a rule
 FIT_STEP = 0.04  # of the radius: the first step of the search for the best-fitting circle
 STAR = 0.45  # of the radius: the star at a seal's centre lies within this (its points at 0.33)
 AROUND = 0.15  # of the radius: where the circles inside and outside are drawn
@@ -189,13 +190,20 @@ def seal_discs(shape: tuple[int, ...], rings: list[Ring]) -> np.ndarray:
     return _drawn(shape, rings, filled=True)
 
 
+def seal_rings_drawn(shape: tuple[int, ...], rings: list[Ring]) -> np.ndarray:
+    """255 on the seals' rings (their stroke, give or take the search's error), else 0."""
+    return _drawn(shape, rings, filled=False)
+
+
 def without_seal_marks(mask: np.ndarray, rings: list[Ring]) -> np.ndarray:
     """`mask` (rules found by opening) without the pieces lying on a ring or on its star (a
     fax fills the star, whose spine and arms pass for rules): a rule the seal crosses runs
-    on beyond it, and stays."""
+    on beyond it, and stays. So does a piece's straight part running off the ring for RUNS_ON
+    of its radius: a column rule along the ring's edge, joined to its arc (a fax's table 二
+    lost the rule between 本年废止件数 and 现行有效件数, and its two columns were read as one)."""
     if not rings:
         return mask
-    band = _drawn(mask.shape, rings, filled=False)
+    band = seal_rings_drawn(mask.shape, rings)
     for ring in rings:
         cv2.circle(band, (round(ring.x), round(ring.y)), round(STAR * ring.radius), 255, -1)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -206,6 +214,21 @@ def without_seal_marks(mask: np.ndarray, rings: list[Ring]) -> np.ndarray:
         return mask
     out = mask.copy()
     out[arcs[labels]] = 0
+    # Put back the rules running on off the ring, along their own line only (not the arc).
+    off_ring = cv2.bitwise_and(mask, cv2.bitwise_not(band))
+    length = max(3, round(RUNS_ON * min(ring.radius for ring in rings)))
+    down, across = (
+        cv2.morphologyEx(off_ring, cv2.MORPH_OPEN, np.ones(kernel, np.uint8))
+        for kernel in ((length, 1), (1, length))
+    )
+    for i in np.flatnonzero(arcs):
+        x, y, w, h, _ = stats[i]
+        area = (slice(y, y + h), slice(x, x + w))
+        piece = labels[area] == i
+        line = np.zeros_like(piece)
+        line[:, (down[area] > 0).any(axis=0)] = True
+        line[(across[area] > 0).any(axis=1), :] = True
+        out[area][piece & line] = mask[area][piece & line]
     return out
 
 

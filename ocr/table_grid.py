@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from .preprocess import ink, rotate
-from .seal import Ring, seal_discs, seal_rings, without_seal_marks
+from .seal import Ring, seal_discs, seal_rings, seal_rings_drawn, without_seal_marks
 
 MIN_TABLE_WIDTH = 0.25  # of the page width
 QUICK_LOOK = 1000  # pixels: the long side of the copy may_hold_tables looks at
@@ -314,7 +314,9 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
         without_seal_marks(vertical, rings),
     )
     rules = cv2.bitwise_or(horizontal, vertical)
-    text = _text_ink(binary, rules)
+    # A ring is not a cell's text: beside a column rule found above it, it stood for text on
+    # both sides of the rule in the rows below, and cut their cells in two.
+    text = _text_ink(binary, rules | seal_rings_drawn(binary.shape, rings))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
     tables = []
     table_labels = []

@@ -192,6 +192,15 @@ def test_a_glyph_in_line_with_its_twin_in_the_row_below_is_no_rule_of_dots():
     assert ["上年结转政府信息公开申请数量", "12", "2", "0", "0", "0", "0", "14"] in rows
 
 
+def test_a_column_rule_along_a_seals_ring_still_divides():
+    """Table 二 on a fax, a seal's ring running along the rule between 本年废止件数 and 现行有效
+    件数, joined to it: the rule was taken out with the ring, and the two columns were read as
+    one ("0 0", "30 192"), lost."""
+    rows = fax_rows("fax_seal_along_a_column_rule_p2.tiff", 2)
+    assert ["规章", "0", "0", "0"] in rows
+    assert ["行政规范性文件", "70", "30", "192"] in rows
+
+
 def fax_rows(name: str, page: int) -> list[list[str]]:
     from extractors.image import enlarged, load_pages
     from ocr.reader import read_page
