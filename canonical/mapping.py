@@ -37,6 +37,7 @@ COLUMN_UNSURE = 0.85
 EDGE_TOLERANCE = 0.02
 CLEARLY_BETTER = 0.1  # a row matched out of its group scores this much above any other row
 SIGN_NOT_PRINTED = 0.85  # a signed number read by OCR without a sign: below the review line
+OPEN_ZERO = 0.85  # a count read "()" taken as 0: below the review line
 _SIGN = re.compile(r"[+\-−﹣]|增|减")
 
 
@@ -607,8 +608,15 @@ def _cell(row: Row, column: Column, grid_cell: GridCell, scanned: bool) -> Cell:
         )
         if v is not None and v != parsed.value
     ]
-    unit = parsed.unit or (column.unit if parsed.value is not None else None)
     confidence, flags = grid_cell.confidence, [*grid_cell.flags, *parsed.flags]
+    if column.kind == "count" and scanned and values.is_open_zero(grid_cell.text):
+        # A fax's "0" that lost its thin top and bottom (read "()", sure of it, and often again
+        # after thickening): a 0, unsure until a sum of sure cells pins it (corrections.confirm).
+        # As no number, a sum could not tell it from a blank, and a column of them stayed unsure.
+        parsed = values.Parsed(0)
+        confidence = min(confidence, OPEN_ZERO)
+        flags = list(grid_cell.flags)
+    unit = parsed.unit or (column.unit if parsed.value is not None else None)
     if column.kind == "signed" and scanned and parsed.value:
         if Flag.UNREAD_SIGN in flags:  # a dash the recogniser did not read: the negative
             parsed.value = -abs(int(parsed.value))

@@ -70,6 +70,12 @@ def _not_a_number() -> Parsed:
     return Parsed(None, [Flag.NOT_A_NUMBER])
 
 
+def is_open_zero(text: str) -> bool:
+    """Is the reading two brackets facing each other alone: a fax's "0" without its top and
+    bottom?"""
+    return bool(_OPEN_ZERO.fullmatch(compact(text)))
+
+
 def reading_numbers(text: str) -> list[int]:
     """The numbers a reading's digits may be, look-alike letters read as digits; none when its
     digits stand apart (a merged cell's "5 9 15" is no 5915)."""

@@ -6,13 +6,21 @@ from docx.oxml import parse_xml
 from helpers import SAMPLES, load_truth
 
 from canonical.checks import run_checks
-from canonical.mapping import LabelledTableMatcher, SingleRowMatcher, _second_value, rebuild
+from canonical.corrections import CONFIRMED_BY_IDENTITIES, confirm
+from canonical.mapping import (
+    OPEN_ZERO,
+    LabelledTableMatcher,
+    SingleRowMatcher,
+    _second_value,
+    rebuild,
+)
 from canonical.templates import DEFAULT, t2019
 from extractors.docx import read_table
 from extractors.text import parse
 from model.grid import GridCell
 
 SEED = "000_de4a6e6b343917dd"
+TWO_COLUMNS = ("commercial", "research")
 
 
 def seed_text() -> str:
@@ -221,6 +229,23 @@ def test_a_header_read_with_a_character_wrong_still_names_its_columns():
         truth["amount"],
     )
     assert doc.warnings == rebuild(parse(text), t2019.TEMPLATE).warnings
+
+
+def test_a_scanned_count_read_as_brackets_is_a_zero_unsure_until_a_sum_pins_it():
+    """A fax's "0" that lost its thin top and bottom reads "()": on a scan a 0, below the review
+    line, which the row's sum of sure cells then vouches for. In a text it is no number."""
+    row = "\t1.属于国家秘密\n\t14\n\t0\n\t0\n"
+    assert row in seed_text()
+    text = seed_text().replace(row, "\t1.属于国家秘密\n\t14\n\t()\n\t()\n")
+    scan = parse(text)
+    scan.scanned_pages = {c.page: 200 for grid in scan.tables for c in grid.cells}
+    doc = rebuild(scan)
+    cells = [doc.tables["applications"].cell("denied.state_secret", col) for col in TWO_COLUMNS]
+    assert [(c.value, c.confidence) for c in cells] == [(0, OPEN_ZERO)] * 2
+    confirm(doc)
+    assert [(c.value, c.confidence) for c in cells] == [(0, CONFIRMED_BY_IDENTITIES)] * 2
+    typed = rebuild(parse(text)).tables["applications"]
+    assert [typed.cell("denied.state_secret", col).value for col in TWO_COLUMNS] == [None] * 2
 
 
 def test_a_label_split_over_two_cells_still_names_its_row():
