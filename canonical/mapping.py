@@ -19,8 +19,8 @@ from typing import Protocol
 
 from model.grid import Extraction, GridCell
 from model.report import Cell, Flag, Table, Value
+from model.text import MINUS_SIGNS, has_cjk
 from model.text import compact as to_compact
-from model.text import has_cjk
 
 from . import values
 from .document import CanonicalDocument
@@ -38,7 +38,7 @@ EDGE_TOLERANCE = 0.02
 CLEARLY_BETTER = 0.1  # a row matched out of its group scores this much above any other row
 SIGN_NOT_PRINTED = 0.85  # a signed number read by OCR without a sign: below the review line
 OPEN_ZERO = 0.85  # a count read "()" taken as 0: below the review line
-_SIGN = re.compile(r"[+\-−﹣]|增|减")
+_SIGN = re.compile(rf"[+{re.escape(MINUS_SIGNS)}]|增|减")
 
 
 class Matcher(Protocol):
