@@ -518,6 +518,15 @@ def _placed_by_geometry(cells: list[GridCell], wanted: int) -> bool:
     return _drawn(cells) or sum(c.colspan for c in cells) == wanted
 
 
+def _labelled_numbers(cells: list[GridCell]) -> bool:
+    """A row of a label and numbers (a data row's shape)?"""
+    return any(has_cjk(c.text) for c in cells) and any(
+        values.parse(c.text, "signed").value is not None
+        or values.parse(c.text, "decimal").value is not None
+        for c in cells
+    )
+
+
 def _drawn(cells: list[GridCell]) -> bool:
     """Are the cells drawn on a page (a scan, a PDF), their grid columns measured?"""
     return all(c.bbox is not None for c in cells)
@@ -545,12 +554,25 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
     # A row is taken once: tables with more rows, and so more specific labels, are offered it first.
     specs = sorted(template.tables, key=lambda t: -len(t.rows))
     matchers = [MATCHERS[spec.matcher](spec) for spec in specs]
+    takers: dict[int, list[Matcher]] = {}  # grid -> the matchers that took its rows
+    left: list[tuple[int, list[GridCell]]] = []  # rows of a label and numbers none took
     for grid_no, grid in enumerate(extraction.tables):
         for cells in grid.rows():
-            any(m.feed(cells, grid_no) for m in matchers)
+            taker = next((m for m in matchers if m.feed(cells, grid_no)), None)
+            if taker is not None:
+                takers.setdefault(grid_no, []).append(taker)
+            elif _labelled_numbers(cells):
+                left.append((grid_no, cells))
     for m in matchers:
         m.settle()
     found = {m.table.id: m for m in matchers if m.found()}
+    for grid_no, cells in left:  # in a table found: a row the template does not have, or misread
+        table = next((m for m in takers.get(grid_no, []) if m.table.id in found), None)
+        if table is not None:
+            label = _one_line(" ".join(c.text for c in cells if has_cjk(c.text)))
+            message = f"{table.table.title}：“{label}”一行对不上模板的任何一行，其数值没有采用。"
+            if message not in table.unrecognised:
+                table.unrecognised.append(message)
     tables = {
         spec.id: _canonical_table(spec, found[spec.id].matched, set(extraction.scanned_pages))
         for spec in template.tables

@@ -248,6 +248,21 @@ def test_a_scanned_count_read_as_brackets_is_a_zero_unsure_until_a_sum_pins_it()
     assert [typed.cell("denied.state_secret", col).value for col in TWO_COLUMNS] == [None] * 2
 
 
+def test_a_data_row_whose_label_matches_no_row_is_reported_by_its_label():
+    """A 150 dpi scan read 3.补正后申请内容仍不明确 as 3.补正后申请内容仍个 3月0: its numbers
+    are no row's (missing), and the label read is named in the warnings."""
+    misread = seed_text().replace("3.补正后申请内容仍不明确", "3.补正后申请内容仍个3月0")
+    assert misread != seed_text()
+    doc = rebuild(parse(misread))
+    cells = doc.tables["applications"].cells
+    assert {c.value for c in cells if c.row == "unable.unclear"} == {None}
+    assert doc.unrecognised == [
+        "三、收到和处理政府信息公开申请情况：“3.补正后申请内容仍个3月0”一行对不上模板的任何一行，"
+        "其数值没有采用。"
+    ]
+    assert rebuild(parse(seed_text())).unrecognised == []
+
+
 def test_a_label_split_over_two_cells_still_names_its_row():
     """A fax's dashes made a rule in the middle of 二、上年结转政府信息公开申请数量: neither half
     is a label (政府信息公开申请数量 is as near to 本年新收… as to 上年结转…), together they are."""
