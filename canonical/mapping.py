@@ -145,6 +145,12 @@ class LabelledTableMatcher:
     def _read_header(self, cells: list[GridCell], grid_no: int) -> None:
         named: list[tuple[GridCell, str | None]] = []
         for cell in cells:
+            if not cell.text.strip() and named and named[-1][1] is not None:
+                # No column's label is blank: a rule found in a label's cell on a scan (a 200
+                # dpi 本年收费金额 | blank, the number below spanning both, was placed nowhere).
+                label, column = named[-1]
+                named[-1] = (replace(label, colspan=cell.col + cell.colspan - label.col), column)
+                continue
             column = self._column_named(cell.text)
             if column is None and cell.text.strip():
                 self._unrecognised(f"表头“{_one_line(cell.text)}”不是该模板的栏目")

@@ -422,6 +422,28 @@ def test_a_row_split_by_a_seal_keeps_each_number_in_its_column():
     assert any("“1”不在该模板的任何栏目下" in u for u in matcher.unrecognised)
 
 
+def test_a_header_label_split_by_a_rule_found_in_it_still_names_the_number_below_both():
+    """A 200 dpi scan found a rule in table 二's 本年收费金额（单位：万元）: the header read
+    label | blank, and the number below, spanning both, was placed under neither."""
+    matcher = LabelledTableMatcher(DEFAULT.table("active_disclosure"))
+    box = (0.0, 0.0, 1.0, 1.0)
+    header = [
+        GridCell(0, 0, "信息内容", bbox=box),
+        GridCell(0, 1, "本年收费金额（单位：万元）", bbox=box),
+        GridCell(0, 2, "", bbox=box),
+    ]
+    assert matcher.feed(header, 0)
+    row = [
+        GridCell(1, 0, "行政事业性收费", bbox=box),
+        GridCell(1, 1, "5098.4139", colspan=2, bbox=box),
+    ]
+    assert matcher.feed(row, 0)
+    assert {c: cell.text for c, cell in matcher.matched["fees"].cells.items()} == {
+        "amount": "5098.4139"
+    }
+    assert matcher.unrecognised == []
+
+
 def test_a_short_label_with_a_character_dropped_is_told_by_its_numbering():
     """A fax's 予 lost to the column rule that starts two rows below it: （一）以公开."""
     text = seed_text()
