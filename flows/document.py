@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Recorded in every report.json. `nianbao run` redoes a document whose report has another
 # version (flows/resume.py), so bump it when a change to the pipeline alters its outputs.
-PIPELINE_VERSION = 16
+PIPELINE_VERSION = 17
 
 
 def process_document(
