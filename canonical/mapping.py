@@ -92,7 +92,9 @@ class LabelledTableMatcher:
 
     def feed(self, cells: list[GridCell], grid_no: int) -> bool:
         """Take the row if it is one of this table's rows; return whether it was taken."""
-        labelled = [i for i, c in enumerate(cells) if has_cjk(c.text)]
+        # A lone character in a value cell is no label: a seal's, or a digit misread ("1" read
+        # 正), which made （六）其他处理 a group waiting for its rows, and the row was lost.
+        labelled = [i for i, c in enumerate(cells) if _is_word(c.text)]
         if labelled and self._header_key:
             first = labelled[0]
             key = label_key(cells[first].text)
@@ -526,7 +528,7 @@ def _placed_by_geometry(cells: list[GridCell], wanted: int) -> bool:
 
 def _labelled_numbers(cells: list[GridCell]) -> bool:
     """A row of a label and numbers (a data row's shape)?"""
-    return any(has_cjk(c.text) for c in cells) and any(
+    return any(_is_word(c.text) for c in cells) and any(
         values.parse(c.text, "signed").value is not None
         or values.parse(c.text, "decimal").value is not None
         for c in cells

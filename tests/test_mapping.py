@@ -263,6 +263,20 @@ def test_a_data_row_whose_label_matches_no_row_is_reported_by_its_label():
     assert rebuild(parse(seed_text())).unrecognised == []
 
 
+def test_a_digit_read_as_a_character_does_not_make_a_row_label_a_group():
+    """A 150 dpi "1" read 正 in the 2019 template's （六）其他处理 row (a row there, a group in
+    the 2021 template): the label was taken for the group, waiting for rows that never came,
+    and the row was lost. The other numbers stay under their columns; 正 is no number."""
+    name = "t2019_qinghe_transport"
+    text = (SAMPLES / "t2019" / "text" / f"{name}.txt").read_text(encoding="utf-8")
+    row = "\t（六）其他处理\n\t3\n\t1\n"
+    assert row in text
+    doc = rebuild(parse(text.replace(row, "\t（六）其他处理\n\t3\n\t正\n")), t2019.TEMPLATE)
+    other = {c.col: c.value for c in doc.tables["applications"].cells if c.row == "other"}
+    truth = load_truth(name)["applications"]["other"]
+    assert other == truth | {"commercial": None}
+
+
 def test_a_label_split_over_two_cells_still_names_its_row():
     """A fax's dashes made a rule in the middle of 二、上年结转政府信息公开申请数量: neither half
     is a label (政府信息公开申请数量 is as near to 本年新收… as to 上年结转…), together they are."""
