@@ -577,7 +577,7 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
     for grid_no, cells in left:  # in a table found: a row the template does not have, or misread
         table = next((m for m in takers.get(grid_no, []) if m.table.id in found), None)
         if table is not None:
-            label = _one_line(" ".join(c.text for c in cells if has_cjk(c.text)))
+            label = _one_line(" ".join(c.text for c in cells if _is_word(c.text)))
             message = f"{table.table.title}：“{label}”一行对不上模板的任何一行，其数值没有采用。"
             if message not in table.unrecognised:
                 table.unrecognised.append(message)
