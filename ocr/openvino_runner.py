@@ -2,7 +2,7 @@
 
 PaddleOCR's TextRecognition keeps its own pre- and post-processing (resize, normalise, CTC
 decoding); only the call into the network is swapped (paddlex's `runner`). Same weights, same
-outputs (largest difference 0.0000 on random inputs); on this machine's Xeon (AVX-512, one
+outputs (largest difference 0.0000 on random inputs, in f32); on this machine's Xeon (AVX-512, one
 thread) a 48×96 crop took 14 ms instead of 17, a batch of four 12 a crop instead of 20, and a
 48×480 line 46 instead of 71.
 
@@ -47,6 +47,9 @@ class OpenVinoRunner(InferenceRunner):
                 "NUM_STREAMS": 1,
                 "PERFORMANCE_HINT": "LATENCY",
                 "ENABLE_CPU_PINNING": False,
+                # On a CPU with bfloat16 units (AMX, AVX-512 BF16) OpenVINO computes in bf16 by
+                # default: readings then differ from ONNX Runtime's (a probability off by 0.94).
+                "INFERENCE_PRECISION_HINT": "f32",
             },
         )
         self._request = self._model.create_infer_request()
