@@ -316,7 +316,7 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
     rules = cv2.bitwise_or(horizontal, vertical)
     # A ring is not a cell's text: beside a column rule found above it, it stood for text on
     # both sides of the rule in the rows below, and cut their cells in two.
-    text = _text_ink(binary, rules | seal_rings_drawn(binary.shape, rings))
+    text = _text_ink(binary, rules | seal_rings_drawn(binary.shape, rings) if rings else rules)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
     tables = []
     table_labels = []
