@@ -19,7 +19,7 @@ from typing import Protocol
 
 from model.grid import Extraction, GridCell
 from model.report import Cell, Flag, Table, Value
-from model.text import MINUS_SIGNS, has_cjk
+from model.text import MINUS_SIGNS, is_word
 from model.text import compact as to_compact
 
 from . import values
@@ -94,7 +94,7 @@ class LabelledTableMatcher:
         """Take the row if it is one of this table's rows; return whether it was taken."""
         # A lone character in a value cell is no label: a seal's, or a digit misread ("1" read
         # 正), which made （六）其他处理 a group waiting for its rows, and the row was lost.
-        labelled = [i for i, c in enumerate(cells) if _is_word(c.text)]
+        labelled = [i for i, c in enumerate(cells) if is_word(c.text)]
         if labelled and self._header_key:
             first = labelled[0]
             key = label_key(cells[first].text)
@@ -166,7 +166,7 @@ class LabelledTableMatcher:
 
     def _take(self, row: Row, value_cells: list[GridCell], grid_no: int) -> bool:
         filled = [c for c in value_cells if c.text.strip()]
-        if not value_cells or (filled and all(_is_word(c.text) for c in filled)):
+        if not value_cells or (filled and all(is_word(c.text) for c in filled)):
             return False  # a header row: table 四's 总计 is not （七）总计
         if row.id in self.matched:
             self.warnings.append(
@@ -443,12 +443,6 @@ def _without_empty_left(cells: list[GridCell], wanted: int, first: int | None) -
     return cells
 
 
-def _is_word(text: str) -> bool:
-    """Two characters or more of Chinese (a column's label); one is a seal's character over a
-    data row's blank cell."""
-    return sum(has_cjk(ch) for ch in text) >= 2
-
-
 def _under_spans(
     cells: list[GridCell], spans: Mapping[tuple[int, int], str | None]
 ) -> tuple[list[GridCell], list[str | None]]:
@@ -528,7 +522,7 @@ def _placed_by_geometry(cells: list[GridCell], wanted: int) -> bool:
 
 def _labelled_numbers(cells: list[GridCell]) -> bool:
     """A row of a label and numbers (a data row's shape)?"""
-    return any(_is_word(c.text) for c in cells) and any(
+    return any(is_word(c.text) for c in cells) and any(
         values.parse(c.text, "signed").value is not None
         or values.parse(c.text, "decimal").value is not None
         for c in cells
@@ -548,7 +542,7 @@ def _mostly_numbers(cells: list[GridCell]) -> bool:
     filled = [c for c in cells if c.text.strip()]
     numbers = sum(values.parse(c.text, "count").value is not None for c in filled)
     if not numbers:
-        return bool(filled) and not any(_is_word(c.text) for c in filled)
+        return bool(filled) and not any(is_word(c.text) for c in filled)
     return numbers >= len(filled) / 2
 
 
@@ -577,7 +571,7 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
     for grid_no, cells in left:  # in a table found: a row the template does not have, or misread
         table = next((m for m in takers.get(grid_no, []) if m.table.id in found), None)
         if table is not None:
-            label = _one_line(" ".join(c.text for c in cells if _is_word(c.text)))
+            label = _one_line(" ".join(c.text for c in cells if is_word(c.text)))
             message = f"{table.table.title}：“{label}”一行对不上模板的任何一行，其数值没有采用。"
             if message not in table.unrecognised:
                 table.unrecognised.append(message)

@@ -21,6 +21,12 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+def is_word(text: str) -> bool:
+    """Two Chinese characters or more: a label's words. One alone is a misread digit (a 150 dpi
+    "3" read 国) or a seal's character over a blank cell."""
+    return len(_CJK.findall(text)) >= 2
+
+
 def is_subsequence(short: str, long: str) -> bool:
     """Are `short`'s characters all in `long`, in order (`long` with some characters dropped)?"""
     rest = iter(long)

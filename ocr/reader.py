@@ -21,7 +21,7 @@ import numpy as np
 from model.grid import Grid, GridCell, rectified_warning, turned_warning
 from model.report import Flag
 from model.settings import DEFAULT, ScanSettings
-from model.text import MINUS_SIGNS, has_cjk, is_subsequence
+from model.text import MINUS_SIGNS, has_cjk, is_subsequence, is_word
 from model.text import compact as to_compact
 from model.title import has_title
 
@@ -310,7 +310,7 @@ def _read_table(gray: np.ndarray, table: list[CellBox], page: int, bbox_scale: f
         for line in lines:
             crops.append(line)
             owners.append(cell)
-    readings = engine.recognize(crops) if crops else []
+    readings = engine.recognize(crops, cells=True) if crops else []
     per_cell: dict[int, list] = {}
     for cell, reading in zip(owners, readings):
         per_cell.setdefault(id(cell), []).append(reading)
@@ -554,7 +554,7 @@ def _reread_unsure(gray: np.ndarray, table: list[CellBox], cells: list[GridCell]
         for box, cell in zip(table, cells)
         if (cell.confidence < REREAD_BELOW or _BRACKETS_ALONE.fullmatch(to_compact(cell.text)))
         and "\n" not in cell.text
-        and not has_cjk(cell.text)
+        and not is_word(cell.text)  # a 150 dpi "3" read 国 (0.12) is read again "3" (1.0)
     ]
     if not unsure:
         return

@@ -71,16 +71,13 @@ def test_source_error_survives_scanning_as_a_source_error(scanned):
     )
 
 
-def test_poor_150dpi_scan_reads_every_cell_with_the_identities_help(scanned):
+def test_poor_150dpi_scan_reads_every_cell(scanned):
     report = scanned("003_e8e0dec984916c3b.poor150.pdf")
     assert wrong_cells(report, "003_e8e0dec984916c3b") == {}
     assert report["status"] == "ok" and report["checks"] == []
     assert (report["agency"], report["year"]) == ("北京市石景山区人民政府", 2022)
-    fixes = {(f["row"], f["col"]): f for f in report["corrections"]}
-    fix = fixes["denied.enforcement_files", "total"]  # "3" first read as "B"
-    assert (fix["read_text"], fix["value"], fix["evidence"]) == ("B", 3, "second_reading")
-    # A speck read as a line of its own above "12": the number is the reading's digits.
-    assert fixes.keys() <= {("denied.enforcement_files", "total"), ("review", "total")}
+    # Its blurred "3", read "B" until crops were stretched (engine.stretched), is read right.
+    assert report["corrections"] == []
 
 
 def test_sideways_photo_is_turned_and_read(scanned):
@@ -222,7 +219,10 @@ def test_a_fax_label_is_not_cut_where_a_column_rule_of_other_rows_runs():
     """（一）予以公开 spans the group labels' column rule of the rows below; the paper beside a
     bracket is no lost rule (it was cut into （-） | 以公开, and the row was lost)."""
     rows = fax_rows("fax_label_gap_p3.tiff", 3)
-    assert ["本年\n度办\n结\n果", "（-）以公开", "84", "5", "0", "0", "(0", "0", "89"] in rows
+    # Its "0"s are read "0", "()" or "(0" as the recogniser sees them: the cells are the test.
+    assert [r[:4] + r[-1:] for r in rows if len(r) == 9 and r[1] == "（-）以公开"] == [
+        ["本年\n度办\n结\n果", "（-）以公开", "84", "5", "89"]
+    ]
 
 
 def test_a_fax_table_with_its_border_doubled_and_a_row_rule_in_dashes_keeps_its_rows():
