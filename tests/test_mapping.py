@@ -88,6 +88,9 @@ def test_labels_tolerate_what_a_scan_reads_into_them():
         ("\t（七）总计", "\t（七）总让"),  # a short label, told by its numbering
         ("\t（六）其他处理", "\t六）其他处理"),  # its opening bracket lost
         ("\t3.其他", "\t3其他"),  # the numbering's dot lost
+        # a fax's, told by the row's number and its first characters, or most of them
+        ("\t4.保护第三方合法权益", "\t4.保护第一7"),
+        ("\t7.属于行政执法案卷", "\t7.属子=政执法案卷"),
     ]:
         assert printed in text
         text = text.replace(printed, read)
@@ -184,6 +187,19 @@ def test_table_four_is_known_by_its_second_header_level():
     got = values(rebuild(parse(text)), "reviews_litigation")
     want = load_truth(SEED)["reviews_litigation"]
     assert got == {(r, c): v for r, cols in want.items() for c, v in cols.items()}
+
+
+def test_a_row_number_with_too_little_of_its_label_names_no_row():
+    """6. is 属于四类过程性信息's number, but 属于 starts four rows' labels: a label misnumbered
+    and cut short (属于三内) is not taken for the row its number names."""
+    text = seed_text()
+    printed = "\t5.属于三类内部事务信息"
+    assert printed in text
+    doc = rebuild(parse(text.replace(printed, "\t6.属于三内")))
+    got = values(doc)
+    truth = load_truth(SEED)["applications"]
+    assert got[("denied.internal_affairs", "natural_person")] is None
+    assert got[("denied.process_info", "total")] == truth["denied.process_info"]["total"]
 
 
 def test_a_label_as_near_to_two_rows_is_neither():
