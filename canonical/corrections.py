@@ -45,23 +45,25 @@ def correct(doc: CanonicalDocument) -> list[Correction]:
 
 
 def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
-    """Cells read as no number whose second reading is one, all tried at once. A broken fax
-    prints "0" as "()" in several cells of one row: one at a time, each change leaves the row's
-    sum failing on the others, so none was accepted. Where a sum then fails, its cells' other
-    numbers (_numbers_read) are tried, a cell at a time, while fewer identities fail: a 150 dpi
-    "1" read "I" twice, in a row and its total, was read again as 1 in one and 8 in the other;
-    a "1" read as nothing (a blank) beside a total read "I" was read again as ".1.".
-    What still fails is taken back. A number is kept when afterwards every identity it is in
-    holds; it is confirmed (as in correct) if a sum failed before."""
+    """Cells read short (see _read_short) whose second reading is a number, all tried at once.
+    A broken fax prints "0" as "()" in several cells of one row: one at a time, each change
+    leaves the row's sum failing on the others, so none was accepted. Where a sum then fails,
+    its cells' other numbers (_numbers_read) are tried, a cell at a time, while fewer identities
+    fail: a 150 dpi "1" read "I" twice, in a row and its total, was read again as 1 in one and 8
+    in the other; a "1" read as nothing (a blank) beside a total read "I" was read again as
+    ".1."; an "11" read "1" (a glyph left unread) beside its total read as nothing was read
+    again "11" in both. What still fails is taken back. A number is kept when afterwards every
+    identity it is in holds; it is confirmed (as in correct) if a sum failed before."""
     before = identity_failures(doc)
     refs = list(dict.fromkeys(ref for f in before for ref in f.cells))
     options = {
         ref: numbers
         for ref in refs
-        if doc.cell(ref).value is None and (numbers := _numbers_read(doc, ref))
+        if _read_short(doc.cell(ref)) and (numbers := _numbers_read(doc, ref))
     }
     if not options:
         return []
+    as_read = {ref: doc.cell(ref).value for ref in options}
     read = {ref: numbers[0] for ref, numbers in options.items()}
     for ref, (value, _, _) in read.items():
         doc.cell(ref).value = value
@@ -74,8 +76,8 @@ def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
         cells = {ref for f in failing for ref in f.cells}
         failed = kept & cells
         for ref in cells - set(options):  # now checked: a blank read again as a number, say
-            if doc.cell(ref).value is None and (numbers := _numbers_read(doc, ref)):
-                options[ref] = numbers
+            if _read_short(doc.cell(ref)) and (numbers := _numbers_read(doc, ref)):
+                options[ref], as_read[ref] = numbers, doc.cell(ref).value
         for ref, option in ((r, o) for r in sorted(cells & set(options)) for o in options[r]):
             if option[0] == doc.cell(ref).value:
                 continue
@@ -91,13 +93,13 @@ def _second_readings_together(doc: CanonicalDocument) -> list[Correction]:
         else:  # no other number helps: taking one back can break what another was checked by
             kept -= failed
             for ref in failed:
-                doc.cell(ref).value = None
+                doc.cell(ref).value = as_read[ref]
     holding = {(i.rule, i.where) for i in identities(doc) if i.ok}
     sums_fixed = {
         ref for f in before if f.signs and (f.rule, f.where) in holding for ref in f.cells
     }
     for ref in read:
-        doc.cell(ref).value = None  # as read, for the record of each change
+        doc.cell(ref).value = as_read[ref]  # for the record of each change
     return [  # a 0 for a blank moves no sum (a blank counts 0): no sum confirms it
         _change(doc, ref, value, evidence, ref in sums_fixed and value != 0, score)
         for ref, (value, evidence, score) in read.items()
@@ -133,13 +135,26 @@ def _change(
     return correction
 
 
+def _read_short(cell: Cell) -> bool:
+    """Read as no number, or as a number with a glyph left unread (Flag.UNREAD_GLYPH)."""
+    return cell.value is None or Flag.UNREAD_GLYPH in cell.flags
+
+
 def _numbers_read(doc: CanonicalDocument, ref: CellRef) -> list[tuple[int, str, float]]:
-    """The numbers a cell read as no number may be, the likeliest first: its second readings',
-    then (a count) the digits of its reading with look-alike letters read as digits ("I" for a
-    serif "1")."""
+    """The other numbers a cell read short may be, the likeliest first: its second readings',
+    then (a count read as no number) the digits of its reading with look-alike letters read as
+    digits ("I" for a serif "1")."""
     cell = doc.cell(ref)
-    found = [(v, "second_reading", score) for v, score in cell.alternatives if isinstance(v, int)]
-    if doc.kind(ref) == "count" and len(numbers := reading_numbers(cell.text)) == 1:
+    found = [
+        (v, "second_reading", score)
+        for v, score in cell.alternatives
+        if isinstance(v, int) and v != cell.value
+    ]
+    if (
+        cell.value is None
+        and doc.kind(ref) == "count"
+        and len(numbers := reading_numbers(cell.text)) == 1
+    ):
         found.append((numbers[0], "digits_of_reading", cell.confidence))
     return found
 

@@ -248,3 +248,20 @@ def test_a_blank_read_again_as_a_number_is_tried_where_its_sum_fails(seed000):
     fixes = {(f.col, f.value, f.evidence) for f in correct(doc)}
     assert fixes == {("natural_person", 1, "second_reading"), ("total", 1, "digits_of_reading")}
     assert Flag.BLANK not in blank.flags and identity_failures(doc) == []
+
+
+def test_a_number_read_short_and_its_blank_total_are_read_again_together(seed000):
+    """A 150 dpi "28" read "2" (a glyph left unread) and read again "28"; its row's total,
+    28, read as nothing and read again "28". One at a time, each leaves the row's sum failing
+    on the other; together, every identity holds."""
+    doc, apps = seed000
+    row = "denied.process_info"  # 28 in natural_person and in total, 0 elsewhere
+    short = misread(apps, (row, "natural_person"), 2, 0.3, second=[(28, 0.88)])
+    short.flags = [Flag.UNREAD_GLYPH]
+    blank = misread(apps, (row, "total"), None, 0.2, second=[(28, 0.87)])
+    blank.text, blank.flags = "", [Flag.INK_WITHOUT_TEXT, Flag.BLANK]
+    fixes = {(f.col, f.read_value, f.value) for f in correct(doc)}
+    assert fixes == {("natural_person", 2, 28), ("total", None, 28)}
+    assert short.confidence == blank.confidence == CONFIRMED_BY_READING
+    assert identity_failures(doc) == []
+
