@@ -264,4 +264,3 @@ def test_a_number_read_short_and_its_blank_total_are_read_again_together(seed000
     assert fixes == {("natural_person", 2, 28), ("total", None, 28)}
     assert short.confidence == blank.confidence == CONFIRMED_BY_READING
     assert identity_failures(doc) == []
-
