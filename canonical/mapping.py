@@ -582,7 +582,22 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
     }
     warnings = [w for m in matchers for w in m.warnings]
     unrecognised = [u for m in matchers if m.table.id in found for u in m.unrecognised]
+    unrecognised += [
+        _laid_out_otherwise(spec, row_id)
+        for spec in template.tables
+        if spec.id in found
+        for row_id in found[spec.id].matched
+        if row_id not in {r.id for r in spec.rows_of(tables[spec.id].other_layout)}
+    ]
     return CanonicalDocument(template, tables, warnings, unrecognised)
+
+
+def _laid_out_otherwise(spec: TableSpec, row_id: str) -> str:
+    """A row found of the table's other layout (（六）其他处理 as one row beside its three rows,
+    say, where a lost rule left the group's label a row of its own): not guessed into one."""
+    return (
+        f"{spec.title}：“{spec.label_path(row_id)}”一行与本表其他行的排法不一致，其数值没有采用。"
+    )
 
 
 def _canonical_table(

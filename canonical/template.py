@@ -85,11 +85,18 @@ class TableSpec:
         return tuple(r for r in self.rows if r.layout is None or r.layout == layout)
 
     def layout_of(self, matched_rows: set[str]) -> str | None:
-        """The layout whose own rows were found (the default if none were)."""
-        for layout in self.layouts[1:]:
-            if any(r.layout == layout and r.id in matched_rows for r in self.rows):
-                return layout
-        return self.layouts[0] if self.layouts else None
+        """The layout most of whose own rows were found; where as many of two were, the one
+        listed later (the default only when none of another's were found). A row found of
+        another layout is not in the table (see mapping.rebuild: it is reported)."""
+        if not self.layouts:
+            return None
+        found = {
+            layout: sum(r.layout == layout and r.id in matched_rows for r in self.rows)
+            for layout in self.layouts
+        }
+        default, *others = self.layouts
+        other = max(others, key=found.__getitem__, default=None)
+        return other if other and found[other] and found[other] >= found[default] else default
 
     def label_path(self, row_id: str) -> str:
         """'三、本年度办理结果 › （三）不予公开 › 1.属于国家秘密'."""

@@ -589,3 +589,27 @@ def test_table_four_whose_number_joined_its_header_keeps_the_other_numbers():
     for row in header:
         matcher.feed(row, 0)
     assert not matcher.feed([c for c in data if c.col != 3], 0)
+
+
+def test_a_row_of_the_other_layout_beside_the_tables_own_is_reported_not_dropped():
+    """A fax lost the label of 1.申请人无正当理由逾期不补正…: its numbers sat beside （六）其他处理
+    as if printed as one row (the older layout), and the table took that layout and dropped
+    the rows 2. and 3. below without a word. The layout is the one most of whose rows were
+    found, and the row of the other is reported."""
+    label = "\t1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\n"
+    lost = seed_text().replace(label, "\t\n")
+    assert lost != seed_text()
+    doc = rebuild(parse(lost))
+    apps = doc.tables["applications"]
+    assert apps.other_layout == "split"
+    got = values(doc)
+    truth = load_truth(SEED)["applications"]
+    assert (
+        got[("other.fee_unpaid", "natural_person")] == truth["other.fee_unpaid"]["natural_person"]
+    )
+    assert got[("other.other", "total")] == truth["other.other"]["total"]
+    assert {c.value for c in apps.cells if c.row == "other.no_correction"} == {None}
+    assert doc.unrecognised == [
+        "三、收到和处理政府信息公开申请情况：“三、本年度办理结果 › （六）其他处理”"
+        "一行与本表其他行的排法不一致，其数值没有采用。"
+    ]
