@@ -190,7 +190,7 @@ def test_a_b_is_the_3_or_the_8_the_sums_say(seed000):
     cell.flag(Flag.NOT_A_NUMBER)
     assert reading_numbers("B") == [3, 8] and reading_numbers("B26") == [326, 826]
     assert reading_numbers("I2") == [12] and reading_numbers("5 9 15") == []
-    assert reading_numbers("io") == [10]
+    assert reading_numbers("io") == [10] and reading_numbers("+") == [4]
     (fix,) = correct(doc)
     assert (fix.read_text, fix.value, fix.evidence) == ("B", 3, "digits_of_reading")
     assert identity_failures(doc) == []
@@ -263,4 +263,19 @@ def test_a_number_read_short_and_its_blank_total_are_read_again_together(seed000
     fixes = {(f.col, f.read_value, f.value) for f in correct(doc)}
     assert fixes == {("natural_person", 2, 28), ("total", None, 28)}
     assert short.confidence == blank.confidence == CONFIRMED_BY_READING
+    assert identity_failures(doc) == []
+
+
+def test_a_faxs_4_read_as_a_plus_in_a_row_and_its_total_is_4_where_the_sums_say(seed000):
+    """A fax broke off the slant of a "4", read "+", in a row and in its total: both are read
+    as 4 together, and every identity holds."""
+    doc, apps = seed000
+    row = "unable.needs_creation"  # 4 in natural_person and in total, 0 elsewhere
+    for col in ("natural_person", "total"):
+        misread(apps, (row, col), None, 0.76).text = "+"
+    fixes = {(f.col, f.read_text, f.value, f.evidence) for f in correct(doc)}
+    assert fixes == {
+        ("natural_person", "+", 4, "digits_of_reading"),
+        ("total", "+", 4, "digits_of_reading"),
+    }
     assert identity_failures(doc) == []
