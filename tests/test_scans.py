@@ -6,6 +6,7 @@ JPEG down to quality 40, a sideways page, and PDF/TIFF/JPG containers.
 
 import json
 
+import cv2
 import numpy as np
 import pytest
 from helpers import FIXTURES, SAMPLES, SEED_002, load_truth, report_cells, truth_cells
@@ -248,6 +249,17 @@ def test_title_page_is_read_through_a_faxs_specks_and_a_light_print(page, agency
     from extractors import extract
 
     assert agency_and_year(extract(FIXTURES / page, "image").body_text) == (agency, year)
+
+
+def test_a_title_line_whose_characters_are_dropped_at_every_width_is_read_in_halves():
+    """A phone photo's title line, cut as the route cuts it: the recogniser read it without 方
+    and 工 at every width from 0.5 to 1.0 of it, sure of itself (0.97-0.999); each half alone
+    it reads whole."""
+    from ocr.reader import _fullest_readings
+
+    line = cv2.imread(str(FIXTURES / "photo_title_line_p1.png"), cv2.IMREAD_GRAYSCALE)
+    (reading,) = _fullest_readings([line], page_width=2800)
+    assert reading.text == "四方台区2023年政府信息公开工作年度报告"
 
 
 def test_page_images_in_a_folder_are_one_report_only_when_the_user_says_so(tmp_path):
