@@ -17,6 +17,7 @@ from ocr.engine import Reading
 from ocr.levels import percentiles
 from ocr.preprocess import evenly_lit, rotate, skew_angle
 from ocr.reader import (
+    _adds_only_characters,
     _dropped_glyph,
     _glyph_ink,
     _glyphs,
@@ -89,6 +90,19 @@ def test_a_title_line_keeps_its_fullest_reading():
     # A mark added at one width does not make a reading fuller.
     title = Reading("2019年政府信息公开工作年度报告", 0.99)
     assert fullest([Reading("201.9年政府信息公开工作年度报告", 0.97), title]) == title
+
+
+def test_a_title_line_read_in_halves_counts_only_where_it_adds_chinese_characters():
+    """Halves of a line, read apart, may restore characters the whole line lost (方 and 工 of a
+    photo's title); a cut through a character leaves a stroke read "l", which does not count."""
+    usual = Reading("四台区2023年政府信息公开作年度报告", 0.999)
+    assert _adds_only_characters(Reading("四方台区2023年政府信息公开工作年度报告", 0.97), usual)
+    agency = Reading("北京市石景山区人民政府", 0.998)
+    assert not _adds_only_characters(Reading("北京市石景l山区人民政府", 0.99), agency)
+    assert not _adds_only_characters(Reading("北京市石景山区人民政", 0.99), agency)
+    assert not _adds_only_characters(
+        Reading("北京市石景山区人民政府办", 0.99), Reading("北京市丰台区", 1)
+    )
 
 
 def test_a_light_zero_in_a_row_wide_cell_is_not_blank():
