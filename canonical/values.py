@@ -27,9 +27,9 @@ _DECIMAL = re.compile(
 )
 _NEGATIVE = (*MINUS_SIGNS, "减")
 # Marks the recogniser reads for a digit of a scan: a serif "1" as "I", "i", "l" or "|", a
-# "0" as "O", "o" or "Q" (10 read "io"), a fax's "4" whose slant broke off as "+". Only a
-# candidate for the identities to confirm.
-_LOOKALIKE_DIGITS = str.maketrans("Iil|OoQ+", "11110004")
+# "0" as "O", "o", "Q" or "D" (10 read "io"; a photo's 0 read "D" at 0.97), a fax's "4" whose
+# slant broke off as "+". Only a candidate for the identities to confirm.
+_LOOKALIKE_DIGITS = str.maketrans("Iil|OoQD+", "111100004")
 # "B" is a 3 as often as an 8 (a 3 read "B" at 0.98): both are candidates, and the identities
 # choose, as no sum holds with both.
 _EITHER_DIGIT = {"B": "38"}

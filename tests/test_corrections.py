@@ -191,6 +191,7 @@ def test_a_b_is_the_3_or_the_8_the_sums_say(seed000):
     assert reading_numbers("B") == [3, 8] and reading_numbers("B26") == [326, 826]
     assert reading_numbers("I2") == [12] and reading_numbers("5 9 15") == []
     assert reading_numbers("io") == [10] and reading_numbers("+") == [4]
+    assert reading_numbers("D") == [0]
     (fix,) = correct(doc)
     assert (fix.read_text, fix.value, fix.evidence) == ("B", 3, "digits_of_reading")
     assert identity_failures(doc) == []
