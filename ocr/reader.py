@@ -631,11 +631,11 @@ def _page_line_bands(dark: np.ndarray, lowest: int, line: float | None) -> list[
 
 
 def _fullest_readings(lines: list[np.ndarray], page_width: int) -> list[engine.Reading]:
-    """Lines of words read at TITLE_SQUEEZE of their width too, each keeping its fullest
-    reading (see fullest). Only lines narrower than the page's text (a centred title or agency
-    line, not a paragraph's): a body line read twice costs as much as a table's numbers. Narrower
-    than the page, not than the widest line read: on a title page of two lines, the agency's
-    was the widest, and lost 人 of 人民政府."""
+    """Lines of words read at TITLE_SQUEEZE of their width too, and in halves (see _halves),
+    each keeping its fullest reading (see fullest). Only lines narrower than the page's text (a
+    centred title or agency line, not a paragraph's): a body line read twice costs as much as a
+    table's numbers. Narrower than the page, not than the widest line read: on a title page of
+    two lines, the agency's was the widest, and lost 人 of 人民政府."""
     if not lines:
         return []
     usual = engine.recognize(lines)
