@@ -582,13 +582,13 @@ def rebuild(extraction: Extraction, template: Template = DEFAULT) -> CanonicalDo
     }
     warnings = [w for m in matchers for w in m.warnings]
     unrecognised = [u for m in matchers if m.table.id in found for u in m.unrecognised]
-    unrecognised += [
-        _laid_out_otherwise(spec, row_id)
-        for spec in template.tables
-        if spec.id in found
-        for row_id in found[spec.id].matched
-        if row_id not in {r.id for r in spec.rows_of(tables[spec.id].other_layout)}
-    ]
+    for spec in (s for s in template.tables if s.id in found):
+        laid_out = {r.id for r in spec.rows_of(tables[spec.id].other_layout)}
+        unrecognised += [
+            _laid_out_otherwise(spec, row_id)
+            for row_id in found[spec.id].matched
+            if row_id not in laid_out
+        ]
     return CanonicalDocument(template, tables, warnings, unrecognised)
 
 

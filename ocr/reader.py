@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import cv2
@@ -680,13 +681,9 @@ def _halves(line: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 def _adds_only_characters(reading: engine.Reading, usual: engine.Reading) -> bool:
     """Does `reading` hold `usual`'s words, in order, and more Chinese characters only? A cut
     through a character leaves a stroke that reads "l" or "1"."""
-    kept, matched, extra = _words(usual.text), 0, []
-    for ch in _words(reading.text):
-        if matched < len(kept) and kept[matched] == ch:
-            matched += 1
-        else:
-            extra.append(ch)
-    return matched == len(kept) and all(has_cjk(ch) for ch in extra)
+    words, kept = _words(reading.text), _words(usual.text)
+    extra = Counter(words) - Counter(kept)
+    return is_subsequence(kept, words) and all(has_cjk(ch) for ch in extra)
 
 
 def fullest(readings: list[engine.Reading]) -> engine.Reading:
