@@ -30,6 +30,12 @@ FRAME_MARGIN = 0.02  # a page whose corners are all this close to the frame's fi
 SURFACE_CONTRAST = 20  # gray levels the surface around a photographed page is below its paper
 SURFACE_REACH = 6  # pixels (of the PROFILE_WIDTH copy) either side of an edge compared
 EDGE_SAMPLES = 50  # points compared along each edge
+# A table's outline in a photo (see keystoned_table): the tables of a tune draw's photos had
+# opposite sides converging by 1.0-11°; a scan's table outline by 0.3° at most.
+KEYSTONE = 1.0  # degrees
+RULED = 0.9  # share of each side of the outline on ink
+RULE_REACH = 3  # pixels (of the PROFILE_WIDTH copy) a side may lie off its rule
+TABLE_AREA = (0.1, PAGE_AREA[1])  # share of the frame the table covers
 # Blobs of text smeared down its columns per blob smeared along its rows (see quarter_turns):
 # upright pages of two tune draws measured 0.85-19, sideways ones 0.07-0.79 (a landscape page
 # of table 四 and the end of 三, its headers a character a line).
@@ -305,15 +311,18 @@ def _bright_region(small: np.ndarray) -> np.ndarray | None:
     return _corners_of_largest(bright, small.size, approximate=False)
 
 
-def _edged_quadrilateral(small: np.ndarray) -> np.ndarray | None:
+def _edged_quadrilateral(small: np.ndarray, shares: tuple = PAGE_AREA) -> np.ndarray | None:
     edges = cv2.dilate(cv2.Canny(small, 30, 90), np.ones((3, 3), np.uint8))
-    return _corners_of_largest(edges, small.size, approximate=True)
+    return _corners_of_largest(edges, small.size, approximate=True, shares=shares)
 
 
-def _corners_of_largest(mask: np.ndarray, area: int, approximate: bool) -> np.ndarray | None:
+def _corners_of_largest(
+    mask: np.ndarray, area: int, approximate: bool, shares: tuple = PAGE_AREA
+) -> np.ndarray | None:
+    """`shares`: the least and most of the frame the region covers."""
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
-        if not PAGE_AREA[0] <= cv2.contourArea(contour) / area <= PAGE_AREA[1]:
+        if not shares[0] <= cv2.contourArea(contour) / area <= shares[1]:
             continue
         if approximate:
             hull = cv2.convexHull(contour)
@@ -343,27 +352,106 @@ def _touches_frame(corners: np.ndarray, shape: tuple[int, ...], margin: float) -
 
 
 def flatten(gray: np.ndarray) -> tuple[np.ndarray, bool]:
-    """A photographed page warped flat to a rectangle whose short side is the frame's (the
-    scan route takes a frame for an A4 page), its rules then straightened where the paper
-    curled or the lens bowed them (ocr.dewarp), and whether it was a photo. A page whose
-    outline is not found (a scan; a photo whose page edge is lost) is evenly lit if shaded."""
+    """A photographed page warped flat, its rules then straightened where the paper curled or
+    the lens bowed them (ocr.dewarp), and whether it was a photo. The page's outline is warped
+    to a rectangle whose short side is the frame's (the scan route takes a frame for an A4
+    page); failing that, a table's outline whose opposite sides converge (see keystoned_table)
+    is warped to a rectangle and the whole frame with it. A page where neither is found (a
+    scan) is evenly lit if shaded."""
     corners = page_corners(gray)
-    if corners is None:
-        paper = _paper_light(gray)
-        shaded = float(np.percentile(paper, 95) - np.percentile(paper, 5)) >= SHADED
-        return (evenly_lit(gray, paper) if shaded else gray), False
-    top, right, bottom, left = (
-        float(np.linalg.norm(corners[i] - corners[(i + 1) % 4])) for i in range(4)
-    )
-    width, height = max(top, bottom), max(left, right)
-    fit = min(gray.shape) / min(width, height)
-    size = (round(width * fit), round(height * fit))
-    target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], np.float32)
-    warp = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    if corners is not None:
+        warp, size = _page_filling_frame(corners, gray.shape)
+    else:
+        table = keystoned_table(gray)
+        if table is None:
+            paper = _paper_light(gray)
+            shaded = float(np.percentile(paper, 95) - np.percentile(paper, 5)) >= SHADED
+            return (evenly_lit(gray, paper) if shaded else gray), False
+        warp, size = _frame_around(table, gray.shape)
     unbent, _ = unbend(gray, warp, size)
     if unbent is None:
         unbent = cv2.warpPerspective(gray, warp, size, flags=cv2.INTER_CUBIC, borderValue=255)
     return evenly_lit(unbent), True
+
+
+def _rectangle_of(corners: np.ndarray) -> tuple[float, float]:
+    """Width and height of the rectangle a foreshortened quadrilateral is warped to: its
+    longer sides, the ones nearer the camera."""
+    top, right, bottom, left = (
+        float(np.linalg.norm(corners[i] - corners[(i + 1) % 4])) for i in range(4)
+    )
+    return max(top, bottom), max(left, right)
+
+
+def _page_filling_frame(corners: np.ndarray, shape: tuple[int, ...]) -> tuple:
+    width, height = _rectangle_of(corners)
+    fit = min(shape) / min(width, height)
+    size = (round(width * fit), round(height * fit))
+    target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], np.float32)
+    return cv2.getPerspectiveTransform(corners.astype(np.float32), target), size
+
+
+def _frame_around(table: np.ndarray, shape: tuple[int, ...]) -> tuple:
+    """The homography that squares the table where it lies, and the size that holds the whole
+    frame through it: the page around the table (the end of the table before it, the text
+    below) is on the same sheet, so it is squared too."""
+    width, height = _rectangle_of(table)
+    target = table[0] + np.array([[0, 0], [width, 0], [width, height], [0, height]])
+    warp = cv2.getPerspectiveTransform(table.astype(np.float32), target.astype(np.float32))
+    h, w = shape[:2]
+    frame = np.float32([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]])
+    seen = cv2.perspectiveTransform(frame, warp).reshape(-1, 2)
+    low, high = seen.min(axis=0), seen.max(axis=0)
+    warp = np.array([[1, 0, -low[0]], [0, 1, -low[1]], [0, 0, 1]]) @ warp
+    return warp, (round(high[0] - low[0]), round(high[1] - low[1]))
+
+
+def keystoned_table(gray: np.ndarray) -> np.ndarray | None:
+    """The corners (as page_corners) of a ruled table seen in perspective: the largest
+    quadrilateral outlined by edges, whose sides all run along ink, two opposite ones of which
+    converge by KEYSTONE or more. A table printed square and scanned keeps its sides parallel
+    however skewed, so a scan's tables are never warped. It rectifies a photo whose page edge
+    is lost against a light desk."""
+    scale = PROFILE_WIDTH / max(gray.shape)
+    small = cv2.GaussianBlur(
+        cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), (5, 5), 0
+    )
+    corners = _edged_quadrilateral(small, TABLE_AREA)
+    if (
+        corners is None
+        or _touches_frame(corners, small.shape, FRAME_MARGIN)
+        or max(_convergence(corners)) < KEYSTONE
+        or not _runs_along_ink(small, corners)
+    ):
+        return None
+    return corners / scale
+
+
+def _convergence(corners: np.ndarray) -> tuple[float, float]:
+    """Degrees between the top and bottom sides, and between the left and right ones."""
+    top_left, top_right, bottom_right, bottom_left = corners
+
+    def degrees(v: np.ndarray) -> float:
+        return float(np.degrees(np.arctan2(v[1], v[0])))
+
+    return (
+        abs(degrees(top_right - top_left) - degrees(bottom_right - bottom_left)),
+        abs(degrees(bottom_left - top_left) - degrees(bottom_right - top_right)),
+    )
+
+
+def _runs_along_ink(small: np.ndarray, corners: np.ndarray) -> bool:
+    """Does every side lie on ink (within RULE_REACH pixels) along RULED of its length? A
+    scan's seal or a run of text joined to a table's edges outlines a quadrilateral whose
+    sides cut across the paper: on the scans of a tune draw at most 0.58 of a side was ink,
+    on its photos' tables all of every side."""
+    reach = 2 * RULE_REACH + 1
+    inked = cv2.dilate(ink(small), np.ones((reach, reach), np.uint8))
+    along = np.linspace(0.05, 0.95, EDGE_SAMPLES)[:, None]
+    for start, end in zip(corners, np.roll(corners, -1, axis=0)):
+        if (_gray_at(inked, start + along * (end - start)) > 0).mean() < RULED:
+            return False
+    return True
 
 
 def evenly_lit(gray: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:

@@ -321,12 +321,19 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
     tables = []
     table_labels = []
     page_w = binary.shape[1]
-    for i in range(1, count):
+    large = [
+        i for i in range(1, count) if stats[i, 2] >= MIN_TABLE_WIDTH * page_w and stats[i, 3] >= 20
+    ]
+    for i in large:
         x, y, w, h, _ = stats[i]
-        if w < MIN_TABLE_WIDTH * page_w or h < 20:
-            continue
         area = (slice(y, y + h), slice(x, x + w))
-        cells = _cells(horizontal[area], vertical[area], text[area])
+        own_h, own_v = horizontal[area], vertical[area]
+        overlapping = [j for j in large if j != i and _overlap(stats[i], stats[j])]
+        if overlapping:  # a frame round a table (a page border, a photo's page edge): only its
+            # own rules, or it takes the table's rows and columns for its own
+            theirs = np.isin(labels[area], overlapping)
+            own_h, own_v = np.where(theirs, 0, own_h), np.where(theirs, 0, own_v)
+        cells = _cells(own_h, own_v, text[area])
         if len(cells) > 1:  # one cell is a frame (a photo's page edge, a boxed note)
             table_labels.append(i)
             tables.append(
@@ -345,6 +352,12 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
     is_table[table_labels] = 255
     table_rules = is_table[labels]
     return RuledPage(sorted(tables, key=lambda t: min(c.box[1] for c in t)), table_rules, rings)
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> bool:
+    """Do the boxes of two components' stats (x, y, w, h, area) overlap?"""
+    (x, y, w, h), (u, v, s, t) = a[:4], b[:4]
+    return bool(x < u + s and u < x + w and y < v + t and v < y + h)
 
 
 def _positions(profile: np.ndarray, min_run: float) -> list[int]:

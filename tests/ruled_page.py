@@ -23,10 +23,10 @@ def shapes(gray: np.ndarray) -> list[tuple[int, int]]:
     return [(max(c.row + c.rowspan for c in t), max(c.col + c.colspan for c in t)) for t in tables]
 
 
-def photographed(page: np.ndarray, keystone: float = 6.0) -> np.ndarray:
-    """The page on a darker surface, foreshortened by `keystone` degrees."""
+def photographed(page: np.ndarray, keystone: float = 6.0, surface: int = 90) -> np.ndarray:
+    """The page on a surface of gray `surface`, foreshortened by `keystone` degrees."""
     h, w = page.shape
-    frame = np.full((int(h * 1.3), int(w * 1.4)), 90, np.uint8)
+    frame = np.full((int(h * 1.3), int(w * 1.4)), surface, np.uint8)
     inset = np.tan(np.radians(keystone)) * h / 2
     x0, y0 = (frame.shape[1] - w) / 2, (frame.shape[0] - h) / 2
     corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from ruled_page import AS_PRINTED, photographed, rendered, shapes
 
-from ocr.preprocess import binarize_lines, flatten
+from ocr.preprocess import binarize_lines, flatten, keystoned_table, page_corners, rotate
 from ocr.reader import _bilevel
 from ocr.seal import seal_rings
 from ocr.table_grid import _apart, _rectangles, find_tables, line_masks, long_runs
@@ -55,8 +55,30 @@ def test_a_photographed_page_is_warped_flat(page):
     assert shapes(flat) == AS_PRINTED
 
 
+def test_a_photographed_page_on_a_desk_as_light_as_its_paper_is_warped_flat_by_its_table(page):
+    """The page's outline cannot be told from the desk; table 三's outline, its sides
+    converging, squares the whole frame, table 四 below it too."""
+    photo = photographed(page, keystone=8.0, surface=int(np.percentile(page, 90)))
+    assert page_corners(photo) is None
+    assert shapes(photo) != AS_PRINTED
+    flat, rectified = flatten(photo)
+    assert rectified
+    assert shapes(flat) == AS_PRINTED
+
+
 def test_a_scan_is_not_taken_for_a_photo(page):
     assert flatten(page) == (page, False)
+    skewed = rotate(page, 3.0)
+    assert keystoned_table(skewed) is None  # its table's sides stay parallel
+    assert flatten(skewed) == (skewed, False)
+
+
+def test_a_border_round_the_page_is_not_a_table(page):
+    """A frame drawn round a page (or a photo's page edge left after squaring) holds the
+    tables: it is no table, and does not take their rules for its own."""
+    framed = page.copy()
+    cv2.rectangle(framed, (10, 10), (page.shape[1] - 10, page.shape[0] - 10), 0, 3)
+    assert shapes(framed) == AS_PRINTED
 
 
 def two_cells(rule_dashes: bool, stroke_on_rule: bool, blank: bool = False) -> np.ndarray:
