@@ -56,6 +56,10 @@ ROW_DASH_GAP = 9
 RULE_WIDTH = 5  # pixels either side of a rule's centre: a 1 pt rule at 300 dpi, blurred
 REMNANTS = 0.1  # share of a row rule's length still inked where the rule is lost
 TRACED = 0.4  # share of a lost rule's length where its dashes show between clear paper
+# Paper between a frame drawn round a table (a page border, a photo's page edge) and the table,
+# at least (of the page width): farther than the gaps of a faint table's broken rules (a
+# one-row piece of a 200 dpi scan's table 二 stood 10-20 pixels off the rest).
+FRAME_APART = 0.05
 MIN_ROW = 30  # pixels (at 300 dpi, a 7 pt row): column rules running on this far hold a row
 
 
@@ -318,46 +322,58 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
     # both sides of the rule in the rows below, and cut their cells in two.
     text = _text_ink(binary, rules | seal_rings_drawn(binary.shape, rings) if rings else rules)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
-    tables = []
-    table_labels = []
     page_w = binary.shape[1]
     large = [
         i for i in range(1, count) if stats[i, 2] >= MIN_TABLE_WIDTH * page_w and stats[i, 3] >= 20
     ]
-    for i in large:
+
+    def cells_of(i: int, without: list[int]) -> list[CellBox]:
         x, y, w, h, _ = stats[i]
         area = (slice(y, y + h), slice(x, x + w))
         own_h, own_v = horizontal[area], vertical[area]
-        overlapping = [j for j in large if j != i and _overlap(stats[i], stats[j])]
-        if overlapping:  # a frame round a table (a page border, a photo's page edge): only its
-            # own rules, or it takes the table's rows and columns for its own
-            theirs = np.isin(labels[area], overlapping)
+        if without:
+            theirs = np.isin(labels[area], without)
             own_h, own_v = np.where(theirs, 0, own_h), np.where(theirs, 0, own_v)
         cells = _cells(own_h, own_v, text[area])
-        if len(cells) > 1:  # one cell is a frame (a photo's page edge, a boxed note)
-            table_labels.append(i)
-            tables.append(
-                [
-                    CellBox(
-                        c.row,
-                        c.col,
-                        c.rowspan,
-                        c.colspan,
-                        (c.box[0] + x, c.box[1] + y, c.box[2] + x, c.box[3] + y),
-                    )
-                    for c in cells
-                ]
+        return [
+            CellBox(
+                c.row,
+                c.col,
+                c.rowspan,
+                c.colspan,
+                (c.box[0] + x, c.box[1] + y, c.box[2] + x, c.box[3] + y),
             )
+            for c in cells
+        ]
+
+    found = {i: cells_of(i, []) for i in large}
+    found = {i: cells for i, cells in found.items() if len(cells) > 1}  # one cell is a frame
+    for i in list(found):
+        # A frame round a table (a page border, a photo's page edge) took the table's rules
+        # for its own. Pieces of one table broken apart by faint rules cross into each other's
+        # boxes, and still count as one another's.
+        apart = round(FRAME_APART * page_w)
+        held = [j for j in found if j != i and _apart_inside(labels, stats, i, j, apart)]
+        if held:
+            found[i] = cells_of(i, held)
+    tables = [cells for cells in found.values() if len(cells) > 1]
+    table_labels = [i for i, cells in found.items() if len(cells) > 1]
     is_table = np.zeros(count, np.uint8)
     is_table[table_labels] = 255
     table_rules = is_table[labels]
     return RuledPage(sorted(tables, key=lambda t: min(c.box[1] for c in t)), table_rules, rings)
 
 
-def _overlap(a: np.ndarray, b: np.ndarray) -> bool:
-    """Do the boxes of two components' stats (x, y, w, h, area) overlap?"""
-    (x, y, w, h), (u, v, s, t) = a[:4], b[:4]
-    return bool(x < u + s and u < x + w and y < v + t and v < y + h)
+def _apart_inside(
+    labels: np.ndarray, stats: np.ndarray, outer: int, inner: int, apart: int
+) -> bool:
+    """Does the box of component `inner` overlap `outer`'s while no rule of `outer` comes within
+    `apart` pixels of it?"""
+    (x, y, w, h), (u, v, s, t) = stats[outer][:4], stats[inner][:4]
+    if not (x < u + s and u < x + w and y < v + t and v < y + h):
+        return False
+    near = labels[max(0, v - apart) : v + t + apart, max(0, u - apart) : u + s + apart]
+    return not (near == outer).any()
 
 
 def _positions(profile: np.ndarray, min_run: float) -> list[int]:
