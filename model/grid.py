@@ -46,9 +46,7 @@ def turned_warning(page: int, degrees: int) -> str:
 
 
 def rectified_warning(page: int) -> str:
-    return (
-        f"第 {page} 页是拍摄的照片，已校正透视、裁去背景后识别（单元格位置是校正后页面上的坐标）。"
-    )
+    return f"第 {page} 页是拍摄的照片，已校正透视后识别（单元格位置是校正后页面上的坐标）。"
 
 
 @dataclass

@@ -163,6 +163,11 @@ EDGE_MARGIN = 0.002  # fitted corners need only lie inside the frame (share of i
 
 
 def page_corners(gray: np.ndarray) -> np.ndarray | None:
+    """_page_outline of the page (full-size pixels)."""
+    return _page_outline(*_look(gray))
+
+
+def _page_outline(small: np.ndarray, scale: float) -> np.ndarray | None:
     """The corners (top-left, top-right, bottom-right, bottom-left; float pixels) of a page
     photographed on a surface, or None when the page fills the frame, as on a scan.
 
@@ -170,10 +175,6 @@ def page_corners(gray: np.ndarray) -> np.ndarray | None:
     _fitted_edges); failing that, the page is the largest bright region (a dark desk), or else
     the largest quadrilateral outlined by edges (a light surface, where brightness does not
     tell the page apart)."""
-    scale = PROFILE_WIDTH / max(gray.shape)
-    small = cv2.GaussianBlur(
-        cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), (5, 5), 0
-    )
     outlines = (
         (_fitted_edges, EDGE_MARGIN),
         (_bright_region, FRAME_MARGIN),
@@ -188,6 +189,14 @@ def page_corners(gray: np.ndarray) -> np.ndarray | None:
         ):
             return corners / scale
     return None
+
+
+def _look(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """The blurred copy PROFILE_WIDTH long that outlines are looked for on, and its scale.
+    Shrinking a 300 dpi page costs more than looking, so flatten shrinks it once."""
+    scale = PROFILE_WIDTH / max(gray.shape)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(small, (5, 5), 0), scale
 
 
 def _fitted_edges(small: np.ndarray) -> np.ndarray | None:
@@ -358,11 +367,12 @@ def flatten(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     page); failing that, a table's outline whose opposite sides converge (see keystoned_table)
     is warped to a rectangle and the whole frame with it. A page where neither is found (a
     scan) is evenly lit if shaded."""
-    corners = page_corners(gray)
+    look = _look(gray)
+    corners = _page_outline(*look)
     if corners is not None:
         warp, size = _page_filling_frame(corners, gray.shape)
     else:
-        table = keystoned_table(gray)
+        table = _keystoned_table(*look)
         if table is None:
             paper = _paper_light(gray)
             shaded = float(np.percentile(paper, 95) - np.percentile(paper, 5)) >= SHADED
@@ -407,15 +417,16 @@ def _frame_around(table: np.ndarray, shape: tuple[int, ...]) -> tuple:
 
 
 def keystoned_table(gray: np.ndarray) -> np.ndarray | None:
+    """_keystoned_table of the page (full-size pixels)."""
+    return _keystoned_table(*_look(gray))
+
+
+def _keystoned_table(small: np.ndarray, scale: float) -> np.ndarray | None:
     """The corners (as page_corners) of a ruled table seen in perspective: the largest
     quadrilateral outlined by edges, whose sides all run along ink, two opposite ones of which
     converge by KEYSTONE or more. A table printed square and scanned keeps its sides parallel
     however skewed, so a scan's tables are never warped. It rectifies a photo whose page edge
     is lost against a light desk."""
-    scale = PROFILE_WIDTH / max(gray.shape)
-    small = cv2.GaussianBlur(
-        cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), (5, 5), 0
-    )
     corners = _edged_quadrilateral(small, TABLE_AREA)
     if (
         corners is None
