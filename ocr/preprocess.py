@@ -31,7 +31,7 @@ SURFACE_CONTRAST = 20  # gray levels the surface around a photographed page is b
 SURFACE_REACH = 6  # pixels (of the PROFILE_WIDTH copy) either side of an edge compared
 EDGE_SAMPLES = 50  # points compared along each edge
 # A table's outline in a photo (see keystoned_table): the tables of a tune draw's photos had
-# opposite sides converging by 1.0-11°; a scan's table outline by 0.3° at most.
+# opposite sides converging by 1.0-11°; a scan's table outline on ink by 0.2° at most.
 KEYSTONE = 1.0  # degrees
 RULED = 0.9  # share of each side of the outline on ink
 RULE_REACH = 3  # pixels (of the PROFILE_WIDTH copy) a side may lie off its rule

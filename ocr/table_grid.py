@@ -348,11 +348,11 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
 
     found = {i: cells_of(i, []) for i in large}
     found = {i: cells for i, cells in found.items() if len(cells) > 1}  # one cell is a frame
+    apart = round(FRAME_APART * page_w)
     for i in list(found):
         # A frame round a table (a page border, a photo's page edge) took the table's rules
         # for its own. Pieces of one table broken apart by faint rules cross into each other's
         # boxes, and still count as one another's.
-        apart = round(FRAME_APART * page_w)
         held = [j for j in found if j != i and _apart_inside(labels, stats, i, j, apart)]
         if held:
             found[i] = cells_of(i, held)
