@@ -68,18 +68,20 @@ def binarize_lines(gray: np.ndarray) -> np.ndarray:
     )
 
 
-def _small_ink(gray: np.ndarray, text_only: bool = False) -> np.ndarray:
+def _small_ink(gray: np.ndarray) -> np.ndarray:
     scale = PROFILE_WIDTH / max(gray.shape)
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    binary = ink(small)
-    if text_only:  # table rules run both ways, so only text tells which way is up
-        for size in ((41, 1), (1, 41)):
-            rules = cv2.morphologyEx(
-                binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size)
-            )
-            binary = cv2.subtract(binary, rules)
-        binary = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # specks
-    return binary
+    return ink(cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+
+
+def _text_only(binary: np.ndarray) -> np.ndarray:
+    """Ink less its rules (table rules run both ways, so only text tells which way is up) and
+    specks."""
+    for size in ((41, 1), (1, 41)):
+        rules = cv2.morphologyEx(
+            binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size)
+        )
+        binary = cv2.subtract(binary, rules)
+    return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
 
 def _sharpness(
@@ -104,7 +106,11 @@ def quarter_turns(gray: np.ndarray) -> tuple[int, bool]:
     table's rules run both ways. A table page whose headers stand a character a line has as
     many blobs either way (UNCLEAR_TURN): the recogniser tells (ocr.reader._best_turn).
     """
-    binary = _small_ink(gray, text_only=True)
+    return _quarter_turns(_small_ink(gray))
+
+
+def _quarter_turns(small_ink: np.ndarray) -> tuple[int, bool]:
+    binary = _text_only(small_ink)
     along_rows = _blobs(cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1))))
     along_cols = _blobs(cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 9))))
     ratio = along_cols / max(along_rows, 1)
@@ -117,7 +123,10 @@ def _blobs(binary: np.ndarray) -> int:
 
 def skew_angle(gray: np.ndarray) -> float:
     """Degrees to rotate (counter-clockwise, OpenCV's sense) to straighten the page."""
-    binary = _small_ink(gray)
+    return _skew_angle(_small_ink(gray))
+
+
+def _skew_angle(binary: np.ndarray) -> float:
     ys, xs = np.nonzero(binary)
     ink_xy = (xs.astype(np.float32), ys.astype(np.float32))
     best, span = 0.0, SKEW_RANGE
@@ -144,11 +153,14 @@ def upright(gray: np.ndarray) -> tuple[np.ndarray, int, float, bool]:
 
 
 def turned_upright(gray: np.ndarray) -> tuple[np.ndarray, int, float, bool]:
-    """As `upright`, but the page only turned; the skew angle is not yet undone."""
-    turns, clear = quarter_turns(gray)
+    """As `upright`, but the page only turned; the skew angle is not yet undone. The page is
+    shrunk once for both: its small copy turned is the turned page's."""
+    small_ink = _small_ink(gray)
+    turns, clear = _quarter_turns(small_ink)
     if turns:
         gray = np.ascontiguousarray(np.rot90(gray, k=-1))
-    return gray, turns, skew_angle(gray), clear
+        small_ink = np.ascontiguousarray(np.rot90(small_ink, k=-1))
+    return gray, turns, _skew_angle(small_ink), clear
 
 
 # The page's edges, fitted as lines (pixels of the PROFILE_WIDTH copy). In the photos drawn the
@@ -471,10 +483,9 @@ def evenly_lit(gray: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:
     dark blot ("2.其他法律行政法规/禁止公开" read "法律行政法规"). `paper`: its
     _paper_light, when already found."""
     paper = _paper_light(gray) if paper is None else paper
-    paper = cv2.resize(paper, gray.shape[::-1], interpolation=cv2.INTER_LINEAR)
     level = float(np.percentile(paper, 95))
-    even = gray.astype(np.float32) * (level / np.maximum(paper.astype(np.float32), 1.0))
-    return np.clip(even, 0, 255).astype(np.uint8)
+    paper = cv2.resize(paper, gray.shape[::-1], interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(paper, 1), scale=level)
 
 
 def _paper_light(gray: np.ndarray) -> np.ndarray:
