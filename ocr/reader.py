@@ -225,7 +225,8 @@ def _mean_score(lines: list[engine.Reading]) -> float:
 
 def _best_turn(gray: np.ndarray, tables: list[list[CellBox]], turns: tuple[int, ...]) -> int:
     """Which of `turns` (quarter turns counter-clockwise, as np.rot90; 0 when none) reads the
-    largest inked cells (labels) better than the page as it is; ORIENTATION_SAMPLES crops each way.
+    largest inked cells (labels) better than the page as it is; ORIENTATION_SAMPLES crops each
+    way, every inked cell when those read alike both ways.
 
     Upside down, a page is told by its cells' readings (see _upside_down: a label's lines read
     at 0.3 against 0.99). Sideways, a label's lines are cut across its characters, and a
@@ -234,25 +235,44 @@ def _best_turn(gray: np.ndarray, tables: list[list[CellBox]], turns: tuple[int, 
     against 22.2; its labels' single characters read both ways at 0.8-1.0)."""
     cells = sorted((c for t in tables for c in t), key=lambda c: -_area(c.box))
     inner = (_inner(gray, c.box) for c in cells)
-    sample = list(
-        itertools.islice(
-            (s for s in inner if s.size and _ink_amount(s) > BLANK_INK), ORIENTATION_SAMPLES
-        )
-    )
-    if not sample:
+    inked = [s for s in inner if s.size and _ink_amount(s) > BLANK_INK]
+    if not inked:
         return 0
-    read, by_cell = {}, {}
-    for turn in (0, *turns):
-        lines = [_text_lines(np.ascontiguousarray(np.rot90(s, turn)))[:TURN_LINES] for s in sample]
-        readings = iter(engine.recognize([line for cell in lines for line in cell]))
-        by_cell[turn] = [list(itertools.islice(readings, len(cell))) for cell in lines]
-        read[turn] = sum(r.score * len(to_compact(r.text)) for cell in by_cell[turn] for r in cell)
+    read, by_cell = _read_each_way(inked[:ORIENTATION_SAMPLES], turns)
+    if 2 in turns and not _differing(by_cell[0], by_cell[2]) and len(inked) > ORIENTATION_SAMPLES:
+        # The largest cells read alike both ways (a continuation's row of numbers, 0s the
+        # largest): every inked cell is read, so that a 1 or a 2 tells (a row of table 四 read
+        # upside down put its 1s under the wrong headers at 0.99).
+        read, by_cell = _read_each_way(inked, turns)
     better = [
         turn
         for turn in turns
         if (_upside_down(by_cell[0], by_cell[2]) if turn == 2 else read[turn] > TURN_GAIN * read[0])
     ]
     return max(better, key=lambda turn: read[turn], default=0)
+
+
+def _read_each_way(sample: list[np.ndarray], turns: tuple[int, ...]) -> tuple[dict, dict]:
+    """The sample crops' lines read as they lie and turned each of `turns`: per turn, the sum
+    of score times characters, and the readings per crop."""
+    read, by_cell = {}, {}
+    for turn in (0, *turns):
+        lines = [_text_lines(np.ascontiguousarray(np.rot90(s, turn)))[:TURN_LINES] for s in sample]
+        readings = iter(engine.recognize([line for cell in lines for line in cell]))
+        by_cell[turn] = [list(itertools.islice(readings, len(cell))) for cell in lines]
+        read[turn] = sum(r.score * len(to_compact(r.text)) for cell in by_cell[turn] for r in cell)
+    return read, by_cell
+
+
+def _differing(
+    as_lies: list[list[engine.Reading]], turned: list[list[engine.Reading]]
+) -> list[tuple[list[engine.Reading], list[engine.Reading]]]:
+    """The cells (as they lie, turned) whose readings differ."""
+    return [
+        (a, b)
+        for a, b in zip(as_lies, turned)
+        if [to_compact(r.text) for r in a] != [to_compact(r.text) for r in b]
+    ]
 
 
 def _upside_down(as_lies: list[list[engine.Reading]], turned: list[list[engine.Reading]]) -> bool:
@@ -262,11 +282,7 @@ def _upside_down(as_lies: list[list[engine.Reading]], turned: list[list[engine.R
     counts only as a number or as words (a "3" upside down reads "E" at 0.9, a "1" "T" or "I":
     an upright page of table 四's numbers, one "1" read "I" at 0.1 as it lay and "T" at 0.35
     turned, was turned)."""
-    differing = [
-        (a, b)
-        for a, b in zip(as_lies, turned)
-        if [to_compact(r.text) for r in a] != [to_compact(r.text) for r in b]
-    ]
+    differing = _differing(as_lies, turned)
     if not differing:
         return False
     as_lies_score, turned_score = (

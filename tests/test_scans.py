@@ -136,6 +136,23 @@ def test_upright_page_of_numbers_only_is_not_turned_for_a_one_read_as_a_letter()
     assert [row[i].text for i in (0, 4, 5, 9)] == ["3", "5", "2", "3"]
 
 
+def test_upside_down_page_of_numbers_only_is_turned_by_its_ones_and_twos():
+    """Table 四's last row alone on an upside-down page (150 dpi): its largest cells are all 0s,
+    which read alike both ways. Left as it lay, the row was read back to front, its 1s under
+    the wrong headers as sure 0s. Every inked cell is read both ways then, and its 1s and 2 tell."""
+    import cv2
+
+    from ocr.reader import read_page
+
+    band = cv2.imread(str(FIXTURES / "upside_down_numbers_only_table4_p4.jpg"), 0)
+    page = np.full((3509, 2481), int(np.median(band)), np.uint8)  # the thresholds scale with it
+    page[2550 : 2550 + band.shape[0]] = band
+    read = read_page(page, 4, text=False)
+    assert read.turned == 180
+    (row,) = read.grids[0].rows()
+    assert [c.text for c in row] == list("110020001100000")
+
+
 def test_a_faint_one_row_continuation_with_rules_in_dashes_is_one_table_of_its_numbers():
     """Table 四's data row alone at the top of a faint gray scan (200 dpi), its rules printed in
     dashes: no stretch of a row rule was long enough to be found, nor of two column rules. It
