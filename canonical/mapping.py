@@ -154,6 +154,12 @@ class LabelledTableMatcher:
                 named[-1] = (replace(label, colspan=cell.col + cell.colspan - label.col), column)
                 continue
             column = self._column_named(cell.text)
+            if column is not None and named and named[-1][1] is None:
+                blank = named[-1][0]
+                if not blank.text.strip():  # the same on the label's left (信息内容 | blank |
+                    # 本年处理决定数量 on a 200 dpi scan: the numbers below were placed nowhere)
+                    named.pop()
+                    cell = replace(cell, col=blank.col, colspan=cell.col + cell.colspan - blank.col)
             if column is None and cell.text.strip():
                 self._unrecognised(f"表头“{_one_line(cell.text)}”不是该模板的栏目")
             named.append((cell, column))

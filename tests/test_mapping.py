@@ -474,6 +474,25 @@ def test_a_header_label_split_by_a_rule_found_in_it_still_names_the_number_below
     assert matcher.unrecognised == []
 
 
+def test_a_header_label_with_a_rule_found_before_it_still_names_the_number_below_both():
+    """The same on the label's left: a 200 dpi scan read 信息内容 | blank | 本年处理决定数量,
+    and 行政处罚's number below, spanning all three columns, was placed nowhere."""
+    matcher = LabelledTableMatcher(DEFAULT.table("active_disclosure"))
+    box = (0.0, 0.0, 1.0, 1.0)
+    header = [
+        GridCell(0, 0, "信息内容", bbox=box),
+        GridCell(0, 1, "", bbox=box),
+        GridCell(0, 2, "本年处理决定数量", colspan=2, bbox=box),
+    ]
+    assert matcher.feed(header, 0)
+    row = [GridCell(1, 0, "行政处罚", bbox=box), GridCell(1, 1, "26196", colspan=3, bbox=box)]
+    assert matcher.feed(row, 0)
+    assert {c: cell.text for c, cell in matcher.matched["penalty"].cells.items()} == {
+        "decisions": "26196"
+    }
+    assert matcher.unrecognised == []
+
+
 def test_a_short_label_with_a_character_dropped_is_told_by_its_numbering():
     """A fax's 予 lost to the column rule that starts two rows below it: （一）以公开."""
     text = seed_text()
