@@ -94,6 +94,27 @@ def test_a_shadow_across_a_corner_keeps_the_page_outline(page):
     assert np.abs(corners - expected).max() < 0.01 * max(h, w)
 
 
+def test_a_page_whose_corner_the_photo_cut_off_keeps_its_outline(page):
+    """The page, turned 3°, has its top-left corner just outside the picture: the two edges
+    that meet there still show, and the page is outlined (a corner 1.6 px inside the frame was
+    refused, and its page of table 三 was read unrectified)."""
+    h, w = page.shape
+    frame = np.full((int(h * 1.12), int(w * 1.12)), 120, np.uint8)
+    paper = np.maximum(page, 235)  # the print left out
+    turn = cv2.getRotationMatrix2D((0, 0), -3.0, 1.0)  # clockwise: the top-left is the highest
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]]) @ turn[:, :2].T
+    turn[:, 2] = [20 - corners[3, 0], -8]  # that corner 8 px out, the bottom-left 20 px in
+    expected = corners + turn[:, 2]
+    photo = cv2.warpAffine(
+        paper, turn, frame.shape[::-1], dst=frame, borderMode=cv2.BORDER_TRANSPARENT
+    )
+    assert expected[0, 1] < 0 and (expected[1:] > 0).all()
+    assert (expected[:, 0] < frame.shape[1]).all() and (expected[:, 1] < frame.shape[0]).all()
+    found = page_corners(photo)
+    assert found is not None
+    assert np.abs(found - expected).max() < 0.01 * max(h, w)
+
+
 def test_a_table_is_not_taken_for_a_page_whose_edge_the_shadow_hid():
     """A real photo (tests/fixtures/README.md) whose page's right edge is as gray as the desk
     beside it: the page's outline is not found, and table 三's outline, paper on both its sides,
