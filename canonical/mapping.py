@@ -147,19 +147,21 @@ class LabelledTableMatcher:
     def _read_header(self, cells: list[GridCell], grid_no: int) -> None:
         named: list[tuple[GridCell, str | None]] = []
         for cell in cells:
+            # No column's label is blank: a rule found in a label's cell on a scan splits off a
+            # blank beside it, after it (a 200 dpi 本年收费金额 | blank) or before it (信息内容 |
+            # blank | 本年处理决定数量), and the number below, spanning both, was placed nowhere.
             if not cell.text.strip() and named and named[-1][1] is not None:
-                # No column's label is blank: a rule found in a label's cell on a scan (a 200
-                # dpi 本年收费金额 | blank, the number below spanning both, was placed nowhere).
                 label, column = named[-1]
-                named[-1] = (replace(label, colspan=cell.col + cell.colspan - label.col), column)
+                named[-1] = (_spanning(label, cell), column)
                 continue
             column = self._column_named(cell.text)
-            if column is not None and named and named[-1][1] is None:
-                blank = named[-1][0]
-                if not blank.text.strip():  # the same on the label's left (信息内容 | blank |
-                    # 本年处理决定数量 on a 200 dpi scan: the numbers below were placed nowhere)
-                    named.pop()
-                    cell = replace(cell, col=blank.col, colspan=cell.col + cell.colspan - blank.col)
+            if (
+                column is not None
+                and named
+                and named[-1][1] is None
+                and not named[-1][0].text.strip()
+            ):
+                cell = _spanning(cell, named.pop()[0])
             if column is None and cell.text.strip():
                 self._unrecognised(f"表头“{_one_line(cell.text)}”不是该模板的栏目")
             named.append((cell, column))
@@ -447,6 +449,13 @@ def _without_empty_left(cells: list[GridCell], wanted: int, first: int | None) -
     ):
         cells = cells[1:]
     return cells
+
+
+def _spanning(label: GridCell, blank: GridCell) -> GridCell:
+    """The label's cell widened over the blank one beside it."""
+    col = min(label.col, blank.col)
+    end = max(label.col + label.colspan, blank.col + blank.colspan)
+    return replace(label, col=col, colspan=end - col)
 
 
 def _under_spans(

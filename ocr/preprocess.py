@@ -36,7 +36,7 @@ KEYSTONE = 1.0  # degrees
 RULED = 0.9  # share of each side of the outline on ink
 RULE_REACH = 3  # pixels (of the PROFILE_WIDTH copy) a side may lie off its rule
 TABLE_AREA = (0.1, PAGE_AREA[1])  # share of the frame the table covers
-# Blobs of text smeared down its columns per blob smeared along its rows (see quarter_turns):
+# Blobs of text smeared down its columns per blob smeared along its rows (see _quarter_turns):
 # upright pages of two tune draws measured 0.85-19, sideways ones 0.07-0.79 (a landscape page
 # of table 四 and the end of 三, its headers a character a line).
 SIDEWAYS = 0.7  # below this, the page lies sideways
@@ -97,19 +97,15 @@ def _sharpness(
     return float(np.var(np.bincount(rows[(rows >= 0) & (rows < h)], minlength=h)))
 
 
-def quarter_turns(gray: np.ndarray) -> tuple[int, bool]:
-    """0 or 1: whether the page lies sideways (then it needs a quarter turn); and whether that
-    is clear from the page's ink alone.
+def _quarter_turns(small_ink: np.ndarray) -> tuple[int, bool]:
+    """0 or 1: whether the page (its _small_ink) lies sideways (then it needs a quarter turn);
+    and whether that is clear from the page's ink alone.
 
     Characters in a line sit closer together than lines do, so smearing text along its lines
     joins it into fewer blobs than smearing across them. Rules are removed first, since a
     table's rules run both ways. A table page whose headers stand a character a line has as
     many blobs either way (UNCLEAR_TURN): the recogniser tells (ocr.reader._best_turn).
     """
-    return _quarter_turns(_small_ink(gray))
-
-
-def _quarter_turns(small_ink: np.ndarray) -> tuple[int, bool]:
     binary = _text_only(small_ink)
     along_rows = _blobs(cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1))))
     along_cols = _blobs(cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 9))))
@@ -147,7 +143,7 @@ def rotate(gray: np.ndarray, angle: float, interpolation: int = cv2.INTER_CUBIC)
 
 def upright(gray: np.ndarray) -> tuple[np.ndarray, int, float, bool]:
     """The page turned upright (up to 180°, see above) and deskewed, with what was done, and
-    whether the quarter turn was clear (see quarter_turns)."""
+    whether the quarter turn was clear (see _quarter_turns)."""
     gray, turns, angle, clear = turned_upright(gray)
     return rotate(gray, angle), turns, angle, clear
 

@@ -243,7 +243,9 @@ def _best_turn(gray: np.ndarray, tables: list[list[CellBox]], turns: tuple[int, 
         # The largest cells read alike both ways (a continuation's row of numbers, 0s the
         # largest): every inked cell is read, so that a 1 or a 2 tells (a row of table 四 read
         # upside down put its 1s under the wrong headers at 0.99).
-        read, by_cell = _read_each_way(inked, turns)
+        more_read, more_by_cell = _read_each_way(inked[ORIENTATION_SAMPLES:], turns)
+        read = {turn: read[turn] + more_read[turn] for turn in read}
+        by_cell = {turn: by_cell[turn] + more_by_cell[turn] for turn in by_cell}
     better = [
         turn
         for turn in turns

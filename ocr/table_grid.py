@@ -356,12 +356,12 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
         held = [j for j in found if j != i and _apart_inside(labels, stats, i, j, apart)]
         if held:
             found[i] = cells_of(i, held)
-    tables = [cells for cells in found.values() if len(cells) > 1]
-    table_labels = [i for i, cells in found.items() if len(cells) > 1]
+    tables = {i: cells for i, cells in found.items() if len(cells) > 1}
     is_table = np.zeros(count, np.uint8)
-    is_table[table_labels] = 255
+    is_table[list(tables)] = 255
     table_rules = is_table[labels]
-    return RuledPage(sorted(tables, key=lambda t: min(c.box[1] for c in t)), table_rules, rings)
+    ordered = sorted(tables.values(), key=lambda t: min(c.box[1] for c in t))
+    return RuledPage(ordered, table_rules, rings)
 
 
 def _apart_inside(
