@@ -60,6 +60,10 @@ TRACED = 0.4  # share of a lost rule's length where its dashes show between clea
 # at least (of the page width): farther than the gaps of a faint table's broken rules (a
 # one-row piece of a 200 dpi scan's table 二 stood 10-20 pixels off the rest).
 FRAME_APART = 0.05
+# Share of a gap in a rule lying under a seal, and inked along its line: the rule printed under
+# the seal (its ink makes the rule's dots a line; a merged cell's missing rule is inked along
+# half of it at most, by the seal's text).
+UNDER_SEAL = 0.8
 MIN_ROW = 30  # pixels (at 300 dpi, a 7 pt row): column rules running on this far hold a row
 
 
@@ -317,6 +321,9 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
         without_seal_marks(horizontal, rings),
         without_seal_marks(vertical, rings),
     )
+    if seals is not None:
+        horizontal = _bridged_under_seals(horizontal, binary, seals)
+        vertical = _bridged_under_seals(vertical.T, binary.T, seals.T).T
     rules = cv2.bitwise_or(horizontal, vertical)
     # A ring is not a cell's text: beside a column rule found above it, it stood for text on
     # both sides of the rule in the rows below, and cut their cells in two.
@@ -362,6 +369,21 @@ def find_tables(binary: np.ndarray, dashed: bool = False) -> RuledPage:
     table_rules = is_table[labels]
     ordered = sorted(tables.values(), key=lambda t: min(c.box[1] for c in t))
     return RuledPage(ordered, table_rules, rings)
+
+
+def _bridged_under_seals(rules: np.ndarray, binary: np.ndarray, seals: np.ndarray) -> np.ndarray:
+    """`rules` (row rules; pass the transposes for column rules) with their gaps under a seal
+    (`seals`, its discs) closed where the page is inked along them (UNDER_SEAL of the gap): a
+    rule printed under a fax's seal, its dashes lost among the seal's strokes. The row rule
+    between table 四's headers and numbers was lost there, and the numbers joined the headers."""
+    out = rules.copy()
+    along = cv2.dilate(binary, np.ones((3, 1), np.uint8))  # a rule a pixel out of line
+    for y in np.flatnonzero((seals > 0).any(axis=1) & (rules > 0).any(axis=1)):
+        for (_, end), (start, _) in itertools.pairwise(runs(rules[y] > 0)):
+            gap = slice(end, start)
+            if (seals[y, gap] > 0).mean() >= UNDER_SEAL and (along[y, gap] > 0).mean() >= UNDER_SEAL:
+                out[y, gap] = 255
+    return out
 
 
 def _apart_inside(
