@@ -53,6 +53,14 @@ DASH_GAP = 5  # pixels: a dashed rule's gaps closed before rules are looked for
 # The same along a thin row rule, whose two pixel rows a fax breaks in turn: runs of 20 px at
 # most, with gaps of up to 16 (a table 二 row rule, lost, joined two rows).
 ROW_DASH_GAP = 9
+# A fax's light rule broken into dots further apart than a dash's gaps: pieces of ink FLAT
+# pixels across at most, with gaps up to DOTS_GAP, inking DOTS_INK of the rule's length (one
+# of table 四's: 43%, gaps up to 33).
+FLAT = 7
+DOTS_GAP = 35
+DOTS_INK = 0.3
+BESIDE = 14  # pixels: paper this far either side of a column rule of dots ...
+CLEAR = 0.8  # ... along this share of its inked rows (a 0's left stroke, a glyph's: a quarter)
 RULE_WIDTH = 5  # pixels either side of a rule's centre: a 1 pt rule at 300 dpi, blurred
 REMNANTS = 0.1  # share of a row rule's length still inked where the rule is lost
 TRACED = 0.4  # share of a lost rule's length where its dashes show between clear paper
@@ -137,6 +145,8 @@ def line_masks(
     # characters would join into a rule: only thin ink (a rule's, not a glyph's) is joined.
     dashed_rows = _dashed_row_rule(binary, ROW_DASH_GAP, w // DASHED_RULE)
     if dashed:
+        flat, narrow = _small_pieces(binary)
+        dashed_rows |= _dots_in_line(flat, w // DASHED_RULE)
         # A fax breaks a thin column rule into dashes: gaps of a few pixels are closed along it
         # first. Not on a seal (`seals`), whose star's and text's strokes would join; not on
         # gray pages, where a seal not found joined into a column rule that is not there.
@@ -159,6 +169,10 @@ def line_masks(
         cv2.morphologyEx(dots, cv2.MORPH_OPEN, np.ones((h // share, 1), np.uint8))
         for share in (DOTTED_COLUMN, SHORT_DOTTED_COLUMN)
     )
+    if dashed:
+        # Further apart, from narrow pieces of ink alone, with paper beside them.
+        away = np.ascontiguousarray(cv2.subtract(narrow, near_rules).T)
+        dotted |= _clear_beside(_dots_in_line(away, h // DOTTED_COLUMN).T, binary)
     if seals is not None:
         dotted[seals > 0] = short_dotted[seals > 0] = 0
     # On a crisp gray page the strokes of a label wrapped over three lines, one under the
@@ -282,6 +296,56 @@ def _dashed_row_rule(binary: np.ndarray, gap: int, length: int) -> np.ndarray:
 
     # a run closed from gaps under `gap` holds a pixel in each stretch of `gap`
     return _row_by_row(_thin(binary, along_rows=True), closed_then_opened, length // gap)
+
+
+def _small_pieces(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pieces of ink no taller than FLAT, and those no wider: the dots a fax breaks a light
+    row or column rule into. A glyph's strokes hang together, and its flat strokes in a line of
+    text, read as dashes, passed for a rule."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    flat, narrow = 1, 2  # bits of each piece's code
+    code = np.where(stats[:, cv2.CC_STAT_HEIGHT] <= FLAT, flat, 0).astype(np.uint8)
+    code |= np.where(stats[:, cv2.CC_STAT_WIDTH] <= FLAT, narrow, 0).astype(np.uint8)
+    code[0] = 0  # the paper
+    pieces = code[labels]
+
+    def having(bit: int) -> np.ndarray:
+        return cv2.compare(cv2.bitwise_and(pieces, bit), 0, cv2.CMP_GT)
+
+    return having(flat), having(narrow)
+
+
+def _dots_in_line(dots: np.ndarray, length: int) -> np.ndarray:
+    """A rule of `dots` (pass the transpose for a column rule): dots on one row with gaps up to
+    DOTS_GAP, over `length` at least, inking DOTS_INK of it (a pixel out of line counted)."""
+
+    def closed_then_opened(rows: np.ndarray) -> np.ndarray:
+        closed = cv2.morphologyEx(rows, cv2.MORPH_CLOSE, np.ones((1, DOTS_GAP), np.uint8))
+        return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+
+    # a rule's dots ink DOTS_INK of its length over three rows, a third of that on one at least
+    found = _row_by_row(dots, closed_then_opened, round(DOTS_INK * length / 3))
+    inked = cv2.dilate(dots, np.ones((3, 1), np.uint8)) > 0
+    for y in np.flatnonzero(found.any(axis=1)):
+        for start, end in runs(found[y] > 0):
+            if inked[y, start:end].mean() < DOTS_INK:
+                found[y, start:end] = 0
+    return found
+
+
+def _clear_beside(dotted: np.ndarray, binary: np.ndarray) -> np.ndarray:
+    """The stretches of `dotted` (column rules found from dots) with paper from THIN + 1 to
+    BESIDE pixels either side along CLEAR of their inked rows: a rule between cells. A column of
+    0s, one under the other, lines up its left strokes as a fax's dotted rule does, with each
+    0's right stroke beside them; so do a label's upright strokes, with the rest of the glyph."""
+
+    def clear(x0: int, x1: int, y0: int, y1: int) -> bool:
+        inked = binary[y0:y1, x0:x1].any(axis=1)
+        left = binary[y0:y1, max(0, x0 - BESIDE) : max(0, x0 - THIN)].any(axis=1)
+        right = binary[y0:y1, x1 + THIN : x1 + BESIDE].any(axis=1)
+        return bool(inked.any() and (~left & ~right)[inked].mean() >= CLEAR)
+
+    return _stretches_where(dotted, clear)
 
 
 def _thin(binary: np.ndarray, along_rows: bool) -> np.ndarray:
