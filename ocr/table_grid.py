@@ -445,7 +445,8 @@ def _bridged_under_seals(rules: np.ndarray, binary: np.ndarray, seals: np.ndarra
     for y in np.flatnonzero((seals > 0).any(axis=1) & (rules > 0).any(axis=1)):
         for (_, end), (start, _) in itertools.pairwise(runs(rules[y] > 0)):
             gap = slice(end, start)
-            if (seals[y, gap] > 0).mean() >= UNDER_SEAL and (along[y, gap] > 0).mean() >= UNDER_SEAL:
+            under_seal, inked = (seals[y, gap] > 0).mean(), (along[y, gap] > 0).mean()
+            if min(under_seal, inked) >= UNDER_SEAL:
                 out[y, gap] = 255
     return out
 

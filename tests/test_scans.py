@@ -233,6 +233,49 @@ def test_a_fax_header_rule_kept_in_dots_parts_two_headers_where_the_row_below_is
     assert leaves * 2 in rows
 
 
+def test_a_fax_column_rule_fallen_apart_into_dots_far_apart_still_divides():
+    """Table 四 on a fax: the light rules before 总计 of 行政复议 and of 未经复议直接起诉 kept
+    dots up to 23 px apart (43% of the rule inked). Two pairs of columns were read as one, and
+    the table was lost."""
+    rows = fax_rows("fax_dots_far_apart_table4_p3.tiff", 3)
+    assert ["0"] * 15 in rows
+
+
+def test_a_seals_stroke_beside_a_fax_column_rule_does_not_move_it():
+    """Table 四 on a fax, a seal over 复议后起诉: its star's stroke stood 13 px from the rule
+    between 结果维持 and 结果纠正. Taken as the rule printed twice, the two made a rule halfway,
+    off both, and 10 | 1 were read as one cell "101" (the table lost)."""
+    rows = fax_rows("fax_seal_stroke_beside_a_rule_p3.tiff", 3)
+    assert [
+        "75",
+        "5",
+        "8",
+        "18",
+        "106",
+        "14",
+        "8",
+        "6",
+        "13",
+        "41",
+        "10",
+        "1",
+        "2",
+        "5",
+        "18",
+    ] in rows
+
+
+def test_a_fax_rule_under_a_seal_still_divides():
+    """Table 四 on a fax, a seal over its data row: the rules under it lost their dashes among
+    the seal's strokes, and three numbers were joined to the headers above them (the table
+    lost). The numbers under the seal's text stay unread, each in its own cell."""
+    rows = fax_rows("fax_seal_over_table4_numbers_p5.tiff", 5)
+    numbers = next(r for r in rows if r[:2] == ["75", "5"])
+    assert len(numbers) == 15
+    assert numbers[:10] == ["75", "5", "8", "18", "106", "14", "8", "6", "13", "41"]
+    assert numbers[-1] == "18"
+
+
 def test_a_fax_label_is_not_cut_where_a_column_rule_of_other_rows_runs():
     """（一）予以公开 spans the group labels' column rule of the rows below; the paper beside a
     bracket is no lost rule (it was cut into （-） | 以公开, and the row was lost)."""
