@@ -29,9 +29,10 @@ _NUMBERING = re.compile(
 # A numbering's 一 read as a dash, (-), or lost: (). 一 is one thin stroke, the numeral a fax
 # or a light print loses whole; the others keep a stroke or two.
 _DASH_FOR_ONE = re.compile(r"^\([-—–_]?\)")
-# Specks a scan adds to a label, read as dots or a degree sign: "(一).予以公开". No label has them
-# but as its numbering's separator, which is removed first.
-_SPECKS = re.compile(r"[.·°]")
+# Specks a scan adds to a label, read as dots or a degree sign: "(一).予以公开", and a rule's
+# remnant read as a bar (a fax's 1.属于|时家秘密). No label has them but as its numbering's
+# separator, which is removed first.
+_SPECKS = re.compile(r"[.·°|]")
 _ARABIC_NUMBER = re.compile(r"(\d+)[.、,:]")  # a row's number within its group: 4.
 # A numbered row's label told by its number takes this many first characters, or this much alike.
 NUMBERED_PREFIX = 3  # 2 would take a misnumbered 6.属于三内 for 6.属于四类…
