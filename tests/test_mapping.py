@@ -92,6 +92,7 @@ def test_labels_tolerate_what_a_scan_reads_into_them():
         ("\t4.保护第三方合法权益", "\t4.保护第一7"),
         ("\t7.属于行政执法案卷", "\t7.属子=政执法案卷"),
         ("\t1.信访举报投诉类申请", "\t1.信访举报投诉类|中请"),  # a rule's remnant, a bar
+        ("\t一、本年新收政府信息公开申请数量", "\t一，本年新收政府信息公开申请数量"),
     ]:
         assert printed in text
         text = text.replace(printed, read)
