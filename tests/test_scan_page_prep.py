@@ -431,6 +431,7 @@ def _on_a_page(name: str, shape: tuple[int, int]) -> np.ndarray:
         "fax_continuation_dashed_rules_p4.tiff",  # one row of table 四, rules in dashes
         "faint_dashed_one_row_p9.jpg",  # one row, faint rules in dashes
         "thick_rules_200dpi_top_p4.jpg",  # rules too thick to be thin ink at 2 px
+        "one_row_doubled_top_rule_300dpi_p4.jpg",  # one row, its rules a row apart on the copy
     ],
 )
 def test_a_page_with_a_table_is_looked_at_in_full(name):
@@ -440,6 +441,8 @@ def test_a_page_with_a_table_is_looked_at_in_full(name):
         image = _on_a_page(name, (2339, 1654))
     elif name.startswith("thick_rules"):
         image = _on_a_page(name, (2678, 1894))
+    elif name.startswith("one_row_doubled"):
+        image = _on_a_page(name, (3403, 2407))
     else:
         image = enlarged(load_pages(FIXTURES / name)[0])[0]
     assert _at_a_glance(image)
