@@ -19,9 +19,9 @@ _QUOTES = "\"'“”‘’「」『』"
 # OCR reads 一 as a dash or drops it: （-）予以公开, ()予以公开, a speck before it: 1()予以公开,
 # or a character or two of the group label beside it where the rule between them is lost:
 # 本（一)予以公开, 、本（一)予以公开;
-# （七） as (L), （六） as 六), 1. as L. or I. or 1:, 7. as 乙; 四、 as 四， P、, 用、 or P4、. A digit's
-# separator may be lost on a scan (2重复申请): no label starts with a digit otherwise, nor has 、
-# as its second or third character, nor ( as its second or third.
+# （七） as (L), （六） as 六), 1. as L. or I. or 1:, 7. as 乙; 四、 as 四， P、, 用、 or P4、. A
+# digit's separator may be lost on a scan (2重复申请): no label starts with a digit otherwise, nor
+# has 、 as its second or third character, nor ( as its second or third.
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.:),]|[^(]{0,2}\([^()]{0,3}\)"
     r"|(?:\d+|[LlI|乙])[.、,:]|[^(]{1,2}、|\d+(?=[\u4e00-\u9fff]))"
