@@ -276,6 +276,14 @@ def test_a_fax_rule_under_a_seal_still_divides():
     assert numbers[-1] == "18"
 
 
+def test_a_speck_past_the_end_of_a_fax_rule_of_dots_makes_no_column():
+    """Table 三's continuation on a fax: a speck 32 px past the end of its top rule, a rule of
+    dots, ran the rule on past the table's side, where a side border was put back. The row
+    below had a number cell too many, and was lost."""
+    rows = fax_rows("fax_speck_past_a_rule_of_dots_p3.tiff", 3)
+    assert rows[0][2:] == ["2.没有现成信息需要另行制作", "4", "0", "0", "0", "0", "0", "4"]
+
+
 def test_a_fax_label_is_not_cut_where_a_column_rule_of_other_rows_runs():
     """（一）予以公开 spans the group labels' column rule of the rows below; the paper beside a
     bracket is no lost rule (it was cut into （-） | 以公开, and the row was lost)."""
