@@ -295,13 +295,19 @@ def _dashed_row_rule(binary: np.ndarray, gap: int, length: int) -> np.ndarray:
     """A row rule broken into dashes: ink with paper THIN and 2 THIN pixels above and below (a
     rule's dash; a glyph's strokes cross each other), its gaps up to `gap` closed, where it runs
     on as far as `length` (several characters)."""
+    # a run closed from gaps under `gap` holds a pixel in each stretch of `gap`
+    return _joined_along_rows(_thin(binary, along_rows=True), gap, length, length // gap)
+
+
+def _joined_along_rows(ink: np.ndarray, gap: int, length: int, least_ink: int) -> np.ndarray:
+    """The runs of `ink` along its rows, gaps up to `gap` closed, as long as `length` at least;
+    only rows holding `least_ink` pixels are looked at (see _row_by_row)."""
 
     def closed_then_opened(rows: np.ndarray) -> np.ndarray:
         closed = cv2.morphologyEx(rows, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
         return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
 
-    # a run closed from gaps under `gap` holds a pixel in each stretch of `gap`
-    return _row_by_row(_thin(binary, along_rows=True), closed_then_opened, length // gap)
+    return _row_by_row(ink, closed_then_opened, least_ink)
 
 
 def _small_pieces(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -324,13 +330,8 @@ def _small_pieces(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _dots_in_line(dots: np.ndarray, length: int) -> np.ndarray:
     """A rule of `dots` (pass the transpose for a column rule): dots on one row with gaps up to
     DOTS_GAP, over `length` at least, inking DOTS_INK of it (a pixel out of line counted)."""
-
-    def closed_then_opened(rows: np.ndarray) -> np.ndarray:
-        closed = cv2.morphologyEx(rows, cv2.MORPH_CLOSE, np.ones((1, DOTS_GAP), np.uint8))
-        return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-
     # a rule's dots ink DOTS_INK of its length over three rows, a third of that on one at least
-    found = _row_by_row(dots, closed_then_opened, round(DOTS_INK * length / 3))
+    found = _joined_along_rows(dots, DOTS_GAP, length, round(DOTS_INK * length / 3))
     inked = cv2.dilate(dots, np.ones((3, 1), np.uint8)) > 0
     for y in np.flatnonzero(found.any(axis=1)):
         for start, end in runs(found[y] > 0):
