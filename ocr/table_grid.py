@@ -184,11 +184,11 @@ def line_masks(
     # On a crisp gray page the strokes of a label wrapped over three lines, one under the
     # other, passed for dots (a web page's table image: a column too many, a row lost). There
     # a rule of dots is kept only from row rule to row rule.
-    kept = _not_crossed_by_strokes(
-        dotted if dashed else _between_row_rules(dotted, horizontal), binary, horizontal
-    )
+    ruled = dotted if dashed else _between_row_rules(dotted, horizontal)
+    kept = _not_crossed_by_strokes(ruled, binary, horizontal)
+    # The others may stand as tall as their neighbours: a one-row continuation has no top rule.
     vertical |= kept | _as_tall_as_neighbours(
-        cv2.subtract(short_dotted, dotted), vertical, horizontal
+        cv2.subtract(short_dotted, ruled), vertical, horizontal
     )
     # Bridge the gaps faint toner leaves in a rule: only between two stretches of rule (text
     # was opened away), and shorter than a row is tall, so a merged cell's missing rule stays
@@ -244,21 +244,36 @@ def _not_crossed_by_strokes(
 def _as_tall_as_neighbours(
     dotted: np.ndarray, vertical: np.ndarray, horizontal: np.ndarray
 ) -> np.ndarray:
-    """The stretches of `dotted` (short column rules found from dots) that begin and end
-    within DOTTED_GAP of where the nearest column rules of `vertical` left and right of them do,
-    with no row rule of `horizontal` between those two on the way. A rule of dots down a one-row
-    table, the continuation of table 四 on the next page (its top rule left out by the page
-    break), runs as far as its neighbours; a label's strokes (商业 over 企业) do not, nor do two
-    labels' strokes one above the other (容 over 采, across the rule between their rows)."""
+    """The stretches of `dotted` (short column rules found from dots) as tall as the nearest
+    column rules of `vertical` left and right of them, with no row rule of `horizontal` between
+    those two on the way: the two run no further than DOTTED_GAP past the stretch's ends, one
+    of them begins as near its top and one ends as near its bottom (faint toner gaps the
+    others). A rule of dots down a one-row table, the continuation of table 四 on the next page
+    (its top rule left out by the page break), runs as far as its neighbours; a label's strokes
+    (商业 over 企业) do not, nor do two labels' strokes one above the other (容 over 采, across
+    the rule between their rows). Dots running on through a gap in the bottom rule, into the
+    text below, end at that rule."""
+    h = vertical.shape[0]
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((h // GAP_V, 1), np.uint8))
 
     def as_tall(x0: int, x1: int, y0: int, y1: int) -> bool:
         row = vertical[(y0 + y1) // 2]
         left, right = np.flatnonzero(row[:x0]), x1 + np.flatnonzero(row[x1:])
+        if not (left.size and right.size):
+            return False
+        between = slice(left[-1], right[0])
+        crossed = y0 + np.flatnonzero(horizontal[y0:y1, between].any(axis=1))
+        top, bottom = crossed[crossed < y0 + DOTTED_GAP], crossed[crossed >= y1 - DOTTED_GAP]
+        y0, y1 = int(top.max(initial=y0)), int(bottom.min(initial=y1))
+        spans = [_run_through(vertical[:, x], (y0 + y1) // 2) for x in (left[-1], right[0])]
+        if horizontal[y0 + DOTTED_GAP : y1 - DOTTED_GAP, between].any() or not all(spans):
+            return False
+        starts, ends = np.array(spans).T
         return bool(
-            left.size
-            and right.size
-            and not horizontal[y0 + DOTTED_GAP : y1 - DOTTED_GAP, left[-1] : right[0]].any()
-            and all(_run_ends_near(vertical[:, x], y0, y1) for x in (left[-1], right[0]))
+            starts.min() >= y0 - DOTTED_GAP
+            and ends.max() <= y1 + DOTTED_GAP
+            and (abs(starts - y0) <= DOTTED_GAP).any()
+            and (abs(ends - y1) <= DOTTED_GAP).any()
         )
 
     return _stretches_where(dotted, as_tall)
@@ -275,14 +290,9 @@ def _stretches_where(dotted: np.ndarray, keep) -> np.ndarray:
     return kept
 
 
-def _run_ends_near(column: np.ndarray, y0: int, y1: int) -> bool:
-    """Does the run of ink of `column` across the middle of y0..y1 begin and end within
-    DOTTED_GAP of them?"""
-    middle = (y0 + y1) // 2
-    return any(
-        start <= middle < end and abs(start - y0) <= DOTTED_GAP and abs(end - y1) <= DOTTED_GAP
-        for start, end in runs(column > 0)
-    )
+def _run_through(column: np.ndarray, y: int) -> tuple[int, int] | None:
+    """(start, end) of the run of ink of `column` through row `y`, if any."""
+    return next(((start, end) for start, end in runs(column > 0) if start <= y < end), None)
 
 
 def runs(flags: np.ndarray) -> list[tuple[int, int]]:

@@ -170,6 +170,25 @@ def test_a_faint_one_row_continuation_with_rules_in_dashes_is_one_table_of_its_n
     assert [c.text for c in row] == numbers
 
 
+def test_a_faint_one_row_continuation_keeps_its_gapped_column_rules():
+    """Table 四's data row alone at the top of a faint gray scan (200 dpi, a fresh draw's), no
+    top rule: a column rule was broken into two dashes, each shorter than a rule is looked for,
+    and its dots ran on through a gap in the bottom rule into the text below. Taken for a
+    label's strokes, it was left out: "2 | 0" and "2 | 0" were read as "210" and "2.10" (the
+    rule's remnant a 1), 13 cells for 15, and table 四 was lost."""
+    from ocr.reader import read_page
+
+    band = cv2.imread(str(FIXTURES / "faint_gapped_one_row_no_top_rule_p5.jpg"), 0)
+    page = np.full((2339, 1654), int(np.median(band)), np.uint8)  # the thresholds scale with it
+    page[100 : 100 + band.shape[0]] = band
+    (grid,) = read_page(page, 5, text=False).grids
+    (row,) = grid.rows()
+    # The first number (12) stands left of where the bottom rule is found: read blank, flagged.
+    assert len(row) == 15
+    numbers = ["2", "0", "0", "14", "7", "0", "0", "0", "7", "2", "0", "0", "0", "2"]
+    assert [c.text for c in row[1:]] == numbers
+
+
 def test_a_fax_rule_found_over_a_third_of_a_row_and_dotted_below_still_parts_its_cells():
     """Table 四's data row on a fax (its header on the page before): the light rule between the
     first two numbers is found at the row's top and falls apart into dots below; read as one
