@@ -331,17 +331,28 @@ def _bright_region(small: np.ndarray) -> np.ndarray | None:
     return _corners_of_largest(bright, small.size, approximate=False)
 
 
-def _edged_quadrilateral(small: np.ndarray, shares: tuple = PAGE_AREA) -> np.ndarray | None:
+def _edged_quadrilateral(
+    small: np.ndarray, shares: tuple = PAGE_AREA, inside: bool = False
+) -> np.ndarray | None:
+    """`inside`: look within the outlines that run out of the frame too (see
+    _corners_of_largest)."""
     edges = cv2.dilate(cv2.Canny(small, 30, 90), np.ones((3, 3), np.uint8))
-    return _corners_of_largest(edges, small.size, approximate=True, shares=shares)
+    return _corners_of_largest(edges, small.size, approximate=True, shares=shares, inside=inside)
 
 
 def _corners_of_largest(
-    mask: np.ndarray, area: int, approximate: bool, shares: tuple = PAGE_AREA
+    mask: np.ndarray,
+    area: int,
+    approximate: bool,
+    shares: tuple = PAGE_AREA,
+    inside: bool = False,
 ) -> np.ndarray | None:
-    """`shares`: the least and most of the frame the region covers."""
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+    """`shares`: the least and most of the frame the region covers. `inside`: the outlines
+    within others are looked at too, those touching the frame (FRAME_MARGIN) passed over: a
+    photographed page running out of the picture holds its table's outline."""
+    mode = cv2.RETR_LIST if inside else cv2.RETR_EXTERNAL
+    contours, _ = cv2.findContours(mask, mode, cv2.CHAIN_APPROX_NONE)
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[: 6 if inside else 3]:
         if not shares[0] <= cv2.contourArea(contour) / area <= shares[1]:
             continue
         if approximate:
@@ -351,7 +362,7 @@ def _corners_of_largest(
                 continue
         points = contour.reshape(-1, 2).astype(np.float32)
         total, diff = points.sum(axis=1), points[:, 0] - points[:, 1]
-        return np.array(
+        corners = np.array(
             [
                 points[total.argmin()],
                 points[diff.argmax()],
@@ -359,6 +370,9 @@ def _corners_of_largest(
                 points[diff.argmin()],
             ]
         )
+        if inside and _touches_frame(corners, mask.shape, FRAME_MARGIN):
+            continue
+        return corners
     return None
 
 
@@ -437,14 +451,15 @@ def _keystoned_table(small: np.ndarray, scale: float) -> np.ndarray | None:
     quadrilateral outlined by edges, whose sides all run along ink, two opposite ones of which
     converge by KEYSTONE or more. A table printed square and scanned keeps its sides parallel
     however skewed, so a scan's tables are never warped. It rectifies a photo whose page edge
-    is lost against a light desk."""
-    corners = _edged_quadrilateral(small, TABLE_AREA)
-    if (
-        corners is None
-        or _touches_frame(corners, small.shape, FRAME_MARGIN)
-        or max(_convergence(corners)) < KEYSTONE
-        or not _runs_along_ink(small, corners)
-    ):
+    is lost against a light desk, or runs out of the picture."""
+    corners = _edged_quadrilateral(small, TABLE_AREA, inside=True)
+    if corners is None or max(_convergence(corners)) < KEYSTONE:
+        return None
+    top, right, bottom, left = _sides_on_ink(small, corners)
+    # A continuation printed without its top rule (or a table broken before its bottom rule)
+    # is outlined there across its column rules' ends, off ink; its sides still converge.
+    one_end_open = (top or bottom) and _convergence(corners)[1] >= KEYSTONE
+    if not (right and left and ((top and bottom) or one_end_open)):
         return None
     return corners / scale
 
@@ -462,18 +477,18 @@ def _convergence(corners: np.ndarray) -> tuple[float, float]:
     )
 
 
-def _runs_along_ink(small: np.ndarray, corners: np.ndarray) -> bool:
-    """Does every side lie on ink (within RULE_REACH pixels) along RULED of its length? A
-    scan's seal or a run of text joined to a table's edges outlines a quadrilateral whose
-    sides cut across the paper: on the scans of a tune draw at most 0.58 of a side was ink,
-    on its photos' tables all of every side."""
+def _sides_on_ink(small: np.ndarray, corners: np.ndarray) -> list[bool]:
+    """Does each side (top, right, bottom, left) lie on ink (within RULE_REACH pixels) along
+    RULED of its length? A scan's seal or a run of text joined to a table's edges outlines a
+    quadrilateral whose sides cut across the paper: on the scans of a tune draw at most 0.58
+    of a side was ink, on its photos' tables all of every side."""
     reach = 2 * RULE_REACH + 1
     inked = cv2.dilate(ink(small), np.ones((reach, reach), np.uint8))
     along = np.linspace(0.05, 0.95, EDGE_SAMPLES)[:, None]
-    for start, end in zip(corners, np.roll(corners, -1, axis=0)):
-        if (_gray_at(inked, start + along * (end - start)) > 0).mean() < RULED:
-            return False
-    return True
+    return [
+        bool((_gray_at(inked, start + along * (end - start)) > 0).mean() >= RULED)
+        for start, end in zip(corners, np.roll(corners, -1, axis=0))
+    ]
 
 
 def evenly_lit(gray: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:

@@ -4,6 +4,7 @@ printed without its top border, a top rule printed twice, a photographed page.""
 import cv2
 import numpy as np
 import pytest
+from helpers import FIXTURES
 from ruled_page import AS_PRINTED, photographed, rendered, shapes
 
 from ocr.preprocess import binarize_lines, flatten, keystoned_table, page_corners, rotate
@@ -264,3 +265,17 @@ def test_a_frame_is_not_a_table():
     assert find_tables(binarize_lines(page)).tables == []
     cv2.line(page, (795, 10), (795, 130), 30, 3)  # two cells: a table
     assert len(find_tables(binarize_lines(page)).tables) == 1
+
+
+def test_a_photo_running_out_of_the_picture_is_squared_by_its_table_without_a_top_rule():
+    """A photographed page whose top-left and bottom corners lie outside the picture (a fresh
+    draw's page 4), holding table 三's continuation, printed without its top rule: the page's
+    outline touched the frame, the table's lay inside it and its top side on no ink, and the
+    page was read keystoned (rows with a cell too many or too few, 14 cells lost)."""
+    photo = cv2.imread(str(FIXTURES / "photo_page_out_of_frame_p4.jpg"), cv2.IMREAD_GRAYSCALE)
+    assert page_corners(photo) is None
+    corners = keystoned_table(photo)
+    assert corners is not None
+    # the table's corners (top-left, top-right, bottom-right, bottom-left), as seen on the photo
+    want = [(163, 107), (651, 126), (612, 665), (162, 646)]
+    assert np.abs(corners - np.array(want)).max() <= 5
