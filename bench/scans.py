@@ -4,7 +4,7 @@
                                     [--corpus DIR] [--json FILE]
 
 A draw is made by scripts/make_scan_corpus.py: the tune draw is seed 1 (develop on it), the fresh
-draw seed 40 (FRESH_SEED; seeds 2-39 are retired) with every range widened a little (report on
+draw seed 41 (FRESH_SEED; seeds 2-40 are retired) with every range widened a little (report on
 it; do not look at it before). Given --corpus DIR holding a draw's .manifest.json, that corpus
 is read as it is; otherwise the draw is generated into DIR (default /tmp/nianbao-corpus-<draw>)
 first, which needs LibreOffice.
