@@ -453,12 +453,15 @@ def _keystoned_table(small: np.ndarray, scale: float) -> np.ndarray | None:
     however skewed, so a scan's tables are never warped. It rectifies a photo whose page edge
     is lost against a light desk, or runs out of the picture."""
     corners = _edged_quadrilateral(small, TABLE_AREA, inside=True)
-    if corners is None or max(_convergence(corners)) < KEYSTONE:
+    if corners is None:
+        return None
+    top_bottom, sides = _convergence(corners)
+    if max(top_bottom, sides) < KEYSTONE:
         return None
     top, right, bottom, left = _sides_on_ink(small, corners)
     # A continuation printed without its top rule (or a table broken before its bottom rule)
     # is outlined there across its column rules' ends, off ink; its sides still converge.
-    one_end_open = (top or bottom) and _convergence(corners)[1] >= KEYSTONE
+    one_end_open = (top or bottom) and sides >= KEYSTONE
     if not (right and left and ((top and bottom) or one_end_open)):
         return None
     return corners / scale
